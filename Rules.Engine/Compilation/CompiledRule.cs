@@ -1,0 +1,46 @@
+using Acornima.Ast;
+using Jint;
+using Rules.Engine.RuleSets;
+
+namespace Rules.Engine.Compilation;
+
+/// <summary>
+/// A rule ready to load into a runtime: its prepared script evaluates to the rule function.
+/// The script wraps the author's text, which shifts columns on the first line only; <see cref="FirstLineColumnShift"/>
+/// undoes that when errors are reported.
+/// </summary>
+public sealed class CompiledRule
+{
+    internal CompiledRule(RuleSource source, Prepared<Script> script, int firstLineColumnShift)
+    {
+        Source = source;
+        Script = script;
+        FirstLineColumnShift = firstLineColumnShift;
+        _lines = new Lazy<string[]>(() => source.Script.Split('\n'));
+    }
+
+    private readonly Lazy<string[]> _lines;
+
+    public RuleSource Source { get; }
+
+    public string Name => Source.Name;
+
+    internal Prepared<Script> Script { get; }
+
+    internal int FirstLineColumnShift { get; }
+
+    /// <summary>Maps a position inside the wrapped script (1-based line, 0-based column) to the author's file (1-based both).</summary>
+    internal (int Line, int Column) ToAuthorPosition(int line, int zeroBasedColumn)
+    {
+        var column = zeroBasedColumn + 1;
+        if (line == 1)
+        {
+            column = Math.Max(1, column - FirstLineColumnShift);
+        }
+        return (line, column);
+    }
+
+    /// <summary>The author's line, trimmed of its line ending, or null when out of range.</summary>
+    public string? SourceLine(int line) =>
+        line >= 1 && line <= _lines.Value.Length ? _lines.Value[line - 1].TrimEnd('\r') : null;
+}

@@ -1,0 +1,20 @@
+namespace Rules.Engine.Compilation;
+
+/// <summary>A rule that does not compile, located at 1-based line and column in the author's file.</summary>
+public sealed record RuleCompilationError(string Rule, string File, int Line, int Column, string Message, string? SourceLine)
+{
+    /// <summary><c>file:line:col: message</c>, then the offending line and a caret under the column.</summary>
+    public string Format()
+    {
+        var head = Line > 0 ? $"{File}:{Line}:{Column}: error: {Message}" : $"{File}: error: {Message}";
+        if (SourceLine is null)
+        {
+            return head;
+        }
+
+        var caret = new string(' ', Math.Max(0, Column - 1)) + "^";
+        return $"{head}\n    {SourceLine}\n    {caret}";
+    }
+
+    public override string ToString() => Format();
+}

@@ -1,0 +1,23 @@
+namespace Rules.Engine.Pipeline;
+
+public enum Decision
+{
+    Allow,
+    Deny,
+}
+
+/// <summary>Why a login was denied. Everything but <see cref="RuleDenied"/> is a failure the pipeline turned into a denial.</summary>
+public enum DenialKind
+{
+    /// <summary>A rule called back with an error.</summary>
+    RuleDenied,
+
+    /// <summary>A rule threw, or left a value that could not be read.</summary>
+    RuleError,
+
+    /// <summary>The login's time budget ran out, or a rule could never call back.</summary>
+    Timeout,
+
+    /// <summary>A sandbox limit tripped: statements, memory, recursion, array or string size, regex time.</summary>
+    Limit,
+}

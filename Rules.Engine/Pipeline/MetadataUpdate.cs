@@ -1,0 +1,16 @@
+using System.Text.Json.Nodes;
+
+namespace Rules.Engine.Pipeline;
+
+public enum MetadataKind
+{
+    AppMetadata,
+    UserMetadata,
+}
+
+/// <summary>
+/// A metadata change a rule asked for through auth0.users.updateAppMetadata / updateUserMetadata.
+/// The host merges it into the stored user (top-level keys, null removes a key, as Auth0's PATCH does),
+/// and only when the login is allowed.
+/// </summary>
+public sealed record MetadataUpdate(MetadataKind Kind, string UserId, JsonObject Metadata, string Rule);

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+
+namespace Rules.Engine.Pipeline;
+
+/// <summary>The result of running a rule set against one login. Printed by <c>rules eval</c> as in ARCHITECTURE.md.</summary>
+public sealed class Outcome
+{
+    public required Decision Decision { get; init; }
+
+    /// <summary>Name of the rule that denied or failed; null on allow.</summary>
+    public string? Rule { get; init; }
+
+    /// <summary><c>unauthorized</c> or <c>access_denied</c> on deny; null on allow.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The text the application is shown on deny.</summary>
+    public string? ErrorDescription { get; init; }
+
+    public DenialKind? Kind { get; init; }
+
+    /// <summary>Details for the rule's author when a rule failed (error, timeout, limit).</summary>
+    public RuleFailure? Failure { get; init; }
+
+    public JsonObject IdToken { get; init; } = [];
+
+    /// <summary>Custom access-token claims, with <c>scope</c> as an array of strings.</summary>
+    public JsonObject AccessToken { get; init; } = [];
+
+    public JsonObject User { get; init; } = [];
+
+    public IReadOnlyList<MetadataUpdate> MetadataUpdates { get; init; } = [];
+
+    public IReadOnlyList<DroppedClaim> DroppedClaims { get; init; } = [];
+
+    public IReadOnlyList<string> Logs { get; init; } = [];
+
+    public string RuleSetVersion { get; init; } = "";
+
+    public required OutcomeTimings Timings { get; init; }
+
+    public bool IsAllowed => Decision == Decision.Allow;
+}
+
+/// <summary>Wall-clock time of the whole pipeline and of each rule that ran, in milliseconds.</summary>
+public sealed record OutcomeTimings(double TotalMs, IReadOnlyList<RuleTiming> Rules);
+
+public readonly record struct RuleTiming(string Rule, double Ms);

@@ -1,0 +1,123 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Rules.Engine.Pipeline;
+
+/// <summary>The outcome's JSON form (ARCHITECTURE.md, "Outcome"): the shape <c>rules eval</c> prints and decision logs store.</summary>
+public static class OutcomeJson
+{
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string KindName(DenialKind kind) => kind switch
+    {
+        DenialKind.RuleDenied => "rule_denied",
+        DenialKind.RuleError => "rule_error",
+        DenialKind.Timeout => "timeout",
+        DenialKind.Limit => "limit",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static string MetadataKindName(MetadataKind kind) => kind == MetadataKind.AppMetadata ? "app_metadata" : "user_metadata";
+
+    public static string Serialize(Outcome outcome, bool indented = true, bool includeTimings = true)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, indented ? Indented : Compact))
+        {
+            Write(writer, outcome, includeTimings);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static JsonObject ToJsonObject(Outcome outcome, bool includeTimings = true) =>
+        JsonNode.Parse(Serialize(outcome, indented: false, includeTimings))!.AsObject();
+
+    public static void Write(Utf8JsonWriter writer, Outcome outcome, bool includeTimings = true)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("decision", outcome.IsAllowed ? "allow" : "deny");
+        if (!outcome.IsAllowed)
+        {
+            writer.WriteString("rule", outcome.Rule);
+            writer.WriteString("error", outcome.Error);
+            writer.WriteString("error_description", outcome.ErrorDescription);
+            writer.WriteString("kind", outcome.Kind is { } kind ? KindName(kind) : null);
+            if (outcome.Failure is { } failure)
+            {
+                WriteFailure(writer, failure);
+            }
+        }
+
+        writer.WritePropertyName("idToken");
+        outcome.IdToken.WriteTo(writer);
+        writer.WritePropertyName("accessToken");
+        outcome.AccessToken.WriteTo(writer);
+        writer.WritePropertyName("user");
+        outcome.User.WriteTo(writer);
+
+        writer.WriteStartArray("metadataUpdates");
+        foreach (var update in outcome.MetadataUpdates)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", MetadataKindName(update.Kind));
+            writer.WriteString("user_id", update.UserId);
+            writer.WritePropertyName("metadata");
+            update.Metadata.WriteTo(writer);
+            writer.WriteString("rule", update.Rule);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+
+        if (outcome.DroppedClaims.Count > 0)
+        {
+            writer.WriteStartArray("droppedClaims");
+            foreach (var dropped in outcome.DroppedClaims)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("token", dropped.Token);
+                writer.WriteString("claim", dropped.Claim);
+                writer.WriteString("reason", dropped.Reason);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+
+        writer.WriteStartArray("logs");
+        foreach (var line in outcome.Logs)
+        {
+            writer.WriteStringValue(line);
+        }
+        writer.WriteEndArray();
+
+        writer.WriteString("ruleSetVersion", outcome.RuleSetVersion);
+
+        if (includeTimings)
+        {
+            writer.WriteStartObject("timings");
+            writer.WriteNumber("totalMs", Math.Round(outcome.Timings.TotalMs, 3));
+            writer.WriteStartObject("rules");
+            foreach (var timing in outcome.Timings.Rules)
+            {
+                writer.WriteNumber(timing.Rule, Math.Round(timing.Ms, 3));
+            }
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFailure(Utf8JsonWriter writer, RuleFailure failure)
+    {
+        writer.WriteStartObject("failure");
+        writer.WriteString("message", failure.Message);
+        if (failure.File is not null) writer.WriteString("file", failure.File);
+        if (failure.Line is { } line) writer.WriteNumber("line", line);
+        if (failure.Column is { } column) writer.WriteNumber("column", column);
+        if (failure.SourceLine is not null) writer.WriteString("source", failure.SourceLine);
+        if (failure.Limit is not null) writer.WriteString("limit", failure.Limit);
+        writer.WriteEndObject();
+    }
+}

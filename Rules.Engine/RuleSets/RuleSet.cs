@@ -1,0 +1,68 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Rules.Engine.RuleSets;
+
+/// <summary>
+/// An ordered list of rules and the configuration they read. Immutable; its <see cref="Version"/>
+/// is a hash of everything that can change an outcome, so a decision log can name exactly what decided.
+/// </summary>
+public sealed class RuleSet
+{
+    public RuleSet(IEnumerable<RuleSource> rules, IReadOnlyDictionary<string, string>? configuration = null, IEnumerable<string>? warnings = null)
+    {
+        Rules = rules.ToArray();
+        Configuration = configuration is null
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string>(configuration, StringComparer.Ordinal);
+        Warnings = warnings?.ToArray() ?? [];
+
+        var duplicate = Rules.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new RuleSetException($"rule name '{duplicate.Key}' is used more than once; rule names must be unique");
+        }
+
+        Version = ComputeVersion(Rules, Configuration);
+    }
+
+    public static RuleSet Empty { get; } = new([]);
+
+    public IReadOnlyList<RuleSource> Rules { get; }
+
+    public IReadOnlyDictionary<string, string> Configuration { get; }
+
+    /// <summary>Things worth telling the author that do not stop the set from running.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>First 12 hex digits of a SHA-256 over names, order, enabled flags, scripts and configuration.</summary>
+    public string Version { get; }
+
+    public RuleSet WithRules(IEnumerable<RuleSource> rules) => new(rules, Configuration, Warnings);
+
+    public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings);
+
+    private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var rule in rules)
+        {
+            Append(hash, rule.Name);
+            Append(hash, rule.Enabled ? "1" : "0");
+            Append(hash, rule.Script);
+        }
+        foreach (var (key, value) in configuration.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Append(hash, key);
+            Append(hash, value);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
+    }
+
+    private static void Append(IncrementalHash hash, string value)
+    {
+        // Length-prefixed so that ("ab","c") and ("a","bc") hash differently.
+        hash.AppendData(BitConverter.GetBytes(value.Length));
+        hash.AppendData(Encoding.UTF8.GetBytes(value));
+    }
+}

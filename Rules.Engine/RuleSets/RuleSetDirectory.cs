@@ -1,0 +1,185 @@
+using System.Text.Json;
+
+namespace Rules.Engine.RuleSets;
+
+/// <summary>
+/// Reads a rule set from disk in the layout of ARCHITECTURE.md: <c>*.js</c> files, one rule each,
+/// optionally ordered and configured by <c>rules.json</c>.
+/// </summary>
+public static class RuleSetDirectory
+{
+    public const string ManifestFileName = "rules.json";
+
+    private static readonly JsonDocumentOptions ManifestJsonOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    public static RuleSet Load(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new RuleSetException($"rules directory '{directory}' does not exist");
+        }
+
+        var manifestPath = Path.Combine(directory, ManifestFileName);
+        return File.Exists(manifestPath) ? LoadWithManifest(directory, manifestPath) : LoadByFileName(directory);
+    }
+
+    private static RuleSet LoadByFileName(string directory)
+    {
+        var files = Directory.GetFiles(directory, "*.js").OrderBy(Path.GetFileName, StringComparer.Ordinal).ToArray();
+        if (files.Length == 0)
+        {
+            // A directory with nothing in it is far more often a wrong path than an intent to allow
+            // every login; an explicit empty rules.json says the latter.
+            throw new RuleSetException($"no rules found in '{directory}': expected *.js files or a {ManifestFileName} (use {{\"rules\": []}} for an intentionally empty set)");
+        }
+
+        var rules = files.Select(f => new RuleSource(Path.GetFileNameWithoutExtension(f), f, ReadRule(f)));
+        return new RuleSet(rules);
+    }
+
+    private static RuleSet LoadWithManifest(string directory, string manifestPath)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(manifestPath), ManifestJsonOptions);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new RuleSetException($"{manifestPath}:{e.LineNumber + 1}: not valid JSON: {FirstSentence(e.Message)}");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new RuleSetException($"{manifestPath}: expected a JSON object with \"rules\" and optional \"configuration\"");
+        }
+
+        var rules = new List<RuleSource>();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("rules", out var rulesElement))
+        {
+            if (rulesElement.ValueKind != JsonValueKind.Array)
+            {
+                throw new RuleSetException($"{manifestPath}: \"rules\" must be an array");
+            }
+
+            var index = 0;
+            foreach (var entry in rulesElement.EnumerateArray())
+            {
+                rules.Add(ReadManifestEntry(directory, manifestPath, entry, index++, listed));
+            }
+        }
+
+        var configuration = ReadConfiguration(manifestPath, root);
+        var unlisted = Directory.GetFiles(directory, "*.js")
+            .Select(Path.GetFileName)
+            .Where(name => !listed.Contains(name!))
+            .OrderBy(name => name, StringComparer.Ordinal)
+            .Select(name => $"{Path.Combine(directory, name!)}: not listed in {ManifestFileName}, so it does not run");
+
+        return new RuleSet(rules, configuration, unlisted);
+    }
+
+    private static RuleSource ReadManifestEntry(string directory, string manifestPath, JsonElement entry, int index, HashSet<string> listed)
+    {
+        var where = $"{manifestPath}: rules[{index}]";
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            throw new RuleSetException($"{where} must be an object with \"file\", and optional \"name\" and \"enabled\"");
+        }
+
+        if (!entry.TryGetProperty("file", out var fileElement) || fileElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(fileElement.GetString()))
+        {
+            throw new RuleSetException($"{where} needs a \"file\" naming a .js file in '{directory}'");
+        }
+
+        var file = fileElement.GetString()!;
+        var fullDirectory = Path.GetFullPath(directory);
+        var path = Path.GetFullPath(Path.Combine(fullDirectory, file));
+        if (!path.StartsWith(fullDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new RuleSetException($"{where}: file '{file}' is outside the rules directory");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new RuleSetException($"{where}: file '{file}' does not exist in '{directory}'");
+        }
+
+        listed.Add(Path.GetRelativePath(fullDirectory, path));
+
+        var name = Path.GetFileNameWithoutExtension(file);
+        if (entry.TryGetProperty("name", out var nameElement))
+        {
+            if (nameElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(nameElement.GetString()))
+            {
+                throw new RuleSetException($"{where}: \"name\" must be a non-empty string");
+            }
+            name = nameElement.GetString()!;
+        }
+
+        var enabled = true;
+        if (entry.TryGetProperty("enabled", out var enabledElement))
+        {
+            if (enabledElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw new RuleSetException($"{where}: \"enabled\" must be true or false");
+            }
+            enabled = enabledElement.GetBoolean();
+        }
+
+        return new RuleSource(name, Path.Combine(directory, file), ReadRule(path), enabled);
+    }
+
+    private static Dictionary<string, string> ReadConfiguration(string manifestPath, JsonElement root)
+    {
+        var configuration = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("configuration", out var element))
+        {
+            return configuration;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new RuleSetException($"{manifestPath}: \"configuration\" must be an object of string values");
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                // Auth0 stored configuration values as strings; rules parse them themselves.
+                throw new RuleSetException($"{manifestPath}: configuration value \"{property.Name}\" must be a string");
+            }
+            configuration[property.Name] = property.Value.GetString()!;
+        }
+        return configuration;
+    }
+
+    private static string ReadRule(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException e)
+        {
+            throw new RuleSetException($"{path}: cannot be read: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new RuleSetException($"{path}: cannot be read: {e.Message}");
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+}

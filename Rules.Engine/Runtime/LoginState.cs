@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Rules.Engine.Pipeline;
+
+namespace Rules.Engine.Runtime;
+
+/// <summary>What rules record during one login: console output and metadata updates. Reset between logins.</summary>
+internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
+{
+    private readonly List<string> _logs = [];
+    private readonly List<MetadataUpdate> _metadataUpdates = [];
+    private int _droppedLogs;
+
+    public string CurrentRule { get; set; } = "";
+
+    public bool LogAccepting => _logs.Count < maxLogEntries;
+
+    public void Reset()
+    {
+        _logs.Clear();
+        _metadataUpdates.Clear();
+        _droppedLogs = 0;
+        CurrentRule = "";
+    }
+
+    public void AddRuleLog(string text)
+    {
+        if (!LogAccepting)
+        {
+            _droppedLogs++;
+            return;
+        }
+
+        if (text.Length > maxLogEntryLength)
+        {
+            text = string.Concat(text.AsSpan(0, maxLogEntryLength), $"… ({text.Length - maxLogEntryLength} more characters)");
+        }
+        _logs.Add($"[{CurrentRule}] {text}");
+    }
+
+    /// <summary>Notes from the pipeline itself; they bypass the rule's log bound so they are never lost.</summary>
+    public void AddSystemLog(string text) => _logs.Add($"[pipeline] {text}");
+
+    public void AddMetadataUpdate(MetadataKind kind, string userId, JsonObject metadata) =>
+        _metadataUpdates.Add(new MetadataUpdate(kind, userId, metadata, CurrentRule));
+
+    public IReadOnlyList<string> TakeLogs()
+    {
+        if (_droppedLogs > 0)
+        {
+            _logs.Add($"[pipeline] {_droppedLogs} more console lines were dropped (sandbox limit MaxLogEntries = {maxLogEntries})");
+        }
+        return _logs.Count == 0 ? [] : _logs.ToArray();
+    }
+
+    public IReadOnlyList<MetadataUpdate> TakeMetadataUpdates() => _metadataUpdates.Count == 0 ? [] : _metadataUpdates.ToArray();
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime.Descriptors;
+using Rules.Engine.Pipeline;
+
+namespace Rules.Engine.Runtime;
+
+// Building the rules' user and context from a transaction, and reading the outcome back from them.
+internal sealed partial class RuleRuntime
+{
+    // Auth0 always gave rules these objects; filling them in keeps rules that read e.g. context.request.query from failing.
+    private static readonly string[] ContextObjects = ["clientMetadata", "request", "stats", "idToken", "accessToken", "sso", "authentication"];
+
+    private JsObject ToJsUser(LoginTransaction transaction)
+    {
+        var user = JsonBridge.ToJsObject(_engine, transaction.User);
+        if (transaction.IsImpersonated)
+        {
+            ProtectImpersonation(user, transaction);
+        }
+        else
+        {
+            // Only the host decides who is impersonated; a transaction that is not has no markers at all.
+            user.RemoveOwnProperty("impersonated");
+            user.RemoveOwnProperty("impersonator");
+        }
+        return user;
+    }
+
+    private void ProtectImpersonation(ObjectInstance user, LoginTransaction transaction)
+    {
+        var impersonator = JsonBridge.ToJsObject(_engine, (JsonObject)transaction.User["impersonator"]!);
+        foreach (var (key, descriptor) in impersonator.GetOwnProperties().ToArray())
+        {
+            impersonator.DefineOwnProperty(key, new PropertyDescriptor(descriptor.Value, writable: false, enumerable: true, configurable: false));
+        }
+        impersonator.PreventExtensions();
+
+        user.RemoveOwnProperty("impersonated");
+        user.RemoveOwnProperty("impersonator");
+        user.DefineOwnProperty("impersonated", new PropertyDescriptor(JsBoolean.True, writable: false, enumerable: true, configurable: false));
+        user.DefineOwnProperty("impersonator", new PropertyDescriptor(impersonator, writable: false, enumerable: true, configurable: false));
+    }
+
+    /// <summary>A rule passed a different user object to callback: later rules still see the markers, or the previous user if they cannot be set.</summary>
+    private JsValue ReprotectImpersonation(LoginTransaction transaction, ObjectInstance next, ObjectInstance previous)
+    {
+        if (!transaction.IsImpersonated)
+        {
+            return next;
+        }
+
+        var flag = next.GetOwnProperty("impersonated");
+        var marker = next.GetOwnProperty("impersonator");
+        var previousMarker = previous.GetOwnProperty("impersonator");
+        if (flag.IsDataDescriptor() && !flag.Configurable && !flag.Writable && flag.Value.Equals(JsBoolean.True)
+            && marker.IsDataDescriptor() && !marker.Configurable && !marker.Writable && ReferenceEquals(marker.Value, previousMarker.Value))
+        {
+            return next;
+        }
+
+        if (!next.Extensible || !flag.Configurable && flag != PropertyDescriptor.Undefined || !marker.Configurable && marker != PropertyDescriptor.Undefined)
+        {
+            _state.AddSystemLog($"rule '{_state.CurrentRule}' passed a user to callback that cannot carry the impersonation markers; later rules get the previous user");
+            return previous;
+        }
+
+        next.RemoveOwnProperty("impersonated");
+        next.RemoveOwnProperty("impersonator");
+        next.DefineOwnProperty("impersonated", new PropertyDescriptor(JsBoolean.True, writable: false, enumerable: true, configurable: false));
+        next.DefineOwnProperty("impersonator", new PropertyDescriptor(previousMarker.Value, writable: false, enumerable: true, configurable: false));
+        return next;
+    }
+
+    private JsObject ToJsContext(JsonObject source)
+    {
+        var context = JsonBridge.ToJsObject(_engine, source);
+        foreach (var name in ContextObjects)
+        {
+            if (!context.HasOwnProperty(name))
+            {
+                context.FastSetDataProperty(name, new JsObject(_engine));
+            }
+        }
+        return context;
+    }
+
+    private Outcome Finish(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran)
+    {
+        JsonObject idToken, accessToken, userJson;
+        var dropped = new List<DroppedClaim>();
+        try
+        {
+            var contextObject = context as ObjectInstance;
+            idToken = ReadClaims(contextObject, "idToken", dropped);
+            accessToken = ReadClaims(contextObject, "accessToken", dropped);
+            userJson = JsonBridge.ToJson(user) as JsonObject ?? [];
+        }
+        catch (Exception e) when (denial is null && e is not OutOfMemoryException)
+        {
+            var rules = _ruleSet.Enabled;
+            return Denied(Classify(e, rules.Count > 0 ? rules[^1] : null), transaction, started, timings, ran);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Already denying; the claims are informational then.
+            _state.AddSystemLog($"the outcome's claims could not be read: {e.Message}");
+            return Denied(denial!, transaction, started, timings, ran);
+        }
+
+        RestoreImpersonation(userJson, transaction);
+        foreach (var claim in dropped)
+        {
+            _state.AddSystemLog($"claim '{claim.Claim}' on {claim.Token} was dropped: {claim.Reason}");
+        }
+
+        return new Outcome
+        {
+            Decision = denial is null ? Decision.Allow : Decision.Deny,
+            Rule = denial?.Rule,
+            Error = denial?.Error,
+            ErrorDescription = denial?.Description,
+            Kind = denial?.Kind,
+            Failure = denial?.Failure,
+            IdToken = idToken,
+            AccessToken = accessToken,
+            User = userJson,
+            MetadataUpdates = _state.TakeMetadataUpdates(),
+            DroppedClaims = dropped,
+            Logs = _state.TakeLogs(),
+            RuleSetVersion = _ruleSet.Version,
+            Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, Slice(timings, ran)),
+        };
+    }
+
+    /// <summary>A denial whose user and claims could not be read: the outcome carries the transaction's user unchanged.</summary>
+    private Outcome Denied(Denial denial, LoginTransaction transaction, long started, RuleTiming[] timings, int ran)
+    {
+        var user = (JsonObject)transaction.User.DeepClone();
+        RestoreImpersonation(user, transaction);
+        return new Outcome
+        {
+            Decision = Decision.Deny,
+            Rule = denial.Rule,
+            Error = denial.Error,
+            ErrorDescription = denial.Description,
+            Kind = denial.Kind,
+            Failure = denial.Failure,
+            User = user,
+            Logs = _state.TakeLogs(),
+            RuleSetVersion = _ruleSet.Version,
+            Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, Slice(timings, ran)),
+        };
+    }
+
+    private static IReadOnlyList<RuleTiming> Slice(RuleTiming[] timings, int count) =>
+        count == timings.Length ? timings : timings[..count];
+
+    private static void RestoreImpersonation(JsonObject user, LoginTransaction transaction)
+    {
+        user.Remove("impersonated");
+        user.Remove("impersonator");
+        if (transaction.IsImpersonated)
+        {
+            user["impersonated"] = true;
+            user["impersonator"] = transaction.User["impersonator"]!.DeepClone();
+        }
+    }
+
+    private static JsonObject ReadClaims(ObjectInstance? context, string token, List<DroppedClaim> dropped)
+    {
+        var claims = new JsonObject();
+        if (context is null || JsonBridge.GetData(context, token) is not ObjectInstance source)
+        {
+            return claims;
+        }
+
+        var isAccessToken = token == "accessToken";
+        foreach (var (key, descriptor) in source.GetOwnProperties())
+        {
+            if (!key.IsString() || !descriptor.Enumerable || !descriptor.IsDataDescriptor() || JsonBridge.IsOmitted(descriptor.Value))
+            {
+                continue;
+            }
+
+            var name = key.ToString();
+            if (isAccessToken && name == "scope")
+            {
+                claims["scope"] = ReadScope(descriptor.Value);
+                continue;
+            }
+
+            if (ReservedClaims.IsReserved(name))
+            {
+                dropped.Add(new DroppedClaim(token, name, "reserved claims are set by the server, not by rules"));
+                continue;
+            }
+            claims[name] = JsonBridge.ToJson(descriptor.Value);
+        }
+        return claims;
+    }
+
+    /// <summary>Auth0 rules set scope as an array; a space-separated string is accepted too.</summary>
+    private static JsonArray ReadScope(JsValue value)
+    {
+        var scopes = new JsonArray();
+        if (value.IsString())
+        {
+            foreach (var scope in value.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                scopes.Add(scope);
+            }
+        }
+        else if (JsonBridge.ToJson(value) is JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                if (item is JsonValue v && v.TryGetValue<string>(out var scope) && scope.Length > 0)
+                {
+                    scopes.Add(scope);
+                }
+            }
+        }
+        return scopes;
+    }
+}

@@ -1,0 +1,373 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Acornima.Ast;
+using Jint;
+using Jint.Constraints;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+using Jint.Runtime.Descriptors;
+using Jint.Runtime.Interop;
+using Rules.Engine.Compilation;
+using Rules.Engine.Pipeline;
+using Rules.Engine.Sandbox;
+
+namespace Rules.Engine.Runtime;
+
+/// <summary>
+/// One warm Jint engine holding one rule-set version: built-ins frozen, rule functions loaded.
+/// Not thread-safe (neither is Jint's Engine); <see cref="RuntimePool"/> hands each one to one login at a time.
+/// A runtime that tripped a limit marks itself <see cref="Broken"/> and is never reused.
+/// </summary>
+internal sealed partial class RuleRuntime : IDisposable
+{
+    private static readonly Prepared<Script> Bootstrap = Jint.Engine.PrepareScript(ReadBootstrap(), "rules-runtime-bootstrap.js", strict: false);
+
+    private readonly CompiledRuleSet _ruleSet;
+    private readonly SandboxOptions _options;
+    private readonly Jint.Engine _engine;
+    private readonly OperationDeadlineConstraint _deadline = new();
+    private readonly RuleClock _clock = new();
+    private readonly LoginState _state;
+    private readonly JsValue[] _functions;
+    private readonly ObjectInstance _unauthorizedErrorPrototype;
+    private readonly GlobalSnapshot _snapshot;
+
+    public RuleRuntime(CompiledRuleSet ruleSet)
+    {
+        _ruleSet = ruleSet;
+        _options = ruleSet.Options;
+        _state = new LoginState(_options.MaxLogEntries, _options.MaxLogEntryLength);
+        _engine = new Jint.Engine(ConfigureEngine);
+
+        var result = _engine.Evaluate(Bootstrap);
+        var exports = _engine.Call(result, JsValue.Undefined, [CreateHostObject()]).AsObject();
+        _unauthorizedErrorPrototype = exports.Get("unauthorizedErrorPrototype").AsObject();
+
+        _functions = new JsValue[ruleSet.Enabled.Count];
+        for (var i = 0; i < _functions.Length; i++)
+        {
+            _functions[i] = _engine.Evaluate(ruleSet.Enabled[i].Script);
+        }
+
+        _snapshot = _engine.Advanced.CaptureGlobalSnapshot();
+    }
+
+    public bool Broken { get; private set; }
+
+    public CompiledRuleSet RuleSet => _ruleSet;
+
+    private void ConfigureEngine(Options o)
+    {
+        o.Constraint(_deadline);
+        o.MaxStatements(_options.MaxStatements);
+        o.LimitMemory(_options.MemoryLimitBytes);
+        o.LimitRecursion(_options.MaxRecursionDepth);
+        o.MaxArraySize(_options.MaxArraySize);
+        o.RegexTimeoutInterval(_options.RegexTimeout);
+        o.Constraints.StackOverflowGuard = true;
+        o.Host.StringCompilationAllowed = false;
+        o.AgentCanSuspend = false;
+        o.Interop.Enabled = false;
+        o.Modules.RegisterRequire = false;
+        o.TimeSystem = _clock;
+        o.TimeZone = TimeZoneInfo.Utc;
+        o.Culture = CultureInfo.InvariantCulture;
+    }
+
+    private JsObject CreateHostObject()
+    {
+        var configuration = new JsObject(_engine);
+        foreach (var (key, value) in _ruleSet.RuleSet.Configuration)
+        {
+            configuration.FastSetDataProperty(key, new JsString(value));
+        }
+
+        var host = new JsObject(_engine);
+        host.FastSetDataProperty("maxStringLength", JsNumber.Create(_options.MaxStringLength));
+        host.FastSetDataProperty("maxBinaryBytes", JsNumber.Create(_options.MemoryLimitBytes));
+        host.FastSetDataProperty("configuration", configuration);
+        host.FastSetDataProperty("logAccepting", new ClrFunction(_engine, "logAccepting", (_, _) => _state.LogAccepting ? JsBoolean.True : JsBoolean.False));
+        host.FastSetDataProperty("log", new ClrFunction(_engine, "log", (_, args) =>
+        {
+            _state.AddRuleLog(args.Length > 0 ? args[0].ToString() : "");
+            return JsValue.Undefined;
+        }));
+        host.FastSetDataProperty("updateMetadata", new ClrFunction(_engine, "updateMetadata", (_, args) =>
+        {
+            var kind = args[0].ToString() == "AppMetadata" ? MetadataKind.AppMetadata : MetadataKind.UserMetadata;
+            var metadata = JsonBridge.ToJson(args[2]) as JsonObject ?? [];
+            _state.AddMetadataUpdate(kind, args[1].ToString(), metadata);
+            return JsValue.Undefined;
+        }));
+        return host;
+    }
+
+    /// <summary>Runs every enabled rule in order against one login. Never throws: every failure is a denial.</summary>
+    public Outcome Run(LoginTransaction transaction)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var rules = _ruleSet.Enabled;
+        var timings = new RuleTiming[rules.Count];
+        var ran = 0;
+        _state.Reset();
+        _clock.FixedNow = transaction.Now;
+        _deadline.Begin(_options.TimeBudget, CancellationToken.None);
+        try
+        {
+            JsValue user = ToJsUser(transaction);
+            JsValue context = ToJsContext(transaction.Context);
+
+            for (var i = 0; i < rules.Count; i++)
+            {
+                var rule = rules[i];
+                _state.CurrentRule = rule.Name;
+                var ruleStarted = Stopwatch.GetTimestamp();
+                var invocation = new RuleInvocation(_engine, _state, rule.Name);
+                var denial = Invoke(rule, _functions[i], invocation, user, context);
+                timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
+                if (denial is not null)
+                {
+                    return Finish(denial, transaction, user, context, started, timings, ran);
+                }
+
+                if (invocation.User is ObjectInstance nextUser && !ReferenceEquals(nextUser, user))
+                {
+                    user = ReprotectImpersonation(transaction, nextUser, (ObjectInstance)user);
+                }
+                if (invocation.Context is ObjectInstance nextContext)
+                {
+                    context = nextContext;
+                }
+            }
+
+            return Finish(null, transaction, user, context, started, timings, ran);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Only reachable if building the rules' input failed: still a denial, never an escape.
+            Broken = true;
+            var denial = Classify(e, rules.Count > 0 ? rules[Math.Min(ran, rules.Count - 1)] : null);
+            return Denied(denial, transaction, started, timings, ran);
+        }
+        finally
+        {
+            _deadline.End();
+            _clock.FixedNow = null;
+            try
+            {
+                // Drops globals a sloppy rule created by accident and any promise jobs still queued.
+                _engine.Advanced.RestoreGlobalSnapshot(_snapshot);
+            }
+            catch (Exception) when (!Broken)
+            {
+                Broken = true;
+            }
+        }
+    }
+
+    private Denial? Invoke(CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context)
+    {
+        JsValue rejection = JsValue.Undefined;
+        var rejected = false;
+        try
+        {
+            var returned = _engine.Call(function, JsValue.Undefined, [user, context, invocation.Callback]);
+            if (returned.IsPromise() && !invocation.Called)
+            {
+                // An async rule that throws rejects its promise instead; report that rather than a silent timeout.
+                var onRejected = new ClrFunction(_engine, "onRejected", (_, args) =>
+                {
+                    rejected = true;
+                    rejection = args.Length > 0 ? args[0] : JsValue.Undefined;
+                    return JsValue.Undefined;
+                });
+                _engine.Call(returned.Get("then"), returned, [JsValue.Undefined, onRejected]);
+            }
+            _engine.Advanced.ProcessTasks();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Classify(e, rule);
+        }
+
+        if (invocation.Called)
+        {
+            return invocation.Error.IsNull() || invocation.Error.IsUndefined() ? null : RuleDenied(rule, invocation.Error);
+        }
+
+        if (rejected && !invocation.Called)
+        {
+            return RuleError(rule, new JavaScriptException(rejection));
+        }
+
+        // Rules have no timers and no I/O, so once the job queue is empty nothing can ever call back:
+        // deny now instead of holding the login for the rest of its budget.
+        return new Denial(DenialKind.Timeout, rule.Name, "access_denied",
+            $"The login could not be completed: rule '{rule.Name}' did not call callback.",
+            new RuleFailure($"rule '{rule.Name}' returned without calling callback, and nothing it started can still call it", rule.Source.File));
+    }
+
+    private Denial RuleDenied(CompiledRule rule, JsValue error)
+    {
+        var unauthorized = error is ObjectInstance obj && InheritsFrom(obj, _unauthorizedErrorPrototype);
+        var description = error switch
+        {
+            JsString text => text.ToString(),
+            ObjectInstance errorObject when ReadMessage(errorObject) is { Length: > 0 } message => message,
+            _ => $"Access denied by rule '{rule.Name}'.",
+        };
+        return new Denial(DenialKind.RuleDenied, rule.Name, unauthorized ? "unauthorized" : "access_denied", description, null);
+    }
+
+    private static string? ReadMessage(ObjectInstance error)
+    {
+        var message = error.Get("message");
+        return message.IsString() ? message.ToString() : null;
+    }
+
+    private static bool InheritsFrom(ObjectInstance obj, ObjectInstance prototype)
+    {
+        for (var current = obj.Prototype; current is not null; current = current.Prototype)
+        {
+            if (ReferenceEquals(current, prototype)) return true;
+        }
+        return false;
+    }
+
+    private Denial Classify(Exception exception, CompiledRule? rule)
+    {
+        var name = rule?.Name ?? "";
+        switch (exception)
+        {
+            case JavaScriptException js:
+                return RuleError(rule, js);
+            // Derives from TimeoutException, so it must come first.
+            case RegexMatchTimeoutException:
+                return LimitDenial(rule, "RegexTimeout", $"a regular expression ran longer than {_options.RegexTimeout.TotalMilliseconds:0} ms");
+            case TimeoutException:
+            case OperationCanceledException:
+                Broken = true;
+                return new Denial(DenialKind.Timeout, name, "access_denied",
+                    $"The login could not be completed in time (rule '{name}').",
+                    new RuleFailure($"the login's time budget of {_options.TimeBudget.TotalSeconds:0.###} s ran out in rule '{name}'", rule?.Source.File, Limit: "TimeBudget"));
+            case MemoryLimitExceededException memory when memory.Message.Contains("array size", StringComparison.OrdinalIgnoreCase):
+                return LimitDenial(rule, "MaxArraySize", $"an array grew past {_options.MaxArraySize:N0} elements");
+            case MemoryLimitExceededException:
+                return LimitDenial(rule, "MemoryLimitBytes", $"the rule allocated more than {_options.MemoryLimitBytes:N0} bytes");
+            case StatementsCountOverflowException:
+                return LimitDenial(rule, "MaxStatements", $"the rule ran more than {_options.MaxStatements:N0} statements");
+            case RecursionDepthOverflowException:
+                return LimitDenial(rule, "MaxRecursionDepth", $"calls nested deeper than {_options.MaxRecursionDepth}");
+            case OutcomeConversionException conversion:
+                return new Denial(DenialKind.RuleError, name, "access_denied", GenericFailure(name),
+                    new RuleFailure($"the values rules left on user or context cannot be read: {conversion.Message}", rule?.Source.File));
+            default:
+                Broken = true;
+                return new Denial(DenialKind.RuleError, name, "access_denied", GenericFailure(name),
+                    new RuleFailure($"the sandbox failed while running the rule ({exception.GetType().Name}: {exception.Message})", rule?.Source.File));
+        }
+    }
+
+    private Denial LimitDenial(CompiledRule? rule, string limit, string what)
+    {
+        Broken = true;
+        var name = rule?.Name ?? "";
+        return new Denial(DenialKind.Limit, name, "access_denied",
+            $"The login could not be completed: rule '{name}' exceeded a sandbox limit.",
+            new RuleFailure($"sandbox limit {limit} tripped: {what}", rule?.Source.File, Limit: limit));
+    }
+
+    private Denial RuleError(CompiledRule? rule, JavaScriptException exception)
+    {
+        var name = rule?.Name ?? "";
+        var message = DescribeThrown(exception);
+        var (line, column) = LocateInRule(rule, exception);
+        string? limit = null;
+        if (message.Contains("Maximum call stack size exceeded", StringComparison.Ordinal))
+        {
+            limit = "MaxRecursionDepth";
+        }
+        else if (LimitMention().Match(message) is { Success: true } mention)
+        {
+            limit = mention.Groups[1].Value;
+        }
+
+        var failure = new RuleFailure(message, rule?.Source.File, line, column, line is { } l ? rule?.SourceLine(l) : null, limit);
+        if (limit is not null)
+        {
+            Broken = true;
+            return new Denial(DenialKind.Limit, name, "access_denied", $"The login could not be completed: rule '{name}' exceeded a sandbox limit.", failure);
+        }
+        return new Denial(DenialKind.RuleError, name, "access_denied", GenericFailure(name), failure);
+    }
+
+    private static string GenericFailure(string rule) => $"The login could not be completed: rule '{rule}' failed.";
+
+    private static string DescribeThrown(JavaScriptException exception)
+    {
+        if (exception.Error is ObjectInstance error && !error.IsCallable())
+        {
+            var name = error.Get("name");
+            var message = error.Get("message");
+            if (message.IsString())
+            {
+                return name.IsString() && name.ToString().Length > 0 ? $"{name}: {message}" : message.ToString();
+            }
+        }
+        return exception.Error.IsString() ? exception.Error.ToString() : exception.Message;
+    }
+
+    /// <summary>Finds where in the author's file the error happened: the throw site, or the innermost stack frame in the rule's file.</summary>
+    private static (int? Line, int? Column) LocateInRule(CompiledRule? rule, JavaScriptException exception)
+    {
+        if (rule is null)
+        {
+            return (null, null);
+        }
+
+        var location = exception.Location;
+        if (location.SourceFile == rule.Source.File && location.Start.Line > 0)
+        {
+            var (line, column) = rule.ToAuthorPosition(location.Start.Line, location.Start.Column);
+            return (line, column);
+        }
+
+        var stack = exception.JavaScriptStackTrace;
+        if (stack is not null)
+        {
+            var marker = rule.Source.File + ":";
+            var at = stack.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var match = StackPosition().Match(stack, at + marker.Length);
+                if (match.Success && match.Index == at + marker.Length)
+                {
+                    var line = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+                    var column = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+                    return rule.ToAuthorPosition(line, column - 1);
+                }
+            }
+        }
+        return (null, null);
+    }
+
+    [GeneratedRegex(@"(\d+):(\d+)")]
+    private static partial Regex StackPosition();
+
+    [GeneratedRegex(@"\(sandbox limit (\w+)\)")]
+    private static partial Regex LimitMention();
+
+    private static string ReadBootstrap()
+    {
+        using var stream = typeof(RuleRuntime).Assembly.GetManifestResourceStream("Rules.Engine.Runtime.Bootstrap.js")
+            ?? throw new InvalidOperationException("embedded resource Bootstrap.js is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public void Dispose() => _engine.Dispose();
+}

@@ -1,0 +1,68 @@
+namespace Rules.Engine.Sandbox;
+
+/// <summary>
+/// The limits every rule runs under. The defaults are safe for hostile rules; each can be raised
+/// by an operator who trusts their rule authors. See docs/sandbox.md for the reasoning behind each value.
+/// </summary>
+public sealed record SandboxOptions
+{
+    public static SandboxOptions Default { get; } = new();
+
+    /// <summary>Wall-clock budget for the whole pipeline of one login (Auth0 allowed 20 s).</summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Statements one rule invocation may execute (including the promise jobs it queues).</summary>
+    public int MaxStatements { get; init; } = 10_000_000;
+
+    /// <summary>Bytes one rule invocation may allocate.</summary>
+    public long MemoryLimitBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Call depth; the native stack guard stays on regardless, as a second line.</summary>
+    public int MaxRecursionDepth { get; init; } = 256;
+
+    public uint MaxArraySize { get; init; } = 1_000_000;
+
+    /// <summary>Longest string a rule may build with repeat, padStart/padEnd, join, concat.</summary>
+    public int MaxStringLength { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Time one regular-expression match may take before it fails.</summary>
+    public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Total source size of a rule set, as Auth0 capped it.</summary>
+    public int MaxRuleSetSourceBytes { get; init; } = 100 * 1024;
+
+    public int MaxLogEntries { get; init; } = 100;
+
+    public int MaxLogEntryLength { get; init; } = 1024;
+
+    /// <summary>Warm runtimes kept per rule-set version; a burst beyond this builds throwaway runtimes.</summary>
+    public int MaxPooledRuntimes { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    /// <summary>
+    /// Throws when a limit cannot be enforced as configured, so a typo in configuration
+    /// cannot silently switch a limit off.
+    /// </summary>
+    public SandboxOptions Validate()
+    {
+        Require(TimeBudget > TimeSpan.Zero && TimeBudget <= TimeSpan.FromMinutes(5), nameof(TimeBudget), "between 0 and 5 minutes");
+        Require(MaxStatements > 0, nameof(MaxStatements), "positive");
+        Require(MemoryLimitBytes > 0, nameof(MemoryLimitBytes), "positive");
+        Require(MaxRecursionDepth > 0, nameof(MaxRecursionDepth), "positive");
+        Require(MaxArraySize > 0, nameof(MaxArraySize), "positive");
+        Require(MaxStringLength > 0, nameof(MaxStringLength), "positive");
+        Require(RegexTimeout > TimeSpan.Zero, nameof(RegexTimeout), "positive");
+        Require(MaxRuleSetSourceBytes > 0, nameof(MaxRuleSetSourceBytes), "positive");
+        Require(MaxLogEntries >= 0, nameof(MaxLogEntries), "zero or more");
+        Require(MaxLogEntryLength > 0, nameof(MaxLogEntryLength), "positive");
+        Require(MaxPooledRuntimes > 0, nameof(MaxPooledRuntimes), "positive");
+        return this;
+    }
+
+    private static void Require(bool condition, string name, string expectation)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"Sandbox option {name} must be {expectation}.", name);
+        }
+    }
+}
