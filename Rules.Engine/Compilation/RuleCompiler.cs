@@ -80,10 +80,11 @@ public static class RuleCompiler
             return fallback;
         }
 
-        var (line, column) = (wrappedError.LineNumber, wrappedError.Column - (wrappedError.LineNumber == 1 ? 1 : 0));
-        if (fallbackError is not null && (fallbackError.LineNumber > line || (fallbackError.LineNumber == line && fallbackError.Column > column)))
+        // Acornima's columns are 0-based; the wrapper's "(" shifts the first line by one.
+        var (line, column) = (wrappedError.LineNumber, wrappedError.Column + 1 - (wrappedError.LineNumber == 1 ? 1 : 0));
+        if (fallbackError is not null && (fallbackError.LineNumber > line || (fallbackError.LineNumber == line && fallbackError.Column + 1 > column)))
         {
-            return (null, SyntaxError(rule, fallbackError, fallbackError.LineNumber, fallbackError.Column));
+            return (null, SyntaxError(rule, fallbackError, fallbackError.LineNumber, fallbackError.Column + 1));
         }
         return (null, SyntaxError(rule, wrappedError, line, Math.Max(1, column)));
     }

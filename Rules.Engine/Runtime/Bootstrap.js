@@ -269,7 +269,9 @@
         }
     };
 
-    const seen = new WeakSet();
+    // The global object stays extensible (sloppy rules assign undeclared variables; the host's snapshot
+    // restore removes them after each login) and `global` stays writable: it is the rules' own cache.
+    const seen = new WeakSet([globalThis, installed.global]);
     const deepFreeze = (root) => {
         const pending = [root];
         while (pending.length > 0) {

@@ -14,6 +14,17 @@ internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
 
     public bool LogAccepting => _logs.Count < maxLogEntries;
 
+    /// <summary>Asked before a console call formats its arguments, so a full log costs nothing; counts what it turns away.</summary>
+    public bool TryAcceptLog()
+    {
+        if (LogAccepting)
+        {
+            return true;
+        }
+        _droppedLogs++;
+        return false;
+    }
+
     public void Reset()
     {
         _logs.Clear();

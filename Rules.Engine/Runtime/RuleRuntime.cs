@@ -43,6 +43,9 @@ internal sealed partial class RuleRuntime : IDisposable
         _state = new LoginState(_options.MaxLogEntries, _options.MaxLogEntryLength);
         _engine = new Jint.Engine(ConfigureEngine);
 
+        // Freezing every built-in takes far more statements than a rule budget allows; the budget is for rules.
+        var statements = _engine.Constraints.Find<MaxStatementsConstraint>();
+        statements?.MaxStatements = int.MaxValue - 1;
         var result = _engine.Evaluate(Bootstrap);
         var exports = _engine.Call(result, JsValue.Undefined, [CreateHostObject()]).AsObject();
         _unauthorizedErrorPrototype = exports.Get("unauthorizedErrorPrototype").AsObject();
@@ -52,6 +55,7 @@ internal sealed partial class RuleRuntime : IDisposable
         {
             _functions[i] = _engine.Evaluate(ruleSet.Enabled[i].Script);
         }
+        statements?.MaxStatements = _options.MaxStatements;
 
         _snapshot = _engine.Advanced.CaptureGlobalSnapshot();
     }
@@ -90,7 +94,7 @@ internal sealed partial class RuleRuntime : IDisposable
         host.FastSetDataProperty("maxStringLength", JsNumber.Create(_options.MaxStringLength));
         host.FastSetDataProperty("maxBinaryBytes", JsNumber.Create(_options.MemoryLimitBytes));
         host.FastSetDataProperty("configuration", configuration);
-        host.FastSetDataProperty("logAccepting", new ClrFunction(_engine, "logAccepting", (_, _) => _state.LogAccepting ? JsBoolean.True : JsBoolean.False));
+        host.FastSetDataProperty("logAccepting", new ClrFunction(_engine, "logAccepting", (_, _) => _state.TryAcceptLog() ? JsBoolean.True : JsBoolean.False));
         host.FastSetDataProperty("log", new ClrFunction(_engine, "log", (_, args) =>
         {
             _state.AddRuleLog(args.Length > 0 ? args[0].ToString() : "");

@@ -1,0 +1,14 @@
+namespace Rules.Host.Cli;
+
+/// <summary>Exit codes shared by every verb: documented in the README and in each verb's help.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success; for <c>eval</c>, the login was allowed.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The check found errors, or the login was denied.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad input: a missing directory, malformed JSON, unknown options.</summary>
+    public const int BadInput = 2;
+}
