@@ -16,34 +16,33 @@ internal sealed partial class RuleRuntime
 
     private JsObject ToJsUser(LoginTransaction transaction)
     {
-        var user = JsonBridge.ToJsObject(_engine, transaction.User);
+        // Only the host decides who is impersonated: markers in the transaction's user are never copied as
+        // plain data; on an impersonated login they are defined read-only, otherwise rules do not see them.
+        var user = new JsObject(_engine);
+        foreach (var (key, value) in transaction.User)
+        {
+            if (key is not ("impersonated" or "impersonator"))
+            {
+                user.FastSetDataProperty(key, JsonBridge.ToJs(_engine, value));
+            }
+        }
+
         if (transaction.IsImpersonated)
         {
-            ProtectImpersonation(user, transaction);
-        }
-        else
-        {
-            // Only the host decides who is impersonated; a transaction that is not has no markers at all.
-            user.RemoveOwnProperty("impersonated");
-            user.RemoveOwnProperty("impersonator");
+            var impersonator = new JsObject(_engine);
+            foreach (var (key, value) in (JsonObject)transaction.User["impersonator"]!)
+            {
+                impersonator.FastSetProperty(key, new PropertyDescriptor(JsonBridge.ToJs(_engine, value), ReadOnly));
+            }
+            impersonator.PreventExtensions();
+            user.FastSetProperty("impersonated", new PropertyDescriptor(JsBoolean.True, ReadOnly));
+            user.FastSetProperty("impersonator", new PropertyDescriptor(impersonator, ReadOnly));
         }
         return user;
     }
 
-    private void ProtectImpersonation(ObjectInstance user, LoginTransaction transaction)
-    {
-        var impersonator = JsonBridge.ToJsObject(_engine, (JsonObject)transaction.User["impersonator"]!);
-        foreach (var (key, descriptor) in impersonator.GetOwnProperties().ToArray())
-        {
-            impersonator.DefineOwnProperty(key, new PropertyDescriptor(descriptor.Value, writable: false, enumerable: true, configurable: false));
-        }
-        impersonator.PreventExtensions();
-
-        user.RemoveOwnProperty("impersonated");
-        user.RemoveOwnProperty("impersonator");
-        user.DefineOwnProperty("impersonated", new PropertyDescriptor(JsBoolean.True, writable: false, enumerable: true, configurable: false));
-        user.DefineOwnProperty("impersonator", new PropertyDescriptor(impersonator, writable: false, enumerable: true, configurable: false));
-    }
+    /// <summary>Enumerable, but neither writable nor configurable.</summary>
+    private const PropertyFlag ReadOnly = PropertyFlag.Enumerable;
 
     /// <summary>A rule passed a different user object to callback: later rules still see the markers, or the previous user if they cannot be set.</summary>
     private JsValue ReprotectImpersonation(LoginTransaction transaction, ObjectInstance next, ObjectInstance previous)
@@ -70,8 +69,8 @@ internal sealed partial class RuleRuntime
 
         next.RemoveOwnProperty("impersonated");
         next.RemoveOwnProperty("impersonator");
-        next.DefineOwnProperty("impersonated", new PropertyDescriptor(JsBoolean.True, writable: false, enumerable: true, configurable: false));
-        next.DefineOwnProperty("impersonator", new PropertyDescriptor(previousMarker.Value, writable: false, enumerable: true, configurable: false));
+        next.DefineOwnProperty("impersonated", new PropertyDescriptor(JsBoolean.True, ReadOnly));
+        next.DefineOwnProperty("impersonator", new PropertyDescriptor(previousMarker.Value, ReadOnly));
         return next;
     }
 
