@@ -20,7 +20,9 @@ public static class RuleSetDirectory
     {
         if (!Directory.Exists(directory))
         {
-            throw new RuleSetException($"rules directory '{directory}' does not exist");
+            throw new RuleSetException(File.Exists(directory)
+                ? $"'{directory}' is a file; expected a rules directory of *.js files and an optional {ManifestFileName}"
+                : $"rules directory '{directory}' does not exist");
         }
 
         var manifestPath = Path.Combine(directory, ManifestFileName);
@@ -29,7 +31,7 @@ public static class RuleSetDirectory
 
     private static RuleSet LoadByFileName(string directory)
     {
-        var files = Directory.GetFiles(directory, "*.js").OrderBy(Path.GetFileName, StringComparer.Ordinal).ToArray();
+        var files = ListRuleFiles(directory).OrderBy(Path.GetFileName, StringComparer.Ordinal).ToArray();
         if (files.Length == 0)
         {
             // A directory with nothing in it is far more often a wrong path than an intent to allow
@@ -37,7 +39,7 @@ public static class RuleSetDirectory
             throw new RuleSetException($"no rules found in '{directory}': expected *.js files or a {ManifestFileName} (use {{\"rules\": []}} for an intentionally empty set)");
         }
 
-        var rules = files.Select(f => new RuleSource(Path.GetFileNameWithoutExtension(f), f, ReadRule(f)));
+        var rules = files.Select(f => new RuleSource(Path.GetFileNameWithoutExtension(f), f, ReadFile(f)));
         return new RuleSet(rules);
     }
 
@@ -46,7 +48,7 @@ public static class RuleSetDirectory
         JsonElement root;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(manifestPath), ManifestJsonOptions);
+            using var document = JsonDocument.Parse(ReadFile(manifestPath), ManifestJsonOptions);
             root = document.RootElement.Clone();
         }
         catch (JsonException e)
@@ -76,7 +78,7 @@ public static class RuleSetDirectory
         }
 
         var configuration = ReadConfiguration(manifestPath, root);
-        var unlisted = Directory.GetFiles(directory, "*.js")
+        var unlisted = ListRuleFiles(directory)
             .Select(Path.GetFileName)
             .Where(name => !listed.Contains(name!))
             .OrderBy(name => name, StringComparer.Ordinal)
@@ -101,7 +103,9 @@ public static class RuleSetDirectory
         var file = fileElement.GetString()!;
         var fullDirectory = Path.GetFullPath(directory);
         var path = Path.GetFullPath(Path.Combine(fullDirectory, file));
-        if (!path.StartsWith(fullDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        // Compare by relative path, not by string prefix: a directory given as "rules/" keeps its trailing separator.
+        var relative = Path.GetRelativePath(fullDirectory, path);
+        if (relative == "." || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
             throw new RuleSetException($"{where}: file '{file}' is outside the rules directory");
         }
@@ -111,7 +115,7 @@ public static class RuleSetDirectory
             throw new RuleSetException($"{where}: file '{file}' does not exist in '{directory}'");
         }
 
-        listed.Add(Path.GetRelativePath(fullDirectory, path));
+        listed.Add(relative);
 
         var name = Path.GetFileNameWithoutExtension(file);
         if (entry.TryGetProperty("name", out var nameElement))
@@ -133,7 +137,7 @@ public static class RuleSetDirectory
             enabled = enabledElement.GetBoolean();
         }
 
-        return new RuleSource(name, Path.Combine(directory, file), ReadRule(path), enabled);
+        return new RuleSource(name, Path.Combine(directory, file), ReadFile(path), enabled);
     }
 
     private static Dictionary<string, string> ReadConfiguration(string manifestPath, JsonElement root)
@@ -161,7 +165,20 @@ public static class RuleSetDirectory
         return configuration;
     }
 
-    private static string ReadRule(string path)
+    private static string[] ListRuleFiles(string directory)
+    {
+        try
+        {
+            return Directory.GetFiles(directory, "*.js");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuleSetException($"rules directory '{directory}' cannot be read: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads a rule or the manifest; failures (unreadable, a dangling link) are one-line <see cref="RuleSetException"/>s.</summary>
+    private static string ReadFile(string path)
     {
         try
         {
