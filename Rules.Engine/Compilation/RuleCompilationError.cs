@@ -12,7 +12,9 @@ public sealed record RuleCompilationError(string Rule, string File, int Line, in
             return head;
         }
 
-        var caret = new string(' ', Math.Max(0, Column - 1)) + "^";
+        // Keep the line's tabs under the caret so it lines up however wide the terminal draws a tab.
+        var prefix = SourceLine[..Math.Clamp(Column - 1, 0, SourceLine.Length)];
+        var caret = string.Concat(prefix.Select(c => c == '\t' ? '\t' : ' ')) + "^";
         return $"{head}\n    {SourceLine}\n    {caret}";
     }
 

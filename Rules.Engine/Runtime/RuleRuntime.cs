@@ -58,6 +58,21 @@ internal sealed partial class RuleRuntime : IDisposable
         statements?.MaxStatements = _options.MaxStatements;
 
         _snapshot = _engine.Advanced.CaptureGlobalSnapshot();
+        _engine.Advanced.PromiseRejectionTracker += TrackRejection;
+    }
+
+    private readonly List<(JsValue Promise, JsValue Reason)> _unhandledRejections = [];
+
+    private void TrackRejection(object? sender, PromiseRejectionTrackerEventArgs e)
+    {
+        if (e.Operation == Jint.Native.Promise.PromiseRejectionOperation.Reject)
+        {
+            _unhandledRejections.Add((e.Promise, e.Value ?? JsValue.Undefined));
+        }
+        else
+        {
+            _unhandledRejections.RemoveAll(r => ReferenceEquals(r.Promise, e.Promise));
+        }
     }
 
     public bool Broken { get; private set; }
@@ -175,22 +190,10 @@ internal sealed partial class RuleRuntime : IDisposable
 
     private Denial? Invoke(CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context)
     {
-        JsValue rejection = JsValue.Undefined;
-        var rejected = false;
+        _unhandledRejections.Clear();
         try
         {
-            var returned = _engine.Call(function, JsValue.Undefined, [user, context, invocation.Callback]);
-            if (returned.IsPromise() && !invocation.Called)
-            {
-                // An async rule that throws rejects its promise instead; report that rather than a silent timeout.
-                var onRejected = new ClrFunction(_engine, "onRejected", (_, args) =>
-                {
-                    rejected = true;
-                    rejection = args.Length > 0 ? args[0] : JsValue.Undefined;
-                    return JsValue.Undefined;
-                });
-                _engine.Call(returned.Get("then"), returned, [JsValue.Undefined, onRejected]);
-            }
+            _engine.Call(function, JsValue.Undefined, [user, context, invocation.Callback]);
             _engine.Advanced.ProcessTasks();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -203,9 +206,11 @@ internal sealed partial class RuleRuntime : IDisposable
             return invocation.Error.IsNull() || invocation.Error.IsUndefined() ? null : RuleDenied(rule, invocation.Error);
         }
 
-        if (rejected && !invocation.Called)
+        // An async rule that throws, or a .then() callback that throws, rejects a promise nobody handles;
+        // that error, not a bare "did not call back", is what the author needs to see.
+        if (_unhandledRejections.Count > 0)
         {
-            return RuleError(rule, new JavaScriptException(rejection));
+            return RuleError(rule, new JavaScriptException(_unhandledRejections[0].Reason));
         }
 
         // Rules have no timers and no I/O, so once the job queue is empty nothing can ever call back:
@@ -322,7 +327,20 @@ internal sealed partial class RuleRuntime : IDisposable
                 return name.IsString() && name.ToString().Length > 0 ? $"{name}: {message}" : message.ToString();
             }
         }
-        return exception.Error.IsString() ? exception.Error.ToString() : exception.Message;
+        if (exception.Error.IsString())
+        {
+            return exception.Error.ToString();
+        }
+
+        // `throw { code: 1 }` or `throw 42`: show the value itself, as a console would.
+        try
+        {
+            return "Uncaught " + (JsonBridge.ToJson(exception.Error)?.ToJsonString() ?? exception.Error.ToString());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return "Uncaught " + exception.Error.Type.ToString().ToLowerInvariant();
+        }
     }
 
     /// <summary>Finds where in the author's file the error happened: the throw site, or the innermost stack frame in the rule's file.</summary>

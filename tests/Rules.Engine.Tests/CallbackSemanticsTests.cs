@@ -173,4 +173,32 @@ public class CallbackSemanticsTests
         outcome.Logs[1].Should().StartWith("[rule1] xxxxxxxxxx… (40 more characters)");
         outcome.Logs[3].Should().Contain("9 more console lines were dropped");
     }
+
+    [Fact]
+    public void An_error_thrown_in_a_then_callback_is_reported_not_lost()
+    {
+        using var pipeline = PipelineFactory.Create(
+            "function (user, context, callback) { auth0.users.updateAppMetadata(user.user_id, {}).then(function () { throw new Error('async failure'); }); }");
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+        outcome.Kind.Should().Be(DenialKind.RuleError);
+        outcome.Failure!.Message.Should().Be("Error: async failure");
+    }
+
+    [Fact]
+    public void A_rejection_the_rule_handles_is_not_reported()
+    {
+        using var pipeline = PipelineFactory.Create(
+            "function (user, context, callback) { Promise.reject(new Error('handled')).catch(function () { callback(null, user, context); }); }");
+        pipeline.Execute(PipelineFactory.Login()).Decision.Should().Be(Decision.Allow);
+    }
+
+    [Theory]
+    [InlineData("throw { code: 1 };", "Uncaught {\"code\":1}")]
+    [InlineData("throw 42;", "Uncaught 42")]
+    [InlineData("throw 'plain';", "plain")]
+    public void Thrown_values_that_are_not_errors_are_shown_as_they_are(string statement, string message)
+    {
+        using var pipeline = PipelineFactory.Create($"function (user, context, callback) {{ {statement} }}");
+        pipeline.Execute(PipelineFactory.Login()).Failure!.Message.Should().Be(message);
+    }
 }

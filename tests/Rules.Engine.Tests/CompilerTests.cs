@@ -99,4 +99,12 @@ public class CompilerTests
         compilation.Succeeded.Should().BeFalse();
         compilation.Errors.Single().Message.Should().Contain("1,000-byte limit");
     }
+
+    [Fact]
+    public void The_caret_keeps_the_lines_tabs_so_it_lines_up()
+    {
+        var (_, error) = Compile("function (user, context, callback) {\n\tif (x ==) {}\n}");
+        (error!.Line, error.Column).Should().Be((2, 10));
+        error.Format().Split('\n')[2].Should().Be("    \t        ^");
+    }
 }
