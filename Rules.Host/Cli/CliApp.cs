@@ -22,7 +22,8 @@ public static class CliApp
         {
             root.Options.Add(option);
         }
-        root.SetAction((result, token) => RunServe(result, serveOptions, args, output, error, token));
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((result, token) => RunServe(result, serveOptions, output, error, token));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -36,8 +37,30 @@ public static class CliApp
             return ExitCodes.BadInput;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await parsed.InvokeAsync(configuration);
+        // Serve passes unmatched tokens on as configuration; anything not shaped like a setting is a typo.
+        var command = parsed.CommandResult.Command;
+        var serving = command == root || command == serve;
+        var stray = parsed.UnmatchedTokens.FirstOrDefault(token => !serving || !token.StartsWith("--", StringComparison.Ordinal) || !token.Contains('='));
+        if (stray is not null)
+        {
+            error.WriteLine(serving
+                ? $"error: unknown verb or option '{stray}' (settings are written --Section:Key=value)"
+                : $"error: unrecognized argument '{stray}'");
+            error.WriteLine($"run `rules {(command == root ? "" : command.Name + " ")}--help` for usage");
+            return ExitCodes.BadInput;
+        }
+
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parsed.InvokeAsync(configuration);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            error.WriteLine($"error: internal error ({e.GetType().Name}): {e.Message}");
+            error.WriteLine("this is a bug in rules; please report it with the command you ran");
+            return ExitCodes.InternalError;
+        }
     }
 
     private static Command BuildCheck(TextWriter output, TextWriter error)
@@ -63,21 +86,28 @@ public static class CliApp
     private static Command BuildServe(TextWriter output, TextWriter error, out Option[] options)
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => ServeCommand.DefaultUrls };
-        var data = new Option<string>("--data") { Description = "Directory for the embedded database and signing keys", DefaultValueFactory = _ => "data" };
-        var rules = new Option<string?>("--rules") { Description = "Rules directory (default: the sample tenant's Rules.Samples/rules)" };
-        options = [urls, data, rules];
-        var command = new Command("serve", "Run the auth server (the default verb).\n\n" + ServeCommand.Examples) { urls, data, rules };
+        var data = new Option<string>("--data") { Description = "Directory for the embedded SQLite database and the signing key", DefaultValueFactory = _ => "data" };
+        var rules = new Option<string?>("--rules") { Description = "Serve (and watch) this rules directory instead of the rules in the database" };
+        var seed = new Option<string?>("--seed") { Description = "Tenant file (Deploy CLI export shape) to seed an empty database with (default: Rules.Samples/tenant.json)" };
+        options = [urls, data, rules, seed];
+        var command = new Command("serve", "Run the auth server (the default verb). Other --Section:Key=value arguments are read as configuration.\n\n" + ServeCommand.Examples)
+        {
+            urls, data, rules, seed,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
         var captured = options;
-        command.SetAction((result, token) => RunServe(result, captured, [], output, error, token));
+        command.SetAction((result, token) => RunServe(result, captured, output, error, token));
         return command;
     }
 
-    private static Task<int> RunServe(ParseResult result, Option[] options, string[] args, TextWriter output, TextWriter error, CancellationToken token)
+    private static Task<int> RunServe(ParseResult result, Option[] options, TextWriter output, TextWriter error, CancellationToken token)
     {
         var parameters = new ServeCommand.Parameters(
             result.GetValue((Option<string>)options[0])!,
             result.GetValue((Option<string>)options[1])!,
-            result.GetValue((Option<string?>)options[2]));
-        return ServeCommand.RunAsync(parameters, [], output, error, token);
+            result.GetValue((Option<string?>)options[2]),
+            result.GetValue((Option<string?>)options[3]),
+            result.UnmatchedTokens.ToArray());
+        return ServeCommand.RunAsync(parameters, output, error, token);
     }
 }

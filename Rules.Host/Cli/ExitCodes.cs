@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>Bad input: a missing directory, malformed JSON, unknown options.</summary>
     public const int BadInput = 2;
+
+    /// <summary>An unexpected failure inside rules itself; never used for a denial.</summary>
+    public const int InternalError = 3;
 }

@@ -1,64 +1,102 @@
-using Rules.Engine.Pipeline;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Rules.Host.Hosting;
+using Rules.Host.RuleSets;
+using Rules.Host.Tenant;
 
 namespace Rules.Host.Cli;
 
-/// <summary>
-/// <c>rules serve</c> (the default verb): the auth server. This first cut loads and compiles the rule set
-/// and serves health endpoints; the login and impersonation flow is built on it by the host issue.
-/// </summary>
+/// <summary><c>rules serve</c> (the default verb): the auth server on the embedded SQLite store.</summary>
 public static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5000";
 
-    public sealed record Parameters(string Urls, string DataDirectory, string? RulesDirectory);
+    /// <param name="ConfigurationArgs">Anything else on the command line, read as ASP.NET Core configuration (--Rules:ImpersonationEnabled=true).</param>
+    public sealed record Parameters(string Urls, string DataDirectory, string? RulesDirectory, string? SeedFile, IReadOnlyList<string> ConfigurationArgs);
 
     public const string Examples = """
         Examples:
-          rules                                   serve the sample tenant on http://127.0.0.1:5000
-          rules serve --urls http://127.0.0.1:8080 --rules ./rules --data ./data
+          rules                                   serve the sample tenant on http://127.0.0.1:5000, data in ./data
+          rules serve --urls http://127.0.0.1:8080 --data /var/lib/rules
+          rules serve --rules ./rules             serve (and watch) a rules directory instead of the database's rules
+          rules serve --seed ./tenant.json        seed an empty database from your own Deploy CLI export
+          rules serve --Rules:ImpersonationEnabled=true   any setting, as in appsettings.json
         """;
 
-    public static async Task<int> RunAsync(Parameters parameters, string[] hostArgs, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Parameters parameters, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var rulesDirectory = parameters.RulesDirectory ?? SamplePaths.FindSampleRules();
-        if (rulesDirectory is null)
+        var args = new List<string>
         {
-            error.WriteLine("error: no --rules directory given and Rules.Samples/rules was not found from the current directory");
+            $"--urls={parameters.Urls}",
+            $"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.DataDirectory)}={parameters.DataDirectory}",
+        };
+        if (parameters.RulesDirectory is not null)
+        {
+            args.Add($"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.RulesDirectory)}={parameters.RulesDirectory}");
+        }
+        if (parameters.SeedFile is not null)
+        {
+            if (!File.Exists(parameters.SeedFile))
+            {
+                error.WriteLine($"error: seed file '{parameters.SeedFile}' does not exist");
+                return ExitCodes.BadInput;
+            }
+            args.Add($"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.SeedFile)}={parameters.SeedFile}");
+        }
+        args.AddRange(parameters.ConfigurationArgs);
+
+        WebApplication app;
+        try
+        {
+            app = HostApp.Build([.. args]);
+        }
+        catch (TenantSeedException e)
+        {
+            error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
 
-        var compilation = RuleSetLoading.LoadAndCompile(rulesDirectory, error, out var exitCode);
-        if (compilation is null)
+        try
         {
-            return exitCode;
+            await app.StartAsync(cancellationToken);
         }
-        if (!compilation.Succeeded)
+        catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            RuleSetLoading.WriteErrors(compilation, error);
+            error.WriteLine($"error: cannot listen on {parameters.Urls}: the address is already in use (choose another with --urls)");
             return ExitCodes.BadInput;
         }
 
-        Directory.CreateDirectory(parameters.DataDirectory);
-        using var pipeline = new RulePipeline(compilation.Compiled!);
-        pipeline.Warm();
-
-        var builder = WebApplication.CreateSlimBuilder(hostArgs);
-        builder.WebHost.UseUrls(parameters.Urls);
-        builder.Services.AddSingleton(pipeline);
-        var app = builder.Build();
-
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", (RulePipeline p) => Results.Ok(new
-        {
-            status = "ready",
-            ruleSetVersion = p.Version,
-            rules = p.RuleSet.Enabled.Select(r => r.Name),
-        }));
-
-        output.WriteLine($"rules: serving {compilation.RuleSet.Rules.Count} rule(s) from {rulesDirectory} (version {pipeline.Version})");
-        output.WriteLine($"rules: data directory {Path.GetFullPath(parameters.DataDirectory)}");
-        output.WriteLine($"rules: listening on {parameters.Urls}  (try {parameters.Urls.Split(';')[0].TrimEnd('/')}/readyz)");
-        await app.RunAsync(cancellationToken);
+        PrintWelcome(app, parameters, output);
+        await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
+    }
+
+    private static void PrintWelcome(WebApplication app, Parameters parameters, TextWriter output)
+    {
+        var options = app.Services.GetRequiredService<IOptions<RulesHostOptions>>().Value;
+        var rules = app.Services.GetRequiredService<RuleSetProvider>();
+        var tenant = app.Services.GetRequiredService<TenantStore>();
+        var baseUrl = parameters.Urls.Split(';')[0].TrimEnd('/');
+        var settings = tenant.GetSettings();
+
+        output.WriteLine($"rules: listening on {parameters.Urls}");
+        output.WriteLine($"rules: data in {Path.GetFullPath(options.DataDirectory)}");
+        output.WriteLine(rules.Current is { } pipeline
+            ? $"rules: rule set {pipeline.Version} from {rules.Source} ({pipeline.RuleSet.Enabled.Count} enabled)"
+            : $"rules: NO RULE SET IS LIVE, logins are denied:\n{rules.LastError}");
+        output.WriteLine($"rules: tenant '{settings.FriendlyName}', impersonation {(settings.ImpersonationEnabled ? "enabled" : "disabled")}");
+        output.WriteLine($"rules: discovery {baseUrl}/.well-known/openid-configuration");
+
+        // Only the sample tenant's credentials are printed: they are public in Rules.Samples/tenant.json anyway.
+        var sample = Cli.SamplePaths.FindSampleTenant();
+        if (options.SeedFile is null && sample is not null)
+        {
+            output.WriteLine("rules: sample tenant credentials (from Rules.Samples/tenant.json):");
+            foreach (var client in tenant.ListClients())
+            {
+                output.WriteLine($"         {client.Name,-22} client_id={client.ClientId}  client_secret={client.ClientSecret}");
+            }
+            output.WriteLine($"rules: walk-through: README.md, \"Sign in as User\"");
+        }
     }
 }

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+
+namespace Rules.Host.Audit;
+
+/// <summary>
+/// One audit record, in the shape of an Auth0 log event (GET /api/v2/logs). Types follow Auth0's codes where one exists:
+/// <c>s</c> success login, <c>f</c> failed login, <c>seccft</c> client-credentials exchange, <c>seacft</c> code exchange,
+/// <c>feacft</c> failed code exchange; impersonation has its own: <c>impersonation_requested</c>, <c>impersonation_refused</c>.
+/// </summary>
+public sealed record AuditEntry
+{
+    public string LogId { get; init; } = $"log_{Guid.NewGuid():N}";
+    public required DateTimeOffset Date { get; init; }
+    public required string Type { get; init; }
+    public string? Description { get; init; }
+    public string? ClientId { get; init; }
+    public string? ClientName { get; init; }
+    public string? UserId { get; init; }
+    public string? UserName { get; init; }
+    public string? ImpersonatorId { get; init; }
+    public string? ImpersonatorEmail { get; init; }
+    public string? Ip { get; init; }
+    public string? UserAgent { get; init; }
+
+    /// <summary>Type-specific details: for a login, the decision, the deciding rule and per-rule timings.</summary>
+    public JsonObject Details { get; init; } = [];
+}

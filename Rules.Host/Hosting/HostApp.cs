@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using Rules.Host.Audit;
+using Rules.Host.Impersonation;
+using Rules.Host.Management;
+using Rules.Host.OAuth;
+using Rules.Host.RuleSets;
+using Rules.Host.Storage;
+using Rules.Host.Tenant;
+
+namespace Rules.Host.Hosting;
+
+/// <summary>
+/// Builds the auth server: the list of features it is made of. <c>rules serve</c> and the integration
+/// tests (WebApplicationFactory) both come through here, so they run the same application.
+/// </summary>
+public static class HostApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        builder.Services.AddOptions<RulesHostOptions>().BindConfiguration(RulesHostOptions.Section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<RulesHostOptions>>().Value.DatabasePath));
+        builder.Services.AddSingleton<TenantStore>();
+        builder.Services.AddSingleton<TenantSeed>();
+        builder.Services.AddSingleton<RuleSetProvider>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddOAuth();
+        builder.Services.AddImpersonation();
+        builder.Services.AddManagement();
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.MaxRequestBodyBytes)}") ?? new RulesHostOptions().MaxRequestBodyBytes);
+
+        var app = builder.Build();
+        Initialize(app);
+
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.MapOAuthEndpoints();
+        app.MapImpersonationEndpoints();
+        app.MapManagementEndpoints();
+        return app;
+    }
+
+    /// <summary>Creates or migrates the database, seeds an empty one, and makes the rule set live.</summary>
+    private static void Initialize(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<RulesHostOptions>>().Value;
+        var database = app.Services.GetRequiredService<Database>();
+        database.Migrate();
+
+        var seedFile = options.SeedFile ?? Cli.SamplePaths.FindSampleTenant();
+        if (seedFile is not null && app.Services.GetRequiredService<TenantSeed>().SeedIfEmpty(seedFile))
+        {
+            app.Logger.LogInformation("Seeded the tenant from {SeedFile}", seedFile);
+        }
+
+        if (options.ImpersonationEnabled is { } enabled)
+        {
+            var store = app.Services.GetRequiredService<TenantStore>();
+            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled });
+        }
+
+        app.Services.GetRequiredService<RuleSetProvider>().Start();
+    }
+
+    private static void MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/readyz", (RuleSetProvider rules, Database database) =>
+        {
+            try
+            {
+                using var connection = database.Open();
+            }
+            catch (Exception)
+            {
+                return Results.Json(new { status = "unavailable", reason = "the database cannot be opened" }, statusCode: 503);
+            }
+
+            return rules.Current is { } pipeline
+                ? Results.Ok(new { status = "ready", ruleSetVersion = pipeline.Version, rules = pipeline.RuleSet.Enabled.Select(r => r.Name), source = rules.Source, lastError = rules.LastError })
+                : Results.Json(new { status = "unavailable", reason = "no rule set compiles", lastError = rules.LastError }, statusCode: 503);
+        });
+    }
+}

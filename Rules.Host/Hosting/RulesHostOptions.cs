@@ -1,0 +1,38 @@
+namespace Rules.Host.Hosting;
+
+/// <summary>
+/// The server's settings, bound from the "Rules" configuration section: appsettings.json,
+/// environment variables (Rules__DataDirectory) or the command line (--data, --rules, --seed map here).
+/// </summary>
+public sealed class RulesHostOptions
+{
+    public const string Section = "Rules";
+
+    /// <summary>Where the SQLite database and the signing key live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>A rules directory to serve and watch; when unset, rules come from the database (Management API).</summary>
+    public string? RulesDirectory { get; set; }
+
+    /// <summary>The tenant seed loaded into an empty database (Deploy CLI export shape); default: the sample tenant.</summary>
+    public string? SeedFile { get; set; }
+
+    /// <summary>Overrides the seed's impersonation switch when set (Rules__ImpersonationEnabled=true).</summary>
+    public bool? ImpersonationEnabled { get; set; }
+
+    /// <summary>The issuer in tokens and discovery; default: the first URL the server listens on.</summary>
+    public string? Issuer { get; set; }
+
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    public TimeSpan ManagementTokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Largest request body the API accepts; bigger ones get 413 before they are read.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    public string DatabasePath => Path.Combine(DataDirectory, "rules.db");
+}

@@ -1,0 +1,124 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Rules.Engine.Compilation;
+using Rules.Engine.Pipeline;
+using Rules.Engine.RuleSets;
+using Rules.Host.Hosting;
+using Rules.Host.Storage;
+
+namespace Rules.Host.RuleSets;
+
+/// <summary>
+/// Holds the rule pipeline every login runs. Rules come from the database (managed through
+/// /api/v2/rules) or, with --rules, from a directory that is watched for changes. A new version
+/// replaces the old one atomically; one that does not compile is refused, and the previous version
+/// keeps serving. Each login takes one pipeline reference, so it always evaluates one complete version.
+/// </summary>
+public sealed class RuleSetProvider : IDisposable
+{
+    private readonly Database _database;
+    private readonly RulesHostOptions _options;
+    private readonly ILogger<RuleSetProvider> _logger;
+    private readonly object _reloadLock = new();
+    private FileSystemWatcher? _watcher;
+    private Timer? _debounce;
+    private volatile RulePipeline? _current;
+
+    public RuleSetProvider(Database database, IOptions<RulesHostOptions> options, ILogger<RuleSetProvider> logger)
+    {
+        _database = database;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The pipeline to run, or null when no rule set has ever compiled (logins then fail closed).</summary>
+    public RulePipeline? Current => _current;
+
+    /// <summary>Why the last load was refused, with file:line:col; null when the last load succeeded.</summary>
+    public string? LastError { get; private set; }
+
+    public string Source => _options.RulesDirectory is { } directory ? $"directory {directory}" : "database";
+
+    public bool FromDirectory => _options.RulesDirectory is not null;
+
+    public void Start()
+    {
+        Reload();
+        if (_options.RulesDirectory is { } directory && Directory.Exists(directory))
+        {
+            _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
+            _watcher = new FileSystemWatcher(directory) { IncludeSubdirectories = false, EnableRaisingEvents = true };
+            FileSystemEventHandler changed = (_, _) => _debounce.Change(200, Timeout.Infinite);
+            _watcher.Changed += changed;
+            _watcher.Created += changed;
+            _watcher.Deleted += changed;
+            _watcher.Renamed += (_, _) => _debounce.Change(200, Timeout.Infinite);
+        }
+    }
+
+    /// <summary>Loads, compiles and swaps in the current rules; returns the compile errors when refused.</summary>
+    public RuleSetCompilation? Reload()
+    {
+        lock (_reloadLock)
+        {
+            RuleSet ruleSet;
+            try
+            {
+                ruleSet = _options.RulesDirectory is { } directory ? RuleSetDirectory.Load(directory) : LoadFromDatabase();
+            }
+            catch (RuleSetException e)
+            {
+                Refuse(e.Message);
+                return null;
+            }
+
+            if (_current?.Version == ruleSet.Version)
+            {
+                LastError = null;
+                return null;
+            }
+
+            var compilation = RuleCompiler.Compile(ruleSet);
+            if (!compilation.Succeeded)
+            {
+                Refuse(string.Join("\n", compilation.Errors.Select(e => e.Format())));
+                return compilation;
+            }
+
+            var next = new RulePipeline(compilation.Compiled!);
+            var previous = Interlocked.Exchange(ref _current, next);
+            LastError = null;
+            _logger.LogInformation("Rule set {Version} from {Source} is live ({Count} rules)", next.Version, Source, ruleSet.Rules.Count);
+            // Logins that took the old pipeline finish on it; its runtimes are dropped as they come back.
+            previous?.Dispose();
+            return compilation;
+        }
+    }
+
+    /// <summary>Compiles a candidate without making it live (the Management API checks a rule before saving it).</summary>
+    public static RuleSetCompilation Check(RuleSet candidate) => RuleCompiler.Compile(candidate);
+
+    public RuleSet LoadFromDatabase()
+    {
+        using var connection = _database.Open();
+        var rules = connection.Query<(string Name, string Script, long Enabled)>("SELECT name, script, enabled FROM rules ORDER BY \"order\", name")
+            .Select(r => new RuleSource(r.Name, $"rules/{r.Name}.js", r.Script, r.Enabled != 0));
+        var configuration = connection.Query<(string Key, string Value)>("SELECT key, value FROM rules_configs")
+            .ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
+        return new RuleSet(rules, configuration);
+    }
+
+    private void Refuse(string reason)
+    {
+        LastError = reason;
+        _logger.LogError("Rule set from {Source} refused; {State}:\n{Reason}", Source,
+            _current is null ? "no rule set is live, logins are denied" : $"version {_current.Version} keeps serving", reason);
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _debounce?.Dispose();
+        _current?.Dispose();
+    }
+}

@@ -1,0 +1,111 @@
+namespace Rules.Host.Storage;
+
+/// <summary>Schema versions, applied in order by <see cref="Database.Migrate"/>. Never edit a shipped version; add the next.</summary>
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<(long Version, string Sql)> All =
+    [
+        (1, """
+            CREATE TABLE tenant_settings (
+                key   TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            CREATE TABLE clients (
+                client_id      TEXT PRIMARY KEY,
+                name           TEXT NOT NULL,
+                client_secret  TEXT NOT NULL,
+                app_type       TEXT NOT NULL,
+                callbacks      TEXT NOT NULL DEFAULT '[]',   -- JSON array of exact URLs
+                logout_urls    TEXT NOT NULL DEFAULT '[]',
+                grant_types    TEXT NOT NULL DEFAULT '[]',
+                client_metadata TEXT NOT NULL DEFAULT '{}'
+            );
+            CREATE TABLE client_grants (
+                client_id TEXT NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
+                audience  TEXT NOT NULL,
+                scope     TEXT NOT NULL DEFAULT '[]',
+                PRIMARY KEY (client_id, audience)
+            );
+            CREATE TABLE connections (
+                id       TEXT PRIMARY KEY,
+                name     TEXT NOT NULL UNIQUE,
+                strategy TEXT NOT NULL
+            );
+            CREATE TABLE connection_clients (
+                connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+                client_id     TEXT NOT NULL REFERENCES clients(client_id) ON DELETE CASCADE,
+                PRIMARY KEY (connection_id, client_id)
+            );
+            CREATE TABLE users (
+                user_id       TEXT PRIMARY KEY,
+                email         TEXT COLLATE NOCASE,
+                connection    TEXT NOT NULL,
+                password_hash TEXT,
+                blocked       INTEGER NOT NULL DEFAULT 0,
+                logins_count  INTEGER NOT NULL DEFAULT 0,
+                profile       TEXT NOT NULL,                -- JSON: the Auth0 user profile minus secrets
+                created_at    TEXT NOT NULL,
+                updated_at    TEXT NOT NULL
+            );
+            CREATE INDEX users_email ON users(email);
+            CREATE TABLE rules (
+                id         TEXT PRIMARY KEY,
+                name       TEXT NOT NULL UNIQUE,
+                script     TEXT NOT NULL,
+                "order"    INTEGER NOT NULL,
+                enabled    INTEGER NOT NULL DEFAULT 1,
+                stage      TEXT NOT NULL DEFAULT 'login_success',
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE rules_configs (
+                key   TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            CREATE TABLE impersonation_links (
+                token_hash      TEXT PRIMARY KEY,       -- SHA-256 of the link's secret; the secret itself is never stored
+                user_id         TEXT NOT NULL,
+                impersonator_id TEXT NOT NULL,
+                client_id       TEXT NOT NULL,
+                request         TEXT NOT NULL,          -- JSON: protocol and additionalParameters
+                created_at      TEXT NOT NULL,
+                expires_at      TEXT NOT NULL,
+                consumed_at     TEXT
+            );
+            CREATE TABLE authorization_codes (
+                code_hash    TEXT PRIMARY KEY,
+                client_id    TEXT NOT NULL,
+                redirect_uri TEXT NOT NULL,
+                grant        TEXT NOT NULL,             -- JSON: user, scopes, claims from the rules, impersonator
+                created_at   TEXT NOT NULL,
+                expires_at   TEXT NOT NULL,
+                consumed_at  TEXT
+            );
+            CREATE TABLE audit_log (
+                seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+                log_id          TEXT NOT NULL UNIQUE,
+                date            TEXT NOT NULL,
+                type            TEXT NOT NULL,
+                description     TEXT,
+                client_id       TEXT,
+                client_name     TEXT,
+                user_id         TEXT,
+                user_name       TEXT,
+                impersonator_id TEXT,
+                impersonator_email TEXT,
+                ip              TEXT,
+                user_agent      TEXT,
+                details         TEXT NOT NULL DEFAULT '{}'
+            );
+            CREATE INDEX audit_log_date ON audit_log(date);
+            CREATE INDEX audit_log_user ON audit_log(user_id);
+            CREATE INDEX audit_log_impersonator ON audit_log(impersonator_id);
+            CREATE TABLE decision_log (
+                seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                decision_id TEXT NOT NULL UNIQUE,
+                log_id      TEXT,
+                date        TEXT NOT NULL,
+                record      TEXT NOT NULL                -- JSON: the decision-log record rules replay reads
+            );
+            """),
+    ];
+}

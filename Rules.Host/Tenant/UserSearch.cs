@@ -1,0 +1,43 @@
+using Dapper;
+
+namespace Rules.Host.Tenant;
+
+/// <summary>
+/// Turns the Management API's <c>q</c> into a parameterised WHERE clause. Supported: a bare term (matched
+/// against user_id, email and name), <c>email:"x"</c>, <c>user_id:"x"</c>, <c>name:x</c>, with * as a
+/// trailing wildcard. Values only ever travel as parameters.
+/// </summary>
+internal static class UserSearch
+{
+    public static (string Where, DynamicParameters Parameters) ToSql(string? query)
+    {
+        var parameters = new DynamicParameters();
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            return ("1 = 1", parameters);
+        }
+
+        var text = query.Trim();
+        string? field = null;
+        var colon = text.IndexOf(':');
+        if (colon > 0 && text[..colon] is "email" or "user_id" or "name")
+        {
+            field = text[..colon];
+            text = text[(colon + 1)..];
+        }
+
+        text = text.Trim().Trim('"');
+        var pattern = text.EndsWith('*') ? Escape(text[..^1]) + "%" : Escape(text);
+        var contains = field is null ? "%" + Escape(text.TrimEnd('*')) + "%" : pattern;
+        parameters.Add("pattern", contains);
+        return field switch
+        {
+            "email" => ("email LIKE @pattern ESCAPE '\\'", parameters),
+            "user_id" => ("user_id LIKE @pattern ESCAPE '\\'", parameters),
+            "name" => ("json_extract(profile, '$.name') LIKE @pattern ESCAPE '\\'", parameters),
+            _ => ("(user_id LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\' OR json_extract(profile, '$.name') LIKE @pattern ESCAPE '\\')", parameters),
+        };
+    }
+
+    private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}
