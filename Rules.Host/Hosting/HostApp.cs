@@ -26,6 +26,10 @@ public static class HostApp
         builder.Services.AddSingleton<TenantSeed>();
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<DecisionLog>();
+        builder.Services.AddSingleton<SigningKeys>();
+        builder.Services.AddSingleton<IssuerUrls>();
+        builder.Services.AddSingleton<JwtFactory>();
         builder.Services.AddOAuth();
         builder.Services.AddImpersonation();
         builder.Services.AddManagement();
