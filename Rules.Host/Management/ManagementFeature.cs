@@ -1,6 +1,6 @@
 namespace Rules.Host.Management;
 
-/// <summary>Registers the Management feature's services and maps its endpoints.</summary>
+/// <summary>Registers the Management feature's services and maps its endpoints: Auth0's Management API v2.</summary>
 public static class ManagementFeature
 {
     public static IServiceCollection AddManagement(this IServiceCollection services)
@@ -10,6 +10,7 @@ public static class ManagementFeature
 
     public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapUsersEndpoints();
         return endpoints;
     }
 }

@@ -172,6 +172,63 @@ public sealed class TenantStore(Database database, TimeProvider clock)
             new { userId, now = JsonColumns.Timestamp(clock.GetUtcNow()) });
     }
 
+    /// <summary>
+    /// Inserts a new user unless its user_id, or its email within its connection, is taken. The check and the insert
+    /// are one IMMEDIATE transaction, so two concurrent creates of the same email cannot both succeed.
+    /// </summary>
+    public UserWriteStatus CreateUser(TenantUser user)
+    {
+        return database.InTransaction((connection, transaction) =>
+        {
+            if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE user_id = @UserId", new { user.UserId }, transaction) > 0)
+            {
+                return UserWriteStatus.DuplicateUserId;
+            }
+            if (user.Email is not null && EmailTaken(connection, transaction, user.Email, user.Connection, exceptUserId: null))
+            {
+                return UserWriteStatus.DuplicateEmail;
+            }
+            connection.Execute("""
+                INSERT INTO users(user_id, email, connection, password_hash, blocked, logins_count, profile, created_at, updated_at)
+                VALUES (@UserId, @Email, @Connection, @PasswordHash, @Blocked, @LoginsCount, @Profile, @CreatedAt, @UpdatedAt)
+                """, UserRow.From(user), transaction);
+            return UserWriteStatus.Done;
+        });
+    }
+
+    /// <summary>
+    /// Reads, changes and writes one user in one transaction (a PATCH that merges metadata cannot lose a concurrent
+    /// change), refusing an email already used by another user of the same connection.
+    /// </summary>
+    public (UserWriteStatus Status, TenantUser? User) ChangeUser(string userId, Func<TenantUser, TenantUser> change)
+    {
+        return database.InTransaction<(UserWriteStatus, TenantUser?)>((connection, transaction) =>
+        {
+            var current = connection.QuerySingleOrDefault<UserRow>("SELECT * FROM users WHERE user_id = @userId", new { userId }, transaction)?.ToUser();
+            if (current is null)
+            {
+                return (UserWriteStatus.NotFound, null);
+            }
+            var changed = change(current) with { UserId = current.UserId, UpdatedAt = clock.GetUtcNow() };
+            if (changed.Email is not null && !string.Equals(changed.Email, current.Email, StringComparison.OrdinalIgnoreCase)
+                && EmailTaken(connection, transaction, changed.Email, changed.Connection, exceptUserId: userId))
+            {
+                return (UserWriteStatus.DuplicateEmail, null);
+            }
+            connection.Execute("""
+                UPDATE users SET email = @Email, connection = @Connection, password_hash = @PasswordHash, blocked = @Blocked,
+                    logins_count = @LoginsCount, profile = @Profile, updated_at = @UpdatedAt
+                WHERE user_id = @UserId
+                """, UserRow.From(changed), transaction);
+            return (UserWriteStatus.Done, changed);
+        });
+    }
+
+    private static bool EmailTaken(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string email, string connectionName, string? exceptUserId) =>
+        connection.ExecuteScalar<long>(
+            "SELECT COUNT(*) FROM users WHERE email = @email AND connection = @connectionName AND (@exceptUserId IS NULL OR user_id <> @exceptUserId)",
+            new { email, connectionName, exceptUserId }, transaction) > 0;
+
     // Dapper maps by column name; these rows are the storage shape only.
     private sealed record ClientRow(string client_id, string name, string client_secret, string app_type, string callbacks, string logout_urls, string grant_types, string client_metadata)
     {
@@ -207,4 +264,12 @@ public sealed class TenantStore(Database database, TimeProvider clock)
             return copy;
         }
     }
+}
+
+public enum UserWriteStatus
+{
+    Done,
+    NotFound,
+    DuplicateUserId,
+    DuplicateEmail,
 }
