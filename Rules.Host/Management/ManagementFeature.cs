@@ -5,12 +5,16 @@ public static class ManagementFeature
 {
     public static IServiceCollection AddManagement(this IServiceCollection services)
     {
+        services.AddSingleton<RuleStore>();
+        services.AddSingleton<RuleSetEditor>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapUsersEndpoints();
+        endpoints.MapRulesEndpoints();
+        endpoints.MapRulesConfigsEndpoints();
         return endpoints;
     }
 }
