@@ -7,6 +7,7 @@ public static class ManagementFeature
     {
         services.AddSingleton<RuleStore>();
         services.AddSingleton<RuleSetEditor>();
+        services.AddSingleton<AuditLogSearch>();
         return services;
     }
 
@@ -15,6 +16,8 @@ public static class ManagementFeature
         endpoints.MapUsersEndpoints();
         endpoints.MapRulesEndpoints();
         endpoints.MapRulesConfigsEndpoints();
+        endpoints.MapLogsEndpoints();
+        endpoints.MapDecisionLogsEndpoints();
         return endpoints;
     }
 }
