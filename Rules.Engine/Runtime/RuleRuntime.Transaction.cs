@@ -52,6 +52,14 @@ internal sealed partial class RuleRuntime
             return next;
         }
 
+        // Only an ordinary object answers a read of its own data property with that property. A Proxy's get trap
+        // could tell later rules that impersonated is false whatever is defined on it (and reading its descriptors
+        // here would run the rule's traps), so it cannot carry the markers.
+        if (next is not JsObject)
+        {
+            return CannotCarryMarkers(previous);
+        }
+
         var flag = next.GetOwnProperty("impersonated");
         var marker = next.GetOwnProperty("impersonator");
         var previousMarker = previous.GetOwnProperty("impersonator");
@@ -63,8 +71,7 @@ internal sealed partial class RuleRuntime
 
         if (!next.Extensible || !flag.Configurable && flag != PropertyDescriptor.Undefined || !marker.Configurable && marker != PropertyDescriptor.Undefined)
         {
-            _state.AddSystemLog($"rule '{_state.CurrentRule}' passed a user to callback that cannot carry the impersonation markers; later rules get the previous user");
-            return previous;
+            return CannotCarryMarkers(previous);
         }
 
         next.RemoveOwnProperty("impersonated");
@@ -72,6 +79,12 @@ internal sealed partial class RuleRuntime
         next.DefineOwnProperty("impersonated", new PropertyDescriptor(JsBoolean.True, ReadOnly));
         next.DefineOwnProperty("impersonator", new PropertyDescriptor(previousMarker.Value, ReadOnly));
         return next;
+    }
+
+    private ObjectInstance CannotCarryMarkers(ObjectInstance previous)
+    {
+        _state.AddSystemLog($"rule '{_state.CurrentRule}' passed a user to callback that cannot carry the impersonation markers; later rules get the previous user");
+        return previous;
     }
 
     private JsObject ToJsContext(JsonObject source)
