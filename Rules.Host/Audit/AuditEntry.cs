@@ -5,7 +5,8 @@ namespace Rules.Host.Audit;
 /// <summary>
 /// One audit record, in the shape of an Auth0 log event (GET /api/v2/logs). Types follow Auth0's codes where one exists:
 /// <c>s</c> success login, <c>f</c> failed login, <c>seccft</c> client-credentials exchange, <c>seacft</c> code exchange,
-/// <c>feacft</c> failed code exchange; impersonation has its own: <c>impersonation_requested</c>, <c>impersonation_refused</c>.
+/// <c>feacft</c> failed code exchange, <c>feccft</c> failed client-credentials exchange (or an unreadable token request);
+/// impersonation has its own: <c>impersonation_requested</c>, <c>impersonation_refused</c>.
 /// </summary>
 public sealed record AuditEntry
 {

@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Rules.Host.Audit;
+using Rules.Host.Errors;
 using Rules.Host.Impersonation;
 using Rules.Host.Management;
 using Rules.Host.OAuth;
@@ -40,12 +43,27 @@ public static class HostApp
         var app = builder.Build();
         Initialize(app);
 
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledError });
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapOAuthEndpoints();
         app.MapImpersonationEndpoints();
         app.MapManagementEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// The last line of defence: an exception no endpoint handled becomes Auth0's error JSON, with no stack trace
+    /// or message from the exception (the middleware logs it). A body Kestrel refused keeps its own status (400/413).
+    /// </summary>
+    private static Task WriteUnhandledError(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var error = exception is BadHttpRequestException bad && bad.StatusCode is >= 400 and < 500
+            ? new Auth0Error(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode),
+                bad.StatusCode == 413 ? "The request body is too large" : "The request could not be read", "invalid_request")
+            : new Auth0Error(500, "Internal Server Error", "An unexpected error occurred; it has been logged.", "internal_error");
+        return error.ToResult().ExecuteAsync(context);
     }
 
     /// <summary>Creates or migrates the database, seeds an empty one, and makes the rule set live.</summary>
