@@ -1,0 +1,52 @@
+using Dapper;
+using Rules.Host.OAuth;
+using Rules.Host.Storage;
+
+namespace Rules.Host.Impersonation;
+
+/// <summary>A link as it came back from redemption.</summary>
+public sealed record RedeemedLink(string LinkId, string UserId, string ImpersonatorId, string ClientId, ImpersonationParameters Parameters, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The impersonation_links table. Only the SHA-256 of a link's secret is stored. Redemption is a single
+/// UPDATE ... WHERE consumed_at IS NULL AND expires_at > now RETURNING, so a link works once: of any number
+/// of concurrent requests for it, exactly one gets the row back.
+/// </summary>
+public sealed class ImpersonationLinkStore(Database database)
+{
+    /// <summary>A short, non-secret id for a link (a prefix of its hash) that ties its audit records together.</summary>
+    public static string LinkId(string tokenHash) => "lnk_" + tokenHash[..16];
+
+    public void Insert(string tokenHash, ValidatedImpersonationRequest request, DateTimeOffset createdAt, DateTimeOffset expiresAt)
+    {
+        using var connection = database.Open();
+        connection.Execute("""
+            INSERT INTO impersonation_links(token_hash, user_id, impersonator_id, client_id, request, created_at, expires_at)
+            VALUES (@tokenHash, @userId, @impersonatorId, @clientId, @request, @createdAt, @expiresAt)
+            """, new
+        {
+            tokenHash,
+            userId = request.User.UserId,
+            impersonatorId = request.Impersonator.UserId,
+            clientId = request.Client.ClientId,
+            request = JsonColumns.Write(request.Parameters.ToJson()),
+            createdAt = JsonColumns.Timestamp(createdAt),
+            expiresAt = JsonColumns.Timestamp(expiresAt),
+        });
+    }
+
+    /// <summary>Marks the link used and returns it; null when it is unknown, expired or already used.</summary>
+    public RedeemedLink? Consume(string secret, DateTimeOffset now)
+    {
+        var tokenHash = Secrets.Hash(secret);
+        using var connection = database.Open();
+        var row = connection.QuerySingleOrDefault<(string UserId, string ImpersonatorId, string ClientId, string Request, string CreatedAt)?>("""
+            UPDATE impersonation_links SET consumed_at = @now
+            WHERE token_hash = @tokenHash AND consumed_at IS NULL AND expires_at > @now
+            RETURNING user_id, impersonator_id, client_id, request, created_at
+            """, new { tokenHash, now = JsonColumns.Timestamp(now) });
+        return row is { } found
+            ? new RedeemedLink(LinkId(tokenHash), found.UserId, found.ImpersonatorId, found.ClientId, ImpersonationParameters.FromJson(found.Request), JsonColumns.ReadTimestamp(found.CreatedAt))
+            : null;
+    }
+}

@@ -1,0 +1,66 @@
+using Rules.Host.Tenant;
+
+namespace Rules.Host.Impersonation;
+
+/// <summary>
+/// What following a link led to. <see cref="Link"/> is null when the link was not redeemed (unknown, expired,
+/// used). <see cref="PageError"/>: the link was spent but there is no safe callback to redirect to, so the
+/// browser gets an error page. <see cref="Denial"/>: something changed since the link was made (impersonation
+/// switched off, impersonator no longer allowed, ...): the callback gets access_denied.
+/// </summary>
+public sealed record ImpersonationLinkValidationResult
+{
+    public RedeemedLink? Link { get; init; }
+    public ImpersonatedLogin? Login { get; init; }
+    public string? PageError { get; init; }
+    public string? Denial { get; init; }
+    public Client? Client { get; init; }
+    public TenantUser? User { get; init; }
+    public TenantUser? Impersonator { get; init; }
+}
+
+/// <summary>
+/// Consumes the link (atomically, once) and checks again everything the link was created under, because
+/// up to <c>LinkLifetime</c> may have passed: a revoked impersonator or a removed callback takes effect at once.
+/// </summary>
+public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, TenantStore store)
+{
+    public ImpersonationLinkValidationResult Validate(string secret, DateTimeOffset now)
+    {
+        var link = links.Consume(secret, now);
+        if (link is null)
+        {
+            return new ImpersonationLinkValidationResult();
+        }
+
+        var client = store.GetClient(link.ClientId);
+        var user = store.GetUser(link.UserId);
+        var impersonator = store.GetUser(link.ImpersonatorId);
+        var result = new ImpersonationLinkValidationResult { Link = link, Client = client, User = user, Impersonator = impersonator };
+        if (client is null || !client.Callbacks.Contains(link.Parameters.CallbackUrl, StringComparer.Ordinal))
+        {
+            return result with { PageError = "The application this link signs into no longer exists or no longer accepts the link's callback URL." };
+        }
+
+        var settings = store.GetSettings();
+        if (!settings.ImpersonationEnabled)
+        {
+            return result with { Denial = "Impersonation is disabled for this tenant." };
+        }
+        if (user is null || user.Blocked)
+        {
+            return result with { Denial = "The user no longer exists or is blocked." };
+        }
+        if (impersonator is null || impersonator.Blocked || !settings.MayImpersonate(impersonator))
+        {
+            return result with { Denial = "The impersonator is no longer allowed to impersonate users." };
+        }
+        var connection = store.GetConnection(user.Connection);
+        if (connection is null || !connection.EnabledClients.Contains(client.ClientId, StringComparer.Ordinal))
+        {
+            return result with { Denial = $"The user's connection is not enabled for {client.Name}." };
+        }
+
+        return result with { Login = new ImpersonatedLogin(link, user, impersonator, client, connection, settings) };
+    }
+}
