@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Rules.Engine.Pipeline;
+using Rules.Host.Hosting;
+using Rules.Host.RuleSets;
+using Rules.Host.Storage;
+
+namespace Rules.Host.Tests.RuleSets;
+
+public sealed class RuleSetProviderTests : IDisposable
+{
+    private const string Allow = "function (user, context, callback) { callback(null, user, context); }";
+    private const string Deny = "function (user, context, callback) { callback(new UnauthorizedError('changed')); }";
+
+    private readonly TempRulesDirectory _dir = new();
+
+    private RuleSetProvider StartProvider()
+    {
+        var options = Options.Create(new RulesHostOptions { DataDirectory = Path.Combine(_dir.Root, "data"), RulesDirectory = _dir.Rules });
+        var database = new Database(options.Value.DatabasePath);
+        database.Migrate();
+        var provider = new RuleSetProvider(database, options, NullLogger<RuleSetProvider>.Instance);
+        provider.Start();
+        return provider;
+    }
+
+    private static async Task<bool> Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        return condition();
+    }
+
+    private static Decision Decide(RuleSetProvider provider) =>
+        provider.Current!.Execute(new LoginTransaction([], [])).Decision;
+
+    [Fact]
+    public async Task A_changed_rule_file_goes_live_without_a_restart()
+    {
+        _dir.Write("a.js", Allow);
+        using var provider = StartProvider();
+        var first = provider.Current!.Version;
+        Decide(provider).Should().Be(Decision.Allow);
+
+        _dir.Write("a.js", Deny);
+
+        (await Eventually(() => provider.Current!.Version != first)).Should().BeTrue("the watcher reloads within seconds");
+        Decide(provider).Should().Be(Decision.Deny);
+    }
+
+    [Fact]
+    public async Task A_rule_that_does_not_compile_is_refused_and_the_previous_version_keeps_serving()
+    {
+        _dir.Write("a.js", Allow);
+        using var provider = StartProvider();
+        var live = provider.Current!.Version;
+
+        _dir.Write("a.js", "function (user, context, callback) {\n  var x = ;\n}");
+
+        (await Eventually(() => provider.LastError is not null)).Should().BeTrue();
+        provider.LastError.Should().Contain("a.js:2:11: error: Unexpected token");
+        provider.Current!.Version.Should().Be(live);
+        Decide(provider).Should().Be(Decision.Allow);
+
+        _dir.Write("a.js", Deny);
+        (await Eventually(() => provider.Current!.Version != live)).Should().BeTrue();
+        provider.LastError.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_rule_set_that_never_compiled_leaves_no_pipeline_so_logins_fail_closed()
+    {
+        _dir.Write("a.js", "function (user, context, callback) { (; }");
+        using var provider = StartProvider();
+        provider.Current.Should().BeNull();
+        provider.LastError.Should().Contain("a.js:1:");
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
