@@ -20,7 +20,9 @@ public static class HostApp
 {
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships beside rules.dll; relative paths in settings (data, rules, seed) stay relative
+        // to the directory the command was typed in.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
         builder.Services.AddOptions<RulesHostOptions>().BindConfiguration(RulesHostOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
