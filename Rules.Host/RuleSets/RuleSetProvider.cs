@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using Rules.Engine.Compilation;
 using Rules.Engine.Pipeline;
@@ -95,17 +94,12 @@ public sealed class RuleSetProvider : IDisposable
         }
     }
 
-    /// <summary>Compiles a candidate without making it live (the Management API checks a rule before saving it).</summary>
-    public static RuleSetCompilation Check(RuleSet candidate) => RuleCompiler.Compile(candidate);
-
     public RuleSet LoadFromDatabase()
     {
         using var connection = _database.Open();
-        var rules = connection.Query<(string Name, string Script, long Enabled)>("SELECT name, script, enabled FROM rules ORDER BY \"order\", name")
-            .Select(r => new RuleSource(r.Name, $"rules/{r.Name}.js", r.Script, r.Enabled != 0));
-        var configuration = connection.Query<(string Key, string Value)>("SELECT key, value FROM rules_configs")
-            .ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
-        return new RuleSet(rules, configuration);
+        using var transaction = connection.BeginTransaction();
+        // The same reading the Management API compiles a candidate from, so what it checked is what goes live.
+        return Management.RuleStore.ReadDraft(connection, transaction).ToRuleSet();
     }
 
     private void Refuse(string reason)
