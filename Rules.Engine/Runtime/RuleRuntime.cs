@@ -35,9 +35,17 @@ internal sealed partial class RuleRuntime : IDisposable
     private readonly JsValue[] _functions;
     private readonly ObjectInstance _unauthorizedErrorPrototype;
     private readonly GlobalSnapshot _snapshot;
+    private readonly RuntimeInstrumentation? _instrumentation;
 
     public RuleRuntime(CompiledRuleSet ruleSet)
+        : this(ruleSet, null)
     {
+    }
+
+    /// <param name="instrumentation">Test-only hooks (coverage); the pool never passes any, so logins never pay for them.</param>
+    internal RuleRuntime(CompiledRuleSet ruleSet, RuntimeInstrumentation? instrumentation)
+    {
+        _instrumentation = instrumentation;
         _ruleSet = ruleSet;
         _options = ruleSet.Options;
         _state = new LoginState(_options.MaxLogEntries, _options.MaxLogEntryLength);
@@ -58,6 +66,7 @@ internal sealed partial class RuleRuntime : IDisposable
         statements?.MaxStatements = _options.MaxStatements;
 
         _snapshot = _engine.Advanced.CaptureGlobalSnapshot();
+        _instrumentation?.Attach(_engine);
         _engine.Advanced.PromiseRejectionTracker += TrackRejection;
     }
 
@@ -95,6 +104,7 @@ internal sealed partial class RuleRuntime : IDisposable
         o.TimeSystem = _clock;
         o.TimeZone = TimeZoneInfo.Utc;
         o.Culture = CultureInfo.InvariantCulture;
+        _instrumentation?.Configure(o);
     }
 
     private JsObject CreateHostObject()

@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(serve);
         root.Subcommands.Add(BuildCheck(output, error));
         root.Subcommands.Add(BuildEval(input, output, error));
+        root.Subcommands.Add(TestCommand.Build(output, error));
 
         // `rules` alone (or with serve's options) serves, as `dotnet run --project Rules.Host` expects.
         foreach (var option in serveOptions)

@@ -1,0 +1,80 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Rules.Engine.Testing;
+
+/// <summary>Compares an outcome (in its JSON form) with an expectation; each mismatch is one readable line.</summary>
+public static class OutcomeMatcher
+{
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IReadOnlyList<string> Compare(TestExpectation expectation, JsonObject actual)
+    {
+        var mismatches = new List<string>();
+        foreach (var (key, expected) in expectation.Fields)
+        {
+            var value = actual[key];
+            if (TestExpectation.ScalarKeys.Contains(key))
+            {
+                if (!JsonNode.DeepEquals(expected, value))
+                {
+                    mismatches.Add($"{key}: expected {Show(expected)}, got {Show(value)}");
+                }
+            }
+            else if (key is "metadataUpdates" or "logs")
+            {
+                CompareList(key, (JsonArray)expected!, value as JsonArray ?? [], mismatches);
+            }
+            else
+            {
+                CompareSubset(key, expected, value, mismatches);
+            }
+        }
+        return mismatches;
+    }
+
+    private static void CompareList(string path, JsonArray expected, JsonArray actual, List<string> mismatches)
+    {
+        if (expected.Count != actual.Count)
+        {
+            mismatches.Add($"{path}: expected {expected.Count} entr{(expected.Count == 1 ? "y" : "ies")}, got {actual.Count}: {Show(actual)}");
+            return;
+        }
+        for (var i = 0; i < expected.Count; i++)
+        {
+            CompareSubset($"{path}[{i}]", expected[i], actual[i], mismatches);
+        }
+    }
+
+    /// <summary>Objects: every expected key must be present and match (the actual may hold more). Anything else: equal.</summary>
+    private static void CompareSubset(string path, JsonNode? expected, JsonNode? actual, List<string> mismatches)
+    {
+        if (expected is JsonObject expectedObject)
+        {
+            if (actual is not JsonObject actualObject)
+            {
+                mismatches.Add($"{path}: expected an object like {Show(expected)}, got {Show(actual)}");
+                return;
+            }
+            foreach (var (key, value) in expectedObject)
+            {
+                var childPath = $"{path}[\"{key}\"]";
+                if (!actualObject.TryGetPropertyValue(key, out var actualValue))
+                {
+                    mismatches.Add($"{childPath}: expected {Show(value)}, but the claim is missing");
+                    continue;
+                }
+                CompareSubset(childPath, value, actualValue, mismatches);
+            }
+            return;
+        }
+
+        if (!JsonNode.DeepEquals(expected, actual))
+        {
+            mismatches.Add($"{path}: expected {Show(expected)}, got {Show(actual)}");
+        }
+    }
+
+    public static string Show(JsonNode? node) => node is null ? "null (absent)" : node.ToJsonString(Compact);
+}

@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+using Rules.Engine.Pipeline;
+
+namespace Rules.Engine.Testing;
+
+/// <summary>
+/// One test case: a login (base merged with the case's overrides) and what its outcome must contain.
+/// <see cref="Configuration"/> holds the case's overrides of rules.json's configuration, if any.
+/// </summary>
+public sealed record RuleTestCase(
+    string Name,
+    string File,
+    int Line,
+    LoginTransaction Transaction,
+    TestExpectation Expect,
+    IReadOnlyDictionary<string, string>? Configuration = null)
+{
+    /// <summary>What <c>--run REGEX</c> matches and reports print: the case file's name without .json, a slash, the case's name.</summary>
+    public string Id => $"{Path.GetFileNameWithoutExtension(File)}/{Name}";
+
+    public string Location => $"{File}:{Line}";
+}
+
+public sealed class TestCaseFormatException(string message) : Exception(message);

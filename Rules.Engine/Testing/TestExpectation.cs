@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+
+namespace Rules.Engine.Testing;
+
+/// <summary>
+/// The <c>"expect"</c> block of a test case. Every field is optional; a field that is given must match.
+/// Scalars compare exactly; <c>idToken</c>, <c>accessToken</c> and <c>user</c> are subsets (the outcome may hold more);
+/// <c>metadataUpdates</c> must have the same length, each entry a subset of the actual one.
+/// </summary>
+public sealed record TestExpectation(JsonObject Fields)
+{
+    public static readonly IReadOnlySet<string> ScalarKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "decision", "rule", "error", "error_description", "kind",
+    };
+
+    public static readonly IReadOnlySet<string> SubsetKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "idToken", "accessToken", "user", "metadataUpdates", "logs", "failure",
+    };
+
+    public static bool IsKnownKey(string key) => ScalarKeys.Contains(key) || SubsetKeys.Contains(key);
+}

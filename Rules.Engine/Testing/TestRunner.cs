@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Rules.Engine.Compilation;
+using Rules.Engine.Pipeline;
+using Rules.Engine.Runtime;
+using Rules.Engine.Testing.Coverage;
+
+namespace Rules.Engine.Testing;
+
+public sealed record TestRunOptions
+{
+    /// <summary>Only cases whose <see cref="RuleTestCase.Id"/> (file/name) matches run.</summary>
+    public Regex? Filter { get; init; }
+
+    /// <summary>Record line coverage, in a debugger-enabled runtime built for this run only.</summary>
+    public bool Coverage { get; init; }
+}
+
+/// <summary>
+/// Runs test cases against a compiled rule set, each case its own login. Without coverage the cases go through
+/// <see cref="RulePipeline"/>, exactly as logins do; with coverage they run in an instrumented runtime.
+/// </summary>
+public static class TestRunner
+{
+    public static IReadOnlyList<RuleTestCase> Select(IReadOnlyList<RuleTestCase> cases, Regex? filter) =>
+        filter is null ? cases : cases.Where(c => filter.IsMatch(c.Id)).ToArray();
+
+    public static TestRunResult Run(CompiledRuleSet ruleSet, IReadOnlyList<RuleTestCase> cases, TestRunOptions? options = null)
+    {
+        options ??= new TestRunOptions();
+        var selected = Select(cases, options.Filter);
+        var collector = options.Coverage ? new CoverageCollector(ruleSet.Enabled) : null;
+        var executors = new Dictionary<string, ICaseExecutor>(StringComparer.Ordinal);
+        var results = new List<TestCaseResult>(selected.Count);
+        try
+        {
+            foreach (var testCase in selected)
+            {
+                var set = WithCaseConfiguration(ruleSet, testCase);
+                if (!executors.TryGetValue(set.Version, out var executor))
+                {
+                    executor = collector is null ? new PipelineExecutor(set) : new InstrumentedExecutor(set, collector);
+                    executors[set.Version] = executor;
+                }
+
+                var outcome = executor.Execute(testCase.Transaction);
+                var json = OutcomeJson.ToJsonObject(outcome, includeTimings: false);
+                results.Add(new TestCaseResult(testCase, outcome, json, OutcomeMatcher.Compare(testCase.Expect, json)));
+            }
+        }
+        finally
+        {
+            foreach (var executor in executors.Values)
+            {
+                executor.Dispose();
+            }
+        }
+
+        return new TestRunResult(results, collector?.Report(ruleSet.Enabled));
+    }
+
+    /// <summary>A case's "configuration" overrides rules.json's, key by key; the set is recompiled (scripts come from the cache).</summary>
+    private static CompiledRuleSet WithCaseConfiguration(CompiledRuleSet ruleSet, RuleTestCase testCase)
+    {
+        if (testCase.Configuration is not { Count: > 0 } overrides)
+        {
+            return ruleSet;
+        }
+        var configuration = new Dictionary<string, string>(ruleSet.RuleSet.Configuration, StringComparer.Ordinal);
+        foreach (var (key, value) in overrides)
+        {
+            configuration[key] = value;
+        }
+        var compilation = RuleCompiler.Compile(ruleSet.RuleSet.WithConfiguration(configuration), ruleSet.Options);
+        return compilation.Compiled ?? throw new InvalidOperationException("a rule set that compiled stopped compiling when only its configuration changed");
+    }
+
+    private interface ICaseExecutor : IDisposable
+    {
+        Outcome Execute(LoginTransaction transaction);
+    }
+
+    private sealed class PipelineExecutor(CompiledRuleSet ruleSet) : ICaseExecutor
+    {
+        private readonly RulePipeline _pipeline = new(ruleSet);
+
+        public Outcome Execute(LoginTransaction transaction) => _pipeline.Execute(transaction);
+
+        public void Dispose() => _pipeline.Dispose();
+    }
+
+    private sealed class InstrumentedExecutor(CompiledRuleSet ruleSet, CoverageCollector collector) : ICaseExecutor
+    {
+        private RuleRuntime? _runtime;
+
+        public Outcome Execute(LoginTransaction transaction)
+        {
+            _runtime ??= new RuleRuntime(ruleSet, new RuntimeInstrumentation(collector.OnStep));
+            var outcome = _runtime.Run(transaction);
+            if (_runtime.Broken)
+            {
+                // As the pool does: a runtime that tripped a limit is never reused.
+                _runtime.Dispose();
+                _runtime = null;
+            }
+            return outcome;
+        }
+
+        public void Dispose() => _runtime?.Dispose();
+    }
+}
