@@ -1,18 +1,29 @@
+using System.CommandLine;
 using Rules.Engine.Compilation;
+using Rules.Engine.Linting;
 
 namespace Rules.Host.Cli;
 
-/// <summary><c>rules check RULES_DIR</c>: compiles every rule and reports errors as file:line:col.</summary>
+/// <summary>
+/// <c>rules check RULES_DIR [--strict]</c>: compiles every rule and reports errors as file:line:col, then lints the rules
+/// that compile (Rules.Engine.Linting) and prints warnings the same way; <c>--strict</c> makes warnings errors.
+/// </summary>
 public static class CheckCommand
 {
-    public sealed record Parameters(string RulesDirectory);
+    public sealed record Parameters(string RulesDirectory, bool Strict = false);
 
     public const string Examples = """
         Examples:
           rules check Rules.Samples/rules
           rules check ./my-tenant/rules && echo "ready to deploy"
+          rules check --strict ./rules                   lint warnings fail the check too (for CI)
 
-        Exit codes: 0 every rule compiles, 1 some rule does not, 2 the directory cannot be read.
+        Warnings (file:line:col: warning: ... [code]) flag code that compiles but will not work here: require()
+        and other APIs the sandbox lacks, writes to reserved claims or user.impersonated/impersonator, custom
+        claims without a namespace, a function that does not take (user, context, callback), a return that
+        never calls callback. See docs/authoring-rules.md, "Lints".
+        Exit codes: 0 every rule compiles (warnings allowed unless --strict), 1 some rule does not compile or,
+        with --strict, has warnings, 2 the directory cannot be read.
         """;
 
     public static int Run(Parameters parameters, TextWriter output, TextWriter error)
@@ -36,14 +47,34 @@ public static class CheckCommand
 
         RuleSetLoading.WriteErrors(compilation, error);
 
+        var lints = RuleLinter.Lint(compilation.RuleSet);
+        foreach (var lint in lints)
+        {
+            error.WriteLine(lint.Format(parameters.Strict ? "error" : "warning"));
+        }
+
         var total = compilation.RuleSet.Rules.Count;
         if (!compilation.Succeeded)
         {
             error.WriteLine($"{compilation.Errors.Count} error(s) in {total} rule(s)");
             return ExitCodes.Failed;
         }
+        if (parameters.Strict && lints.Count > 0)
+        {
+            error.WriteLine($"{lints.Count} lint error(s) in {total} rule(s) (--strict)");
+            return ExitCodes.Failed;
+        }
 
-        output.WriteLine($"{total} rule(s) compiled, rule set version {compilation.RuleSet.Version}");
+        output.WriteLine($"{total} rule(s) compiled, rule set version {compilation.RuleSet.Version}{(lints.Count > 0 ? $", {lints.Count} warning(s)" : "")}");
         return ExitCodes.Ok;
+    }
+
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var directory = new Argument<string>("RULES_DIR") { Description = "Directory of *.js rules, optionally with rules.json" };
+        var strict = new Option<bool>("--strict") { Description = "Treat lint warnings as errors (exit 1)" };
+        var command = new Command("check", "Compile, validate and lint every rule; problems are printed as file:line:col.\n\n" + Examples) { directory, strict };
+        command.SetAction(result => Run(new Parameters(result.GetValue(directory)!, result.GetValue(strict)), output, error));
+        return command;
     }
 }

@@ -14,7 +14,7 @@ public static class CliApp
 
         var serve = BuildServe(output, error, out var serveOptions);
         root.Subcommands.Add(serve);
-        root.Subcommands.Add(BuildCheck(output, error));
+        root.Subcommands.Add(CheckCommand.Build(output, error));
         root.Subcommands.Add(BuildEval(input, output, error));
         root.Subcommands.Add(TestCommand.Build(output, error));
 
@@ -62,14 +62,6 @@ public static class CliApp
             error.WriteLine("this is a bug in rules; please report it with the command you ran");
             return ExitCodes.InternalError;
         }
-    }
-
-    private static Command BuildCheck(TextWriter output, TextWriter error)
-    {
-        var directory = new Argument<string>("RULES_DIR") { Description = "Directory of *.js rules, optionally with rules.json" };
-        var command = new Command("check", "Compile and validate every rule; errors are printed as file:line:col.\n\n" + CheckCommand.Examples) { directory };
-        command.SetAction(result => CheckCommand.Run(new CheckCommand.Parameters(result.GetValue(directory)!), output, error));
-        return command;
     }
 
     private static Command BuildEval(TextReader input, TextWriter output, TextWriter error)
