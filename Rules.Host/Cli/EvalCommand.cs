@@ -1,4 +1,5 @@
 using Rules.Engine.Pipeline;
+using Rules.Engine.Testing.Reporting;
 
 namespace Rules.Host.Cli;
 
@@ -44,10 +45,10 @@ public static class EvalCommand
         output.WriteLine(OutcomeJson.Serialize(outcome, indented: true, parameters.IncludeTimings));
         if (outcome.Failure is { } failure)
         {
-            error.WriteLine($"rule '{outcome.Rule}' failed: {failure}");
-            if (failure.SourceLine is not null)
+            // The same text `rules test` prints: rule, file:line:col, message, the line and a caret under the column.
+            foreach (var line in FailureText.Lines(outcome.Rule, failure))
             {
-                error.WriteLine($"    {failure.SourceLine}");
+                error.WriteLine(line);
             }
         }
         return outcome.IsAllowed ? ExitCodes.Ok : ExitCodes.Failed;

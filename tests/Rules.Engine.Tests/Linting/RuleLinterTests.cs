@@ -1,0 +1,148 @@
+using Rules.Engine.Linting;
+using Rules.Engine.RuleSets;
+
+namespace Rules.Engine.Tests.Linting;
+
+public sealed class RuleLinterTests
+{
+    private static IReadOnlyList<LintWarning> Lint(string body, string parameters = "user, context, callback") =>
+        RuleLinter.Lint(new RuleSource("rule", "rule.js", $"function ({parameters}) {{\n{body}\n}}\n"));
+
+    private static LintWarning Single(string body, string code, string parameters = "user, context, callback")
+    {
+        var warnings = Lint(body, parameters);
+        warnings.Should().ContainSingle(string.Join("\n", warnings)).Which.Code.Should().Be(code);
+        return warnings[0];
+    }
+
+    [Theory]
+    [InlineData("  var request = require('request');\n  callback(null, user, context);", "require()", 2, 17)]
+    [InlineData("  setTimeout(function () { callback(null, user, context); }, 10);", "setTimeout", 2, 3)]
+    [InlineData("  setInterval(function () {}, 10);\n  callback(null, user, context);", "setInterval", 2, 3)]
+    [InlineData("  var env = process.env.STAGE;\n  callback(null, user, context);", "process", 2, 13)]
+    [InlineData("  var b = Buffer.from('x');\n  callback(null, user, context);", "Buffer", 2, 11)]
+    [InlineData("  fetch('https://example.com').then(function () { callback(null, user, context); });", "fetch", 2, 3)]
+    [InlineData("  var f = new Function('return 1');\n  callback(null, user, context);", "Function(...)", 2, 11)]
+    public void Unavailable_apis_are_flagged_where_they_are_used(string body, string api, int line, int column)
+    {
+        var warning = Single(body, LintCodes.UnavailableApi);
+
+        warning.Message.Should().StartWith(api);
+        (warning.Line, warning.Column).Should().Be((line, column));
+        warning.Format().Should().StartWith($"rule.js:{line}:{column}: warning: {api}");
+    }
+
+    [Theory]
+    [InlineData("  context.idToken.sub = 'x';", "sub")]
+    [InlineData("  context.idToken['iss'] = 'x';", "iss")]
+    [InlineData("  context.accessToken.aud = 'x';", "aud")]
+    [InlineData("  context.idToken['https://auth0.com/x'] = 1;", "https://auth0.com/x")]
+    [InlineData("  Object.assign(context.idToken, { nonce: 'n' });", "nonce")]
+    [InlineData("  context.accessToken = { act: {} };", "act")]
+    public void Writes_to_reserved_claims_are_flagged(string write, string claim)
+    {
+        Single(write + "\n  callback(null, user, context);", LintCodes.ReservedClaim).Message.Should().Contain($"'{claim}' is a reserved claim");
+    }
+
+    [Theory]
+    [InlineData("  user.impersonated = false;")]
+    [InlineData("  user.impersonator = { email: 'me' };")]
+    [InlineData("  user.impersonator.email = 'me';")]
+    [InlineData("  user['impersonated'] = false;")]
+    [InlineData("  delete user.impersonator;")]
+    public void Writes_to_the_impersonation_markers_are_flagged(string write)
+    {
+        Single(write + "\n  callback(null, user, context);", LintCodes.ImpersonationMarker);
+    }
+
+    [Theory]
+    [InlineData("  context.idToken.roles = [];", "roles")]
+    [InlineData("  context.accessToken['plan'] = 'pro';", "plan")]
+    [InlineData("  context.idToken[`tier`] = 'gold';", "tier")]
+    public void Custom_claims_without_a_namespace_are_flagged(string write, string claim)
+    {
+        Single(write + "\n  callback(null, user, context);", LintCodes.UnnamespacedClaim).Message.Should().Contain($"'{claim}'").And.Contain("https://example.com/" + claim);
+    }
+
+    [Theory]
+    [InlineData("user, context")]
+    [InlineData("user, context, callback, extra")]
+    [InlineData("context, user, callback")]
+    [InlineData("user, callback, context")]
+    public void A_rule_function_that_does_not_take_user_context_callback_is_flagged(string parameters)
+    {
+        var warnings = Lint("  callback(null, user, context);", parameters);
+
+        warnings.Should().Contain(w => w.Code == LintCodes.RuleSignature, string.Join("\n", warnings));
+    }
+
+    [Fact]
+    public void A_rule_that_never_uses_callback_is_flagged_at_the_function()
+    {
+        var warning = Single("  context.idToken['https://example.com/x'] = 1;", LintCodes.CallbackNotCalled);
+
+        (warning.Line, warning.Column).Should().Be((1, 1));
+    }
+
+    [Theory]
+    [InlineData("  if (user.blocked) {\n    return;\n  }\n  callback(null, user, context);", 3)]
+    [InlineData("  if (user.blocked) return false;\n  callback(null, user, context);", 2)]
+    [InlineData("  if (user.a) {\n    callback(null, user, context);\n  } else {\n    return;\n  }", 5)]
+    public void A_branch_that_returns_without_calling_callback_is_flagged(string body, int line)
+    {
+        Single(body, LintCodes.CallbackNotCalled).Line.Should().Be(line);
+    }
+
+    [Theory]
+    // The Auth0 styles of the rules catalog: early return through callback, promise chains, async/await, helpers, aliases.
+    [InlineData("  if (!user.email_verified) {\n    return callback(new UnauthorizedError('verify'));\n  }\n  return callback(null, user, context);")]
+    [InlineData("  if (!user.impersonated) return callback(null, user, context);\n  callback(null, user, context);")]
+    [InlineData("  auth0.users.updateAppMetadata(user.user_id, {})\n    .then(function () { callback(null, user, context); })\n    .catch(function (err) { callback(err); });")]
+    [InlineData("  var namespace = 'https://example.com/';\n  context.idToken[namespace + 'roles'] = [];\n  context.idToken[`${namespace}plan`] = 'pro';\n  callback(null, user, context);")]
+    [InlineData("  context.idToken.email = user.email;\n  context.idToken.name = user.name;\n  context.accessToken.scope = ['openid'];\n  callback(null, user, context);")]
+    [InlineData("  callback(null, user, context);\n  return;")]
+    [InlineData("  const done = callback;\n  if (user.x) {\n    return;\n  }\n  done(null, user, context);")]
+    [InlineData("  function finish() { return callback(null, user, context); }\n  if (user.x) return finish();\n  finish();")]
+    [InlineData("  var list = [1, 2].filter(function (n) { return n > 1; });\n  callback(null, user, context);")]
+    [InlineData("  if (typeof process !== 'undefined') {}\n  const require = function () {};\n  require('x');\n  callback(null, user, context);")]
+    [InlineData("  var ctx = { process: 1, setTimeout: 2 };\n  user.app_metadata.process = ctx.process;\n  callback(null, user, context);")]
+    [InlineData("  try {\n    JSON.parse(user.user_metadata.raw);\n  } catch (e) {\n    return callback(e);\n  }\n  callback(null, user, context);")]
+    [InlineData("  user.impersonatedBy = 'x';\n  if (user.impersonated) console.log(user.impersonator.email);\n  callback(null, user, context);")]
+    public void Valid_auth0_styles_raise_no_warning(string body)
+    {
+        Lint(body).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("async function (user, context, callback) {\n  await Promise.resolve();\n  callback(null, user, context);\n}")]
+    [InlineData("/** header */\nfunction named(user, context, cb) {\n  cb(null, user, context);\n}\n;")]
+    [InlineData("(user, context, callback) => callback(null, user, context)")]
+    [InlineData("function (u, ctx, done) {\n  done(null, u, ctx);\n}")]
+    public void Other_valid_rule_shapes_raise_no_warning(string script)
+    {
+        RuleLinter.Lint(new RuleSource("rule", "rule.js", script)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_rule_that_does_not_compile_is_left_to_the_compiler()
+    {
+        RuleLinter.Lint(new RuleSource("rule", "rule.js", "function (user, context, callback) { var x = ; }")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_sample_rules_raise_no_warning()
+    {
+        var ruleSet = RuleSetDirectory.Load(Path.Combine(SampleRuleSetTests.SampleRuleSet.SamplesDirectory, "rules"));
+
+        ruleSet.Rules.Should().NotBeEmpty();
+        RuleLinter.Lint(ruleSet).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_warning_on_line_1_points_at_the_author_column()
+    {
+        var warnings = RuleLinter.Lint(new RuleSource("rule", "rule.js", "function (user, context, callback) { context.idToken.sub = 1; callback(null, user, context); }"));
+
+        warnings.Should().ContainSingle().Which.Column.Should().Be("function (user, context, callback) { context.idToken.".Length + 1);
+    }
+}
