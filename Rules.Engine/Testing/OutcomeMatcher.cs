@@ -47,7 +47,7 @@ public static class OutcomeMatcher
         }
     }
 
-    /// <summary>Objects: every expected key must be present and match (the actual may hold more). Anything else: equal.</summary>
+    /// <summary>Objects: every expected key must be present and match (the actual may hold more); an expected null means absent or null. Anything else: equal.</summary>
     private static void CompareSubset(string path, JsonNode? expected, JsonNode? actual, List<string> mismatches)
     {
         if (expected is JsonObject expectedObject)
@@ -62,6 +62,11 @@ public static class OutcomeMatcher
                 var childPath = $"{path}[\"{key}\"]";
                 if (!actualObject.TryGetPropertyValue(key, out var actualValue))
                 {
+                    // Expecting null says "this claim must not be there": absent satisfies it.
+                    if (value is null)
+                    {
+                        continue;
+                    }
                     mismatches.Add($"{childPath}: expected {Show(value)}, but the claim is missing");
                     continue;
                 }
@@ -76,5 +81,5 @@ public static class OutcomeMatcher
         }
     }
 
-    public static string Show(JsonNode? node) => node is null ? "null (absent)" : node.ToJsonString(Compact);
+    public static string Show(JsonNode? node) => node is null ? "null" : node.ToJsonString(Compact);
 }

@@ -4,8 +4,9 @@ namespace Rules.Engine.Testing;
 
 /// <summary>
 /// The <c>"expect"</c> block of a test case. Every field is optional; a field that is given must match.
-/// Scalars compare exactly; <c>idToken</c>, <c>accessToken</c> and <c>user</c> are subsets (the outcome may hold more);
-/// <c>metadataUpdates</c> must have the same length, each entry a subset of the actual one.
+/// Scalars compare exactly; <c>idToken</c>, <c>accessToken</c>, <c>user</c> and <c>failure</c> are subsets (the outcome may hold more;
+/// a key expected as null must be absent or null);
+/// <c>metadataUpdates</c> and <c>logs</c> must have the same length, each entry a subset of (or equal to) the actual one.
 /// </summary>
 public sealed record TestExpectation(JsonObject Fields)
 {

@@ -26,7 +26,7 @@ public sealed class TestRunnerTests
         {
           "base": { "user": { "user_id": "auth0|1" }, "context": { "clientID": "c" } },
           "cases": [
-            { "name": "a regular user", "expect": { "decision": "allow", "idToken": { "https://example.com/vip": false }, "accessToken": { "scope": ["read"] }, "metadataUpdates": [] } },
+            { "name": "a regular user", "expect": { "decision": "allow", "idToken": { "https://example.com/vip": false, "https://example.com/absent": null }, "accessToken": { "scope": ["read"] }, "metadataUpdates": [] } },
             { "name": "a vip", "user": { "vip": true },
               "expect": { "decision": "allow", "idToken": { "https://example.com/vip": true },
                           "metadataUpdates": [ { "kind": "app_metadata", "user_id": "auth0|1", "metadata": { "seen": true } } ] } },
