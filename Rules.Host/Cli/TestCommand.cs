@@ -21,10 +21,10 @@ public static class TestCommand
         Examples:
           rules test Rules.Samples/rules
           rules test ./rules --run 'support-agents/'        only the cases of tests/support-agents.json
-          rules test ./rules --run 'weekend|after hours'   cases whose file/name matches the regex
+          rules test ./rules --run 'weekend|after hours'    cases whose file/name matches the regex
           rules test ./rules --coverage --coverage-min 100
           rules test ./rules --format json > results.json
-          rules test ./rules --tests ./transactions        transaction files with an "expect" work too
+          rules test ./rules --tests ./transactions         transaction files with an "expect" work too
 
         Cases live in RULES_DIR/tests/*.json: { "base": { "user", "context", "now" }, "cases": [ { "name",
         overrides of user/context/now/configuration, "expect": { "decision", "rule", "error", "idToken", ... } } ] }
