@@ -199,9 +199,9 @@ public static class TestCaseReader
             {
                 throw new TestCaseFormatException($"{where}: case \"{name}\": \"kind\" must be one of rule_denied, rule_error, timeout, limit");
             }
-            if (key == "metadataUpdates" && value is not JsonArray)
+            if (key is "metadataUpdates" or "logs" && value is not JsonArray)
             {
-                throw new TestCaseFormatException($"{where}: case \"{name}\": \"metadataUpdates\" must be an array");
+                throw new TestCaseFormatException($"{where}: case \"{name}\": \"{key}\" must be an array");
             }
             if (key is "idToken" or "accessToken" or "user" or "failure" && value is not JsonObject)
             {

@@ -62,6 +62,7 @@ public sealed class TestCaseReaderTests
     [InlineData("{ \"cases\": [ {\"name\": \"a\", \"user\": {}, \"now\": \"tuesday\", \"expect\": {}} ] }", "\"now\" must be an ISO-8601 date-time")]
     [InlineData("{\n  \"base\": [],\n \"cases\": [] }", "bad.json:2: \"base\" must be an object")]
     [InlineData("{ \"tests\": [] }", "bad.json:1: expected \"cases\"")]
+    [InlineData("{ \"cases\": [ {\"name\": \"a\", \"user\": {}, \"expect\": {\"logs\": \"hello\"}} ] }", "bad.json:1: case \"a\": \"logs\" must be an array")]
     [InlineData("{ \"cases\": [ {\"name\": \"a\", \"user\": {}, \"expect\": {}}, {\"name\": \"a\", \"user\": {}, \"expect\": {}} ] }", "case name \"a\" is used more than once")]
     public void Malformed_case_files_name_the_file_line_and_problem(string json, string expected)
     {
