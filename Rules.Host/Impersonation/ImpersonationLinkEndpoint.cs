@@ -56,6 +56,14 @@ public static class ImpersonationLinkEndpoint
         var transaction = ImpersonationTransactionBuilder.Build(login, http, sessionId, now);
         var outcome = rules.Current?.Execute(transaction) ?? NoRuleSet();
         var decisionId = $"dec_{Guid.NewGuid():N}";
+        if (outcome.Failure is { } failure)
+        {
+            // The operator's view of a failing rule: which rule, where in its file, the line itself, which limit.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Rules.Host.Impersonation").LogWarning(
+                "Rule '{Rule}' failed ({Kind}) at {Location}: {Message}{Source}{Limit} [decision {DecisionId}]",
+                outcome.Rule, outcome.Kind is { } failedKind ? OutcomeJson.KindName(failedKind) : null, failure.Location, failure.Message,
+                failure.SourceLine is null ? "" : "\n    " + failure.SourceLine, failure.Limit is null ? "" : $" (limit {failure.Limit})", decisionId);
+        }
 
         List<KeyValuePair<string, string?>> response;
         if (outcome.IsAllowed)
@@ -93,6 +101,7 @@ public static class ImpersonationLinkEndpoint
             ["error"] = outcome.Error,
             ["error_description"] = outcome.ErrorDescription,
             ["ruleSetVersion"] = outcome.RuleSetVersion,
+            ["failure"] = outcomeJson["failure"]?.DeepClone(),
             ["timings"] = outcomeJson["timings"]?.DeepClone(),
             ["protocol"] = parameters.Protocol,
             ["response_type"] = parameters.ResponseType,
