@@ -55,6 +55,11 @@ public static class ServeCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException && e.Message.Contains("Sandbox option", StringComparison.Ordinal))
+        {
+            error.WriteLine($"error: {e.Message} (check Rules:Sandbox settings)");
+            return ExitCodes.BadInput;
+        }
 
         try
         {

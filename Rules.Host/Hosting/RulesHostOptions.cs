@@ -1,3 +1,5 @@
+using Rules.Engine.Sandbox;
+
 namespace Rules.Host.Hosting;
 
 /// <summary>
@@ -33,6 +35,9 @@ public sealed class RulesHostOptions
 
     /// <summary>Largest request body the API accepts; bigger ones get 413 before they are read.</summary>
     public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The rules' sandbox limits (Rules:Sandbox:TimeBudget=00:00:10, Rules:Sandbox:MaxStatements=...); defaults are safe.</summary>
+    public SandboxOptions Sandbox { get; set; } = new();
 
     public string DatabasePath => Path.Combine(DataDirectory, "rules.db");
 }

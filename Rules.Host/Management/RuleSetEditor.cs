@@ -92,7 +92,7 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
             }
 
             var candidate = proposal.Draft.ToRuleSet();
-            var compilation = RuleCompiler.Compile(candidate);
+            var compilation = RuleCompiler.Compile(candidate, provider.Sandbox);
             if (!compilation.Succeeded)
             {
                 return new RuleSetEdit<T>(default, null, Auth0Error.BadRequest(

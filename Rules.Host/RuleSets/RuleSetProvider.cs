@@ -28,7 +28,11 @@ public sealed class RuleSetProvider : IDisposable
         _database = database;
         _options = options.Value;
         _logger = logger;
+        Sandbox = _options.Sandbox.Validate();
     }
+
+    /// <summary>The limits every rule set this server compiles runs under (from Rules:Sandbox).</summary>
+    public Rules.Engine.Sandbox.SandboxOptions Sandbox { get; }
 
     /// <summary>The pipeline to run, or null when no rule set has ever compiled (logins then fail closed).</summary>
     public RulePipeline? Current => _current;
@@ -77,7 +81,7 @@ public sealed class RuleSetProvider : IDisposable
                 return null;
             }
 
-            var compilation = RuleCompiler.Compile(ruleSet);
+            var compilation = RuleCompiler.Compile(ruleSet, Sandbox);
             if (!compilation.Succeeded)
             {
                 Refuse(string.Join("\n", compilation.Errors.Select(e => e.Format())));
