@@ -28,7 +28,7 @@ public sealed class RulePipeline : IDisposable
 
     public int IdleRuntimes => _pool.IdleCount;
 
-    public Outcome Execute(LoginTransaction transaction)
+    public Outcome Execute(LoginTransaction transaction, ExecutionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var started = Stopwatch.GetTimestamp();
@@ -44,7 +44,7 @@ public sealed class RulePipeline : IDisposable
 
         try
         {
-            return runtime.Run(transaction);
+            return runtime.Run(transaction, options);
         }
         finally
         {

@@ -504,6 +504,10 @@
         throw new Error(`require('${String(moduleName)}') is not available in rules: the sandbox has no modules; use the globals described in docs/authoring-rules.md`);
     };
 
+    // Math.random reads the runtime's generator: seeded per login on replay, unpredictable otherwise.
+    const hostRandom = host.random;
+    replaceMethod(Math, 'random', { random() { return hostRandom(); } }.random);
+
     const installed = {
         UnauthorizedError,
         configuration: host.configuration,

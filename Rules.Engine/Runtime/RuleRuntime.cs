@@ -31,6 +31,7 @@ internal sealed partial class RuleRuntime : IDisposable
     private readonly Jint.Engine _engine;
     private readonly OperationDeadlineConstraint _deadline = new();
     private readonly RuleClock _clock = new();
+    private readonly SeededRandom _random = new();
     private readonly LoginState _state;
     private readonly JsValue[] _functions;
     private readonly ObjectInstance _unauthorizedErrorPrototype;
@@ -119,6 +120,7 @@ internal sealed partial class RuleRuntime : IDisposable
         host.FastSetDataProperty("maxStringLength", JsNumber.Create(_options.MaxStringLength));
         host.FastSetDataProperty("maxBinaryBytes", JsNumber.Create(_options.MemoryLimitBytes));
         host.FastSetDataProperty("configuration", configuration);
+        host.FastSetDataProperty("random", new ClrFunction(_engine, "random", (_, _) => JsNumber.Create(_random.NextDouble())));
         host.FastSetDataProperty("logAccepting", new ClrFunction(_engine, "logAccepting", (_, _) => _state.TryAcceptLog() ? JsBoolean.True : JsBoolean.False));
         host.FastSetDataProperty("log", new ClrFunction(_engine, "log", (_, args) =>
         {
@@ -136,7 +138,7 @@ internal sealed partial class RuleRuntime : IDisposable
     }
 
     /// <summary>Runs every enabled rule in order against one login. Never throws: every failure is a denial.</summary>
-    public Outcome Run(LoginTransaction transaction)
+    public Outcome Run(LoginTransaction transaction, ExecutionOptions? options = null)
     {
         var started = Stopwatch.GetTimestamp();
         var rules = _ruleSet.Enabled;
@@ -144,6 +146,13 @@ internal sealed partial class RuleRuntime : IDisposable
         var ran = 0;
         _state.Reset();
         _clock.FixedNow = transaction.Now;
+        _random.Seed(options?.RandomSeed);
+        if (options?.FreshGlobal == true)
+        {
+            // The bootstrap makes the `global` binding read-only to rules; the host may still swap the object
+            // behind it. The snapshot restore after the login puts the runtime's own cache back.
+            _engine.Global.FastSetProperty("global", new PropertyDescriptor(new JsObject(_engine), PropertyFlag.None));
+        }
         _deadline.Begin(_options.TimeBudget, CancellationToken.None);
         try
         {
@@ -186,6 +195,7 @@ internal sealed partial class RuleRuntime : IDisposable
         {
             _deadline.End();
             _clock.FixedNow = null;
+            _random.Seed(null);
             try
             {
                 // Drops globals a sloppy rule created by accident and any promise jobs still queued.
