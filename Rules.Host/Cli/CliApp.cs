@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(CheckCommand.Build(output, error));
         root.Subcommands.Add(BuildEval(input, output, error));
         root.Subcommands.Add(TestCommand.Build(output, error));
+        root.Subcommands.Add(ReplayCommand.Build(output, error));
 
         // `rules` alone (or with serve's options) serves, as `dotnet run --project Rules.Host` expects.
         foreach (var option in serveOptions)

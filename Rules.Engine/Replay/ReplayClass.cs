@@ -1,0 +1,63 @@
+namespace Rules.Engine.Replay;
+
+/// <summary>What happened to one record's decision, from the baseline (recorded or --against) to the candidate.</summary>
+public enum ReplayClass
+{
+    Unchanged,
+    AllowToDeny,
+    DenyToAllow,
+    /// <summary>Still denied, but by another rule, with another error or reason.</summary>
+    DenyChanged,
+    /// <summary>Still allowed, with different ID- or access-token claims or scopes.</summary>
+    ClaimsChanged,
+    /// <summary>Still allowed, with different app_metadata / user_metadata updates.</summary>
+    MetadataChanged,
+    /// <summary>The candidate fails (rule error, timeout, sandbox limit) where the baseline did not.</summary>
+    NewlyFailing,
+}
+
+public static class ReplayClasses
+{
+    public static readonly IReadOnlyList<ReplayClass> All = Enum.GetValues<ReplayClass>();
+
+    public static readonly IReadOnlyList<ReplayClass> Changes = All.Where(c => c != ReplayClass.Unchanged).ToArray();
+
+    /// <summary>The stable name used by --fail-on, the JSON and JUnit reports.</summary>
+    public static string Name(this ReplayClass value) => value switch
+    {
+        ReplayClass.Unchanged => "unchanged",
+        ReplayClass.AllowToDeny => "allow_to_deny",
+        ReplayClass.DenyToAllow => "deny_to_allow",
+        ReplayClass.DenyChanged => "deny_changed",
+        ReplayClass.ClaimsChanged => "claims_changed",
+        ReplayClass.MetadataChanged => "metadata_changed",
+        ReplayClass.NewlyFailing => "newly_failing",
+        _ => throw new ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    public static string Label(this ReplayClass value) => value switch
+    {
+        ReplayClass.Unchanged => "unchanged",
+        ReplayClass.AllowToDeny => "allow → deny",
+        ReplayClass.DenyToAllow => "deny → allow",
+        ReplayClass.DenyChanged => "deny, other rule or reason",
+        ReplayClass.ClaimsChanged => "claims or scopes changed",
+        ReplayClass.MetadataChanged => "metadata updates changed",
+        ReplayClass.NewlyFailing => "newly failing",
+        _ => throw new ArgumentOutOfRangeException(nameof(value)),
+    };
+
+    public static bool TryParse(string name, out ReplayClass value)
+    {
+        foreach (var candidate in All)
+        {
+            if (string.Equals(candidate.Name(), name.Trim().Replace('-', '_'), StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Rules.Engine.Replay.Reporting;
+
+/// <summary>Writes a replay's summary in one format: table (people), json (machines), junit (CI), html (a report page).</summary>
+public interface IReplayReporter
+{
+    void Write(ReplaySummary summary, TextWriter writer);
+}
