@@ -4,7 +4,7 @@
 // Users, support agents and applications come from Rules.Samples/transactions; each record gets a random clock
 // in November 2026, and about a third are impersonated. The recorded outcome is what the rule set in --rules
 // decides, evaluated exactly as `rules replay` will (recorded clock, seeded Math.random, fresh global),
-// so replaying the same rules shows zero changes. Same arguments, same file, byte for byte.
+// so replaying the same rules shows zero changes. Same arguments, same records and outcomes (only timings differ).
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
