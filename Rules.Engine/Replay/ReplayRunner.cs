@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
@@ -22,35 +23,102 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         var started = Stopwatch.GetTimestamp();
         var aggregate = new Aggregate(_options);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.EffectiveThreads, CancellationToken = cancellation };
-        var batch = new ReplayInput[Math.Max(1, _options.BatchSize)];
-        var results = new RecordResult[batch.Length];
+        var batchSize = Math.Max(1, _options.BatchSize);
         var stopped = false;
-        using var enumerator = inputs.GetEnumerator();
-        while (!stopped)
-        {
-            var count = 0;
-            while (count < batch.Length && enumerator.MoveNext())
-            {
-                batch[count++] = enumerator.Current;
-            }
-            if (count == 0)
-            {
-                break;
-            }
 
-            Parallel.For(0, count, parallel, i => results[i] = Evaluate(batch[i]));
-            for (var i = 0; i < count; i++)
+        // Three stages, each bounded to two batches in flight: reading the next batch and folding the previous one
+        // overlap with evaluating the current one, and memory stays at a few batches whatever the log's size.
+        using var read = new BlockingCollection<ReplayInput[]>(boundedCapacity: 2);
+        using var evaluated = new BlockingCollection<RecordResult[]>(boundedCapacity: 2);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var reader = Task.Run(() =>
+        {
+            try
             {
-                aggregate.Add(results[i]);
-                if (results[i].Malformed is not null && _options.Strict)
+                var batch = new List<ReplayInput>(batchSize);
+                foreach (var input in inputs)
                 {
-                    stopped = true;
-                    break;
+                    batch.Add(input);
+                    if (batch.Count == batchSize)
+                    {
+                        read.Add(batch.ToArray(), stop.Token);
+                        batch.Clear();
+                    }
+                }
+                if (batch.Count > 0)
+                {
+                    read.Add(batch.ToArray(), stop.Token);
                 }
             }
-            Array.Clear(results, 0, count);
-            _options.Progress?.Invoke(new ReplayProgress(aggregate.Evaluated + aggregate.Malformed, fraction?.Invoke() ?? 0, Stopwatch.GetElapsedTime(started)));
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch
+            {
+                stop.Cancel();
+                throw;
+            }
+            finally
+            {
+                read.CompleteAdding();
+            }
+        });
+        var folder = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var results in evaluated.GetConsumingEnumerable())
+                {
+                    if (stopped)
+                    {
+                        continue;
+                    }
+                    foreach (var result in results)
+                    {
+                        aggregate.Add(result);
+                        if (result.Malformed is not null && _options.Strict)
+                        {
+                            stopped = true;
+                            stop.Cancel();
+                            break;
+                        }
+                    }
+                    _options.Progress?.Invoke(new ReplayProgress(aggregate.Evaluated + aggregate.Malformed, fraction?.Invoke() ?? 0, Stopwatch.GetElapsedTime(started)));
+                }
+            }
+            catch
+            {
+                // Stop the other stages so none waits forever on a full queue; the exception surfaces below.
+                stop.Cancel();
+                throw;
+            }
+        });
+
+        try
+        {
+            foreach (var batch in read.GetConsumingEnumerable(stop.Token))
+            {
+                var results = new RecordResult[batch.Length];
+                Parallel.For(0, batch.Length, parallel, i => results[i] = Evaluate(batch[i]));
+                evaluated.Add(results, stop.Token);
+            }
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellation.IsCancellationRequested)
+        {
+            // --strict stopped the run; what was folded so far is the answer.
+        }
+        finally
+        {
+            evaluated.CompleteAdding();
+        }
+        stop.Cancel();
+        while (read.TryTake(out _))
+        {
+        }
+        // GetResult rethrows the stage's own exception (an IOException reading the log), not an AggregateException.
+        reader.GetAwaiter().GetResult();
+        folder.GetAwaiter().GetResult();
+        cancellation.ThrowIfCancellationRequested();
 
         return aggregate.ToSummary(candidate.Version, baseline?.Version ?? "recorded", stopped, Stopwatch.GetElapsedTime(started));
     }
