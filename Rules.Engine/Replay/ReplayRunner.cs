@@ -132,16 +132,19 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         }
         catch (ReplayFormatException e)
         {
-            return new RecordResult(input, null, null, null, new MalformedRecord(input.Source, input.Line, e.Message));
+            return new RecordResult(new MalformedRecord(input.Source, input.Line, e.Message), default, null);
         }
 
         var execution = ExecutionOptions.Deterministic(record.Seed);
         var after = candidate.Execute(record.Transaction, execution);
         var before = baseline?.Execute(record.Transaction, execution);
         var beforeJson = before is not null ? OutcomeJson.ToJsonObject(before, includeTimings: false) : record.RecordedOutcome;
+        // Only what the fold needs leaves this method: a batch in flight must not hold outcomes and transactions.
+        var afterSample = SideSample.Of(after);
+        var beforeSample = before is not null ? SideSample.Of(before) : record.RecordedOutcome is { } recorded ? SideSample.Of(recorded) : (SideSample?)null;
         if (beforeJson is null)
         {
-            return new RecordResult(input, record, after, before, null);
+            return new RecordResult(null, afterSample, beforeSample);
         }
 
         // Classifying and diffing here keeps the in-order fold cheap: it only counts.
@@ -150,11 +153,33 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         var change = @class == ReplayClass.Unchanged ? null
             : new ReplayChange(record.Source, record.Line, record.Id, @class,
                 ReplayClassifier.Describe(beforeJson), ReplayClassifier.Describe(afterJson), ReplayClassifier.Diff(beforeJson, afterJson));
-        return new RecordResult(input, record, after, before, null, @class, change);
+        return new RecordResult(null, afterSample, beforeSample, @class, change);
     }
 
-    private sealed record RecordResult(ReplayInput Input, ReplayRecord? Record, Outcome? Candidate, Outcome? Baseline, MalformedRecord? Malformed,
-        ReplayClass? Class = null, ReplayChange? Change = null);
+    private sealed record RecordResult(MalformedRecord? Malformed, SideSample Candidate, SideSample? Baseline, ReplayClass? Class = null, ReplayChange? Change = null);
+
+    /// <summary>One side's per-rule timings for one record, and the rule that failed (error, timeout, limit), if any.</summary>
+    private readonly record struct SideSample(IReadOnlyList<RuleTiming> Timings, string? FailedRule)
+    {
+        public static SideSample Of(Outcome outcome) =>
+            new(outcome.Timings.Rules, outcome.Kind is DenialKind.RuleError or DenialKind.Timeout or DenialKind.Limit ? outcome.Rule ?? "" : null);
+
+        public static SideSample Of(JsonObject recorded)
+        {
+            var timings = new List<RuleTiming>();
+            if (recorded["timings"]?["rules"] is JsonObject rules)
+            {
+                foreach (var (rule, ms) in rules)
+                {
+                    if (ms is JsonValue value && value.TryGetValue<double>(out var milliseconds))
+                    {
+                        timings.Add(new RuleTiming(rule, milliseconds));
+                    }
+                }
+            }
+            return new SideSample(timings, ReplayClassifier.IsFailing(recorded) ? recorded["rule"]?.ToString() ?? "" : null);
+        }
+    }
 
     /// <summary>The in-order fold of results into counts, kept changes and per-rule statistics.</summary>
     private sealed class Aggregate(ReplayOptions options)
@@ -181,15 +206,10 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
             }
 
             Evaluated++;
-            var record = result.Record!;
-            _candidate.Add(result.Candidate!);
-            if (result.Baseline is { } baselineOutcome)
+            _candidate.Add(result.Candidate);
+            if (result.Baseline is { } baselineSample)
             {
-                _baseline.Add(baselineOutcome);
-            }
-            else if (record.RecordedOutcome is { } recorded)
-            {
-                _baseline.AddRecorded(recorded);
+                _baseline.Add(baselineSample);
             }
 
             if (result.Class is not { } @class)
@@ -234,33 +254,15 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         private readonly Dictionary<string, (LatencyHistogram Latency, long Errors)> _rules = [];
         private readonly List<string> _order = [];
 
-        public void Add(Outcome outcome)
+        public void Add(SideSample sample)
         {
-            foreach (var timing in outcome.Timings.Rules)
+            foreach (var timing in sample.Timings)
             {
                 Entry(timing.Rule).Latency.Add(timing.Ms);
             }
-            if (outcome.Kind is DenialKind.RuleError or DenialKind.Timeout or DenialKind.Limit)
+            if (sample.FailedRule is { } rule)
             {
-                CountError(outcome.Rule ?? "");
-            }
-        }
-
-        public void AddRecorded(JsonObject outcome)
-        {
-            if (outcome["timings"]?["rules"] is JsonObject rules)
-            {
-                foreach (var (rule, ms) in rules)
-                {
-                    if (ms is JsonValue value && value.TryGetValue<double>(out var milliseconds))
-                    {
-                        Entry(rule).Latency.Add(milliseconds);
-                    }
-                }
-            }
-            if (ReplayClassifier.IsFailing(outcome))
-            {
-                CountError(outcome["rule"]?.ToString() ?? "");
+                CountError(rule);
             }
         }
 
