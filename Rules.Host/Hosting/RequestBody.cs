@@ -140,8 +140,11 @@ public static class RequestBody
         return (body, null);
     }
 
-    /// <summary>The body's bytes, or null when it is longer than <paramref name="maxBytes"/>.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body's bytes, or null when it is longer than <paramref name="maxBytes"/>: counted while reading, so the
+    /// bound holds for chunked uploads and in hosts without Kestrel's limit. Every body reader goes through here.
+    /// </summary>
+    internal static async Task<byte[]?> ReadBoundedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];

@@ -29,20 +29,13 @@ internal static class ManagementRequestBody
             return ManagementResults.PayloadTooLarge(limit);
         }
 
-        // Kestrel enforces the same limit for chunked bodies; this bound also holds in-process (TestServer).
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        var bytes = await Hosting.RequestBody.ReadBoundedAsync(request.Body, limit, request.HttpContext.RequestAborted);
+        if (bytes is null)
         {
-            if (buffer.Length + read > limit)
-            {
-                return ManagementResults.PayloadTooLarge(limit);
-            }
-            buffer.Write(chunk, 0, read);
+            return ManagementResults.PayloadTooLarge(limit);
         }
 
-        if (buffer.GetBuffer().AsSpan(0, (int)buffer.Length).Trim(" \t\r\n"u8).IsEmpty)
+        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
         {
             return Auth0Error.BadRequest("The request body is empty; expected a JSON object.");
         }
@@ -50,7 +43,7 @@ internal static class ManagementRequestBody
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions
+            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions
             {
                 MaxDepth = MaxDepth,
                 AllowDuplicateProperties = false,
