@@ -90,7 +90,9 @@ public static class ImpersonationLinkEndpoint
             response = [new("error", outcome.Error ?? "access_denied"), new("error_description", outcome.ErrorDescription), new("state", parameters.State)];
         }
 
-        var outcomeJson = OutcomeJson.ToJsonObject(outcome);
+        // One serialisation of the outcome serves the decision record and the audit details.
+        var record = DecisionLog.CreateRecord(decisionId, DecisionKind, now, transaction, outcome);
+        var outcomeJson = record["outcome"]!.AsObject();
         var details = new JsonObject
         {
             ["link_id"] = link.LinkId,
@@ -112,7 +114,7 @@ public static class ImpersonationLinkEndpoint
         var entry = Entry(http, now, outcome.IsAllowed ? "s" : "f",
             outcome.IsAllowed ? "Successful login (impersonated session)" : $"Failed login: {outcome.ErrorDescription}", validation, details);
         audit.Write(entry);
-        decisions.Write(DecisionLog.CreateRecord(decisionId, DecisionKind, now, transaction, outcome), entry.LogId);
+        decisions.Write(record, entry.LogId);
 
         return AuthorizeResponse.Create(http, parameters.CallbackUrl, parameters.ResponseMode, response);
     }
