@@ -89,6 +89,8 @@ public sealed class RuleSetProvider : IDisposable
             }
 
             var next = new RulePipeline(compilation.Compiled!);
+            // Build one runtime before the swap, so the first login on a new version does not pay the ~10 ms bootstrap.
+            next.Warm();
             var previous = Interlocked.Exchange(ref _current, next);
             LastError = null;
             _logger.LogInformation("Rule set {Version} from {Source} is live ({Count} rules)", next.Version, Source, ruleSet.Rules.Count);
