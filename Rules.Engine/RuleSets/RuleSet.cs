@@ -38,8 +38,6 @@ public sealed class RuleSet
     /// <summary>First 12 hex digits of a SHA-256 over names, order, enabled flags, scripts and configuration.</summary>
     public string Version { get; }
 
-    public RuleSet WithRules(IEnumerable<RuleSource> rules) => new(rules, Configuration, Warnings);
-
     public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings);
 
     private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration)

@@ -3,8 +3,6 @@ namespace Rules.Host.Cli;
 /// <summary>Finds the sample tenant shipped in Rules.Samples, from the working directory or the executable's.</summary>
 internal static class SamplePaths
 {
-    public static string? FindSampleRules() => FindUpwards(Path.Combine("Rules.Samples", "rules"));
-
     public static string? FindSampleTenant() => FindUpwards(Path.Combine("Rules.Samples", "tenant.json"), file: true);
 
     private static string? FindUpwards(string relative, bool file = false)
