@@ -14,6 +14,21 @@ public sealed record ReplayRecord(string Source, long Line, string? Id, LoginTra
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
+    /// <summary>
+    /// Writes a decision-log record, the shape <see cref="Parse"/> reads: the transaction as the rules saw it
+    /// (configuration is not part of it, so no secrets), its clock, the rule-set version and the outcome.
+    /// The host's decision log and the sample-log generator both write through here.
+    /// </summary>
+    public static JsonObject CreateDecisionRecord(string decisionId, string kind, DateTimeOffset date, LoginTransaction transaction, Outcome outcome) => new()
+    {
+        ["id"] = decisionId,
+        ["date"] = date.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["kind"] = kind,
+        ["ruleSetVersion"] = outcome.RuleSetVersion,
+        ["transaction"] = TransactionJson.ToJson(transaction),
+        ["outcome"] = OutcomeJson.ToJsonObject(outcome),
+    };
+
     /// <summary>The Math.random seed: derived from the record's id (or its place in the log), never from the run.</summary>
     public ulong Seed => SeededRandom.Hash(Id ?? $"line:{Line}");
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using Rules.Engine.Pipeline;
+using Rules.Engine.Replay;
 using Rules.Host.Storage;
 
 namespace Rules.Host.Audit;
@@ -12,15 +13,8 @@ namespace Rules.Host.Audit;
 /// </summary>
 public sealed class DecisionLog(Database database)
 {
-    public static JsonObject CreateRecord(string decisionId, string kind, DateTimeOffset date, LoginTransaction transaction, Outcome outcome) => new()
-    {
-        ["id"] = decisionId,
-        ["date"] = JsonColumns.Timestamp(date),
-        ["kind"] = kind,
-        ["ruleSetVersion"] = outcome.RuleSetVersion,
-        ["transaction"] = TransactionJson.ToJson(transaction),
-        ["outcome"] = OutcomeJson.ToJsonObject(outcome),
-    };
+    public static JsonObject CreateRecord(string decisionId, string kind, DateTimeOffset date, LoginTransaction transaction, Outcome outcome) =>
+        ReplayRecord.CreateDecisionRecord(decisionId, kind, date, transaction, outcome);
 
     public void Write(JsonObject record, string? logId)
     {

@@ -77,15 +77,7 @@ foreach (var (id, now, transaction) in pending.OrderBy(p => p.Now).ThenBy(p => p
 {
     var outcome = pipeline.Execute(transaction, ExecutionOptions.Deterministic(SeedOf(id)));
     allowed += outcome.IsAllowed ? 1 : 0;
-    var record = new JsonObject
-    {
-        ["id"] = id,
-        ["date"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
-        ["kind"] = transaction.IsImpersonated ? "impersonation" : "login",
-        ["ruleSetVersion"] = outcome.RuleSetVersion,
-        ["transaction"] = TransactionJson.ToJson(transaction),
-        ["outcome"] = OutcomeJson.ToJsonObject(outcome),
-    };
+    var record = ReplayRecord.CreateDecisionRecord(id, transaction.IsImpersonated ? "impersonation" : "login", now, transaction, outcome);
     // The outcome's user repeats the transaction's profile; replay does not compare it, and leaving it out
     // keeps the sample log small enough to commit.
     record["outcome"]!.AsObject().Remove("user");
