@@ -32,6 +32,7 @@ public static class HostApp
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<DecisionLog>();
+        builder.Services.AddSingleton<LoginRecorder>();
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<IssuerUrls>();
         builder.Services.AddSingleton<JwtFactory>();

@@ -5,7 +5,6 @@ using Rules.Host.Audit;
 using Rules.Host.Errors;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
-using Rules.Host.Tenant;
 
 namespace Rules.Host.Impersonation;
 
@@ -21,8 +20,8 @@ public static class ImpersonationLinkEndpoint
     public const string InvalidLinkMessage = "This impersonation link is invalid, has expired or was already used. Ask for a new one.";
 
     public static IResult Handle(
-        string secret, HttpContext http, ImpersonationLinkValidator validator, RuleSetProvider rules, TenantStore store,
-        AuthorizationCodeStore codes, TokenIssuer issuer, AuditLog audit, DecisionLog decisions, TimeProvider clock)
+        string secret, HttpContext http, ImpersonationLinkValidator validator, RuleSetProvider rules,
+        AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var validation = validator.Validate(secret, now);
@@ -54,106 +53,42 @@ public static class ImpersonationLinkEndpoint
         var login = validation.Login!;
         var sessionId = Secrets.NewSecret()[..32];
         var transaction = ImpersonationTransactionBuilder.Build(login, http, sessionId, now);
-        var outcome = rules.Current?.Execute(transaction) ?? NoRuleSet();
-        var decisionId = $"dec_{Guid.NewGuid():N}";
-        if (outcome.Failure is { } failure)
-        {
-            // The operator's view of a failing rule: which rule, where in its file, the line itself, which limit.
-            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Rules.Host.Impersonation").LogWarning(
-                "Rule '{Rule}' failed ({Kind}) at {Location}: {Message}{Source}{Limit} [decision {DecisionId}]",
-                outcome.Rule, outcome.Kind is { } failedKind ? OutcomeJson.KindName(failedKind) : null, failure.Location, failure.Message,
-                failure.SourceLine is null ? "" : "\n    " + failure.SourceLine, failure.Limit is null ? "" : $" (limit {failure.Limit})", decisionId);
-        }
+        var outcome = rules.Execute(transaction);
+        var decisionId = LoginRecorder.NewDecisionId();
 
-        List<KeyValuePair<string, string?>> response;
-        if (outcome.IsAllowed)
-        {
-            // Rules' metadata changes are applied only on an allowed login, before anything is handed out.
-            store.ApplyMetadataUpdates(outcome.MetadataUpdates);
-            var grant = Grant(login, outcome, decisionId, now);
-            if (parameters.ResponseType == ImpersonationParameters.Code)
-            {
-                response = [new("code", codes.Issue(grant)), new("state", parameters.State)];
-            }
-            else
-            {
-                var tokens = issuer.Issue(grant, http);
-                response =
-                [
-                    new("access_token", tokens.AccessToken), new("id_token", tokens.IdToken), new("token_type", "Bearer"),
-                    new("expires_in", tokens.ExpiresIn.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("state", parameters.State),
-                ];
-            }
-        }
-        else
-        {
-            response = [new("error", outcome.Error ?? "access_denied"), new("error_description", outcome.ErrorDescription), new("state", parameters.State)];
-        }
+        var response = outcome.IsAllowed
+            ? authorizations.Allowed(http, outcome, Grant(login, outcome, decisionId, now), ResponseTypeOf(parameters), parameters.State)
+            : AuthorizationIssuer.Denied(outcome, parameters.State);
 
-        // One serialisation of the outcome serves the decision record and the audit details.
-        var record = DecisionLog.CreateRecord(decisionId, DecisionKind, now, transaction, outcome);
-        var outcomeJson = record["outcome"]!.AsObject();
-        var details = new JsonObject
-        {
-            ["link_id"] = link.LinkId,
-            ["decision_id"] = decisionId,
-            ["decision"] = outcome.IsAllowed ? "allow" : "deny",
-            ["rule"] = outcome.Rule,
-            ["kind"] = outcome.Kind is { } kind ? OutcomeJson.KindName(kind) : null,
-            ["error"] = outcome.Error,
-            ["error_description"] = outcome.ErrorDescription,
-            ["ruleSetVersion"] = outcome.RuleSetVersion,
-            ["failure"] = outcomeJson["failure"]?.DeepClone(),
-            ["timings"] = outcomeJson["timings"]?.DeepClone(),
-            ["protocol"] = parameters.Protocol,
-            ["response_type"] = parameters.ResponseType,
-            ["response_mode"] = parameters.ResponseMode,
-            ["scope"] = parameters.Scope,
-            ["session_id"] = sessionId,
-        };
         var entry = Entry(http, now, outcome.IsAllowed ? "s" : "f",
-            outcome.IsAllowed ? "Successful login (impersonated session)" : $"Failed login: {outcome.ErrorDescription}", validation, details);
-        audit.Write(entry);
-        decisions.Write(record, entry.LogId);
+            outcome.IsAllowed ? "Successful login (impersonated session)" : $"Failed login: {outcome.ErrorDescription}", validation, new JsonObject
+            {
+                ["link_id"] = link.LinkId,
+                ["protocol"] = parameters.Protocol,
+                ["response_type"] = parameters.ResponseType,
+                ["response_mode"] = parameters.ResponseMode,
+                ["scope"] = parameters.Scope,
+                ["session_id"] = sessionId,
+            });
+        recorder.Record(decisionId, DecisionKind, now, transaction, outcome, entry);
 
         return AuthorizeResponse.Create(http, parameters.CallbackUrl, parameters.ResponseMode, response);
     }
 
+    /// <summary>The link's response types keep their contract: <c>token</c> delivers the access token and the ID token.</summary>
+    private static ResponseType ResponseTypeOf(ImpersonationParameters parameters) =>
+        parameters.ResponseType == ImpersonationParameters.Code ? ResponseType.CodeFlow : new ResponseType(false, true, true);
+
     private static AuthorizationGrant Grant(ImpersonatedLogin login, Outcome outcome, string decisionId, DateTimeOffset now)
     {
         var parameters = login.Link.Parameters;
-        var accessClaims = (JsonObject)outcome.AccessToken.DeepClone();
-        var scopes = accessClaims["scope"] is JsonArray ruleScopes
-            ? ruleScopes.Select(s => s?.GetValue<string>()).OfType<string>().ToArray()
-            : parameters.Scopes;
-        accessClaims.Remove("scope");
-        return new AuthorizationGrant
+        return AuthorizationGrant.FromOutcome(outcome, login.User.UserId, login.Client.ClientId, parameters.CallbackUrl, parameters.Scopes,
+            login.User.ToProfileJson(), now, decisionId) with
         {
-            UserId = login.User.UserId,
-            ClientId = login.Client.ClientId,
-            RedirectUri = parameters.CallbackUrl,
-            Scopes = parameters.Scopes,
-            AccessTokenScopes = scopes,
-            AuthTime = now,
-            Profile = ProfileClaims.Snapshot(login.User.ToProfileJson()),
-            IdTokenClaims = (JsonObject)outcome.IdToken.DeepClone(),
-            AccessTokenClaims = accessClaims,
             Impersonator = new Impersonator(login.Impersonator.UserId, login.Impersonator.Email),
             Nonce = parameters.Nonce,
-            DecisionId = decisionId,
         };
     }
-
-    /// <summary>No rule set has ever compiled: the login fails closed, as the pipeline itself would.</summary>
-    private static Outcome NoRuleSet() => new()
-    {
-        Decision = Decision.Deny,
-        Error = "access_denied",
-        ErrorDescription = "The login could not be completed: no rule set is live.",
-        Kind = DenialKind.RuleError,
-        Failure = new RuleFailure("no rule set is live"),
-        Timings = new OutcomeTimings(0, []),
-    };
 
     private static AuditEntry Entry(HttpContext http, DateTimeOffset now, string type, string description, ImpersonationLinkValidationResult validation, JsonObject details) => new()
     {

@@ -18,9 +18,6 @@ public sealed record ImpersonationParameters(
 {
     public const string Code = "code";
     public const string Token = "token";
-    public const string Query = "query";
-    public const string Fragment = "fragment";
-    public const string FormPost = "form_post";
 
     public string Scope => string.Join(' ', Scopes);
 

@@ -44,8 +44,7 @@ public sealed class ImpersonationRequestValidator(TenantStore store)
         "Impersonation is disabled for this tenant; enable it with Rules:ImpersonationEnabled=true or the tenant seed's flags.enable_impersonation";
 
     private static readonly string[] ResponseTypes = [ImpersonationParameters.Code, ImpersonationParameters.Token];
-    private static readonly string[] ResponseModes = [ImpersonationParameters.Query, ImpersonationParameters.Fragment, ImpersonationParameters.FormPost];
-
+    
     public ImpersonationRequestValidationResult Validate(string userId, JsonObject body)
     {
         var result = new ImpersonationRequestValidationResult { UserId = userId };
@@ -98,12 +97,12 @@ public sealed class ImpersonationRequestValidator(TenantStore store)
         {
             return result with { Error = Auth0Error.BadRequest($"Unsupported response_type \"{responseType}\"; use \"code\" or \"token\"", "unsupported_response_type") };
         }
-        var responseMode = fields["response_mode"] ?? (responseType == ImpersonationParameters.Token ? ImpersonationParameters.Fragment : ImpersonationParameters.Query);
-        if (!ResponseModes.Contains(responseMode))
+        var responseMode = fields["response_mode"] ?? (responseType == ImpersonationParameters.Token ? ResponseModes.Fragment : ResponseModes.Query);
+        if (!ResponseModes.All.Contains(responseMode))
         {
             return result with { Error = Auth0Error.BadRequest($"Unsupported response_mode \"{responseMode}\"; use \"query\", \"fragment\" or \"form_post\"", "unsupported_response_mode") };
         }
-        if (responseType == ImpersonationParameters.Token && responseMode == ImpersonationParameters.Query)
+        if (responseType == ImpersonationParameters.Token && responseMode == ResponseModes.Query)
         {
             // OAuth 2.0 Multiple Response Type Encoding Practices §2.1: tokens are never put in the query string.
             return result with { Error = Auth0Error.BadRequest("response_mode \"query\" cannot carry tokens; use \"fragment\" or \"form_post\" with response_type \"token\"", "unsupported_response_mode") };

@@ -15,7 +15,7 @@ public sealed record ImpersonatedLogin(
     TenantSettings Settings);
 
 /// <summary>
-/// Builds the <see cref="LoginTransaction"/> the rules see, with Auth0's user and context fields.
+/// The <see cref="LoginTransaction"/> of an impersonated login (built by <see cref="LoginTransactionBuilder"/>).
 /// The user is the stored profile plus <c>impersonated: true</c> and <c>impersonator: { user_id, email }</c>.
 /// <c>context.request.query</c> holds the parameters fixed at link creation, as Auth0 passed the /authorize
 /// query (rules read e.g. <c>context.request.query.scope</c>). <c>stats.loginsCount</c> is the user's count
@@ -41,33 +41,19 @@ public static class ImpersonationTransactionBuilder
         if (parameters.State is not null) query["state"] = parameters.State;
         if (parameters.Nonce is not null) query["nonce"] = parameters.Nonce;
 
-        var context = new JsonObject
+        return LoginTransactionBuilder.Build(new LoginDescription
         {
-            ["tenant"] = login.Settings.FriendlyName,
-            ["clientID"] = login.Client.ClientId,
-            ["clientName"] = login.Client.Name,
-            ["clientMetadata"] = login.Client.ClientMetadata.DeepClone(),
-            ["connection"] = login.Connection.Name,
-            ["connectionStrategy"] = login.Connection.Strategy,
-            ["connectionID"] = login.Connection.Id,
-            ["protocol"] = parameters.Protocol,
-            ["request"] = new JsonObject
-            {
-                ["ip"] = http.Connection.RemoteIpAddress?.ToString(),
-                ["userAgent"] = http.Request.Headers.UserAgent.ToString(),
-                ["hostname"] = http.Request.Host.Host,
-                ["query"] = query,
-            },
-            ["stats"] = new JsonObject { ["loginsCount"] = login.User.LoginsCount },
-            ["sso"] = new JsonObject { ["with_auth0"] = false, ["with_dbconn"] = false },
-            ["authentication"] = new JsonObject
-            {
-                ["methods"] = new JsonArray(new JsonObject { ["name"] = "impersonation", ["timestamp"] = now.ToUnixTimeMilliseconds() }),
-            },
-            ["sessionID"] = sessionId,
-            ["idToken"] = new JsonObject(),
-            ["accessToken"] = new JsonObject { ["scope"] = new JsonArray(parameters.Scopes.Select(s => (JsonNode?)s).ToArray()) },
-        };
-        return new LoginTransaction(user, context, now);
+            User = user,
+            Client = login.Client,
+            Connection = login.Connection,
+            Settings = login.Settings,
+            Protocol = parameters.Protocol,
+            Query = query,
+            LoginsCount = login.User.LoginsCount,
+            Sso = new JsonObject { ["with_auth0"] = false, ["with_dbconn"] = false },
+            Methods = new JsonArray(LoginTransactionBuilder.Method("impersonation", now)),
+            SessionId = sessionId,
+            Scopes = parameters.Scopes,
+        }, http, now);
     }
 }

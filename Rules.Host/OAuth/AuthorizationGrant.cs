@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rules.Engine.Pipeline;
 using Rules.Host.Storage;
 
 namespace Rules.Host.OAuth;
@@ -45,6 +46,40 @@ public sealed record AuthorizationGrant
     public string? Nonce { get; init; }
     public string? DecisionId { get; init; }
 
+    /// <summary>PKCE (RFC 7636): the S256 challenge the login started with; the code exchange must present its verifier.</summary>
+    public string? CodeChallenge { get; init; }
+
+    /// <summary>The single sign-on session the login belongs to; the ID token carries it as <c>sid</c>.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>
+    /// The grant of an allowed login: the rules' claims, and the access token's scopes from the rules'
+    /// <c>context.accessToken.scope</c> when they set it, else the scopes asked for.
+    /// </summary>
+    public static AuthorizationGrant FromOutcome(
+        Outcome outcome, string userId, string clientId, string redirectUri, IReadOnlyList<string> scopes,
+        JsonObject profile, DateTimeOffset authTime, string decisionId)
+    {
+        var accessClaims = (JsonObject)outcome.AccessToken.DeepClone();
+        var accessScopes = accessClaims["scope"] is JsonArray ruleScopes
+            ? ruleScopes.Select(s => s?.GetValue<string>()).OfType<string>().ToArray()
+            : scopes;
+        accessClaims.Remove("scope");
+        return new AuthorizationGrant
+        {
+            UserId = userId,
+            ClientId = clientId,
+            RedirectUri = redirectUri,
+            Scopes = scopes,
+            AccessTokenScopes = accessScopes,
+            AuthTime = authTime,
+            Profile = ProfileClaims.Snapshot(profile),
+            IdTokenClaims = (JsonObject)outcome.IdToken.DeepClone(),
+            AccessTokenClaims = accessClaims,
+            DecisionId = decisionId,
+        };
+    }
+
     public JsonObject ToJson() => new()
     {
         ["user_id"] = UserId,
@@ -59,6 +94,8 @@ public sealed record AuthorizationGrant
         ["impersonator"] = Impersonator?.ToJson(),
         ["nonce"] = Nonce,
         ["decision_id"] = DecisionId,
+        ["code_challenge"] = CodeChallenge,
+        ["session_id"] = SessionId,
     };
 
     public static AuthorizationGrant FromJson(string json)
@@ -80,6 +117,8 @@ public sealed record AuthorizationGrant
                 : null,
             Nonce = obj["nonce"]?.GetValue<string>(),
             DecisionId = obj["decision_id"]?.GetValue<string>(),
+            CodeChallenge = obj["code_challenge"]?.GetValue<string>(),
+            SessionId = obj["session_id"]?.GetValue<string>(),
         };
     }
 

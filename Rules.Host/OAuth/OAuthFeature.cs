@@ -8,6 +8,7 @@ public static class OAuthFeature
         services.AddSingleton<ClientSecretValidator>();
         services.AddSingleton<AuthorizationCodeStore>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<AuthorizationIssuer>();
         services.AddSingleton<TokenRequestValidator>();
         services.AddSingleton<TokenResponseGenerator>();
         return services;

@@ -19,10 +19,20 @@ public sealed class TokenIssuer(JwtFactory jwt, IssuerUrls urls, IOptions<RulesH
     {
         var issuer = urls.Issuer(http);
         var lifetime = options.Value.AccessTokenLifetime;
-        return new IssuedTokens(
-            jwt.Create(issuer, urls.UserInfoAudience(http), AccessTokenClaims(grant), lifetime),
-            jwt.Create(issuer, grant.ClientId, IdTokenClaims(grant), lifetime),
-            (long)lifetime.TotalSeconds);
+        var accessToken = jwt.Create(issuer, urls.UserInfoAudience(http), AccessTokenClaims(grant), lifetime);
+        var idClaims = IdTokenClaims(grant);
+        idClaims["at_hash"] = AccessTokenHash(accessToken);
+        return new IssuedTokens(accessToken, jwt.Create(issuer, grant.ClientId, idClaims, lifetime), (long)lifetime.TotalSeconds);
+    }
+
+    /// <summary>
+    /// OIDC Core §3.2.2.9 at_hash for RS256: base64url of the left half of SHA-256 of the access token's ASCII,
+    /// so a client that got both tokens from the front channel can tell they belong together.
+    /// </summary>
+    public static string AccessTokenHash(string accessToken)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(accessToken));
+        return Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(hash, 0, hash.Length / 2);
     }
 
     /// <summary>
@@ -41,6 +51,10 @@ public sealed class TokenIssuer(JwtFactory jwt, IssuerUrls urls, IOptions<RulesH
         if (grant.Nonce is not null)
         {
             claims["nonce"] = grant.Nonce;
+        }
+        if (grant.SessionId is not null)
+        {
+            claims["sid"] = grant.SessionId;
         }
         AddImpersonation(claims, grant.Impersonator);
         return claims;

@@ -40,6 +40,19 @@ public sealed class RuleSetProvider : IDisposable
     /// <summary>Why the last load was refused, with file:line:col; null when the last load succeeded.</summary>
     public string? LastError { get; private set; }
 
+    /// <summary>Runs one login through the live rule set; with none live, the login fails closed as the pipeline itself would.</summary>
+    public Outcome Execute(LoginTransaction transaction) => _current?.Execute(transaction) ?? NoRuleSet();
+
+    private static Outcome NoRuleSet() => new()
+    {
+        Decision = Decision.Deny,
+        Error = "access_denied",
+        ErrorDescription = "The login could not be completed: no rule set is live.",
+        Kind = DenialKind.RuleError,
+        Failure = new RuleFailure("no rule set is live"),
+        Timings = new OutcomeTimings(0, []),
+    };
+
     public string Source => _options.RulesDirectory is { } directory ? $"directory {directory}" : "database";
 
     public bool FromDirectory => _options.RulesDirectory is not null;

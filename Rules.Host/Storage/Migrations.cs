@@ -107,5 +107,24 @@ internal static class Migrations
                 record      TEXT NOT NULL                -- JSON: the decision-log record rules replay reads
             );
             """),
+        (2, """
+            -- Regular logins: public clients (SPAs, native apps) authenticate at /oauth/token with PKCE, not a secret.
+            ALTER TABLE clients ADD COLUMN token_endpoint_auth_method TEXT NOT NULL DEFAULT 'client_secret_post';
+            -- Single sign-on sessions: the cookie holds a random secret; only its SHA-256 is stored.
+            CREATE TABLE sessions (
+                id_hash          TEXT PRIMARY KEY,
+                user_id          TEXT NOT NULL,
+                connection       TEXT NOT NULL,
+                methods          TEXT NOT NULL DEFAULT '[]',  -- JSON: Auth0's authentication.methods
+                clients          TEXT NOT NULL DEFAULT '[]',  -- JSON: client ids signed into with this session
+                authenticated_at TEXT NOT NULL,
+                last_used_at     TEXT NOT NULL,
+                expires_at       TEXT NOT NULL,
+                ended_at         TEXT
+            );
+            CREATE INDEX sessions_user ON sessions(user_id);
+            -- Brute-force protection counts failed password attempts per user and IP in the audit trail.
+            CREATE INDEX audit_log_login_attempts ON audit_log(user_name, ip, date);
+            """),
     ];
 }

@@ -11,7 +11,21 @@ public sealed record Client(
     IReadOnlyList<string> Callbacks,
     IReadOnlyList<string> LogoutUrls,
     IReadOnlyList<string> GrantTypes,
-    JsonObject ClientMetadata);
+    JsonObject ClientMetadata,
+    string TokenEndpointAuthMethod = Client.SecretPost)
+{
+    public const string SecretPost = "client_secret_post";
+    public const string None = "none";
+
+    /// <summary>
+    /// A public client (Auth0's token_endpoint_auth_method "none": SPAs and native apps) cannot keep a secret:
+    /// it proves at /oauth/token that it started the login with PKCE instead.
+    /// </summary>
+    public bool IsPublic => TokenEndpointAuthMethod == None;
+
+    /// <summary>PKCE is required of public clients and of every single-page application, as Auth0 requires it.</summary>
+    public bool RequiresPkce => IsPublic || AppType == "spa";
+}
 
 /// <summary>Which Management API scopes a client may ask for with client_credentials.</summary>
 public sealed record ClientGrant(string ClientId, string Audience, IReadOnlyList<string> Scope);

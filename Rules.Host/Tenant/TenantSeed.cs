@@ -75,18 +75,20 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
             var name = client["name"]?.GetValue<string>() ?? clientId;
             clientIdsByName[name] = clientId;
             connection.Execute("""
-                INSERT INTO clients(client_id, name, client_secret, app_type, callbacks, logout_urls, grant_types, client_metadata)
-                VALUES (@clientId, @name, @secret, @appType, @callbacks, @logoutUrls, @grantTypes, @metadata)
+                INSERT INTO clients(client_id, name, client_secret, app_type, callbacks, logout_urls, grant_types, client_metadata, token_endpoint_auth_method)
+                VALUES (@clientId, @name, @secret, @appType, @callbacks, @logoutUrls, @grantTypes, @metadata, @authMethod)
                 """, new
             {
                 clientId,
                 name,
-                secret = Required(client, "client_secret", where),
+                // A public client has nothing to keep a secret in; the token endpoint never accepts one from it.
+                secret = AuthMethod(client, where) == Client.None ? client["client_secret"]?.GetValue<string>() ?? "" : Required(client, "client_secret", where),
                 appType = client["app_type"]?.GetValue<string>() ?? "regular_web",
                 callbacks = JsonColumns.WriteList(Strings(client["callbacks"])),
                 logoutUrls = JsonColumns.WriteList(Strings(client["allowed_logout_urls"])),
                 grantTypes = JsonColumns.WriteList(Strings(client["grant_types"])),
                 metadata = JsonColumns.Write(client["client_metadata"] as JsonObject ?? []),
+                authMethod = AuthMethod(client, where),
             }, transaction);
         }
 
@@ -205,6 +207,16 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
         {
             connection.Execute("INSERT INTO rules_configs(key, value) VALUES (@key, @value)", new { key, value = value?.GetValue<string>() ?? "" }, transaction);
         }
+    }
+
+    /// <summary>Auth0's token_endpoint_auth_method; a single-page application without one is public, as Auth0 creates SPAs.</summary>
+    private static string AuthMethod(JsonObject client, string where)
+    {
+        var method = client["token_endpoint_auth_method"]?.GetValue<string>()
+            ?? (client["app_type"]?.GetValue<string>() == "spa" ? Client.None : Client.SecretPost);
+        return method is Client.None or Client.SecretPost or "client_secret_basic"
+            ? method
+            : throw new TenantSeedException($"{where}: token_endpoint_auth_method '{method}' is not one of none, client_secret_post, client_secret_basic");
     }
 
     private static IEnumerable<JsonObject> Objects(JsonNode? node) => node is JsonArray array ? array.OfType<JsonObject>() : [];

@@ -230,10 +230,10 @@ public sealed class TenantStore(Database database, TimeProvider clock)
             new { email, connectionName, exceptUserId }, transaction) > 0;
 
     // Dapper maps by column name; these rows are the storage shape only.
-    private sealed record ClientRow(string client_id, string name, string client_secret, string app_type, string callbacks, string logout_urls, string grant_types, string client_metadata)
+    private sealed record ClientRow(string client_id, string name, string client_secret, string app_type, string callbacks, string logout_urls, string grant_types, string client_metadata, string token_endpoint_auth_method)
     {
         public Client ToClient() => new(client_id, name, client_secret, app_type, JsonColumns.ReadList(callbacks), JsonColumns.ReadList(logout_urls),
-            JsonColumns.ReadList(grant_types), JsonColumns.ReadObject(client_metadata));
+            JsonColumns.ReadList(grant_types), JsonColumns.ReadObject(client_metadata), token_endpoint_auth_method);
     }
 
     private sealed record UserRow(string user_id, string? email, string connection, string? password_hash, long blocked, long logins_count, string profile, string created_at, string updated_at)

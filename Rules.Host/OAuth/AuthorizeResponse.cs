@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.WebUtilities;
-using Rules.Host.OAuth;
 
-namespace Rules.Host.Impersonation;
+namespace Rules.Host.OAuth;
 
 /// <summary>
 /// Delivers the authorization response to the callback (RFC 6749 §4.1.2, §4.2.2, and OAuth 2.0 Form Post
@@ -19,8 +18,8 @@ public static class AuthorizeResponse
         var present = parameters.Where(p => p.Value is not null).ToArray();
         return responseMode switch
         {
-            ImpersonationParameters.Query => Results.Redirect(QueryHelpers.AddQueryString(callbackUrl, present)),
-            ImpersonationParameters.Fragment => Results.Redirect(WithFragment(callbackUrl, present)),
+            ResponseModes.Query => Results.Redirect(QueryHelpers.AddQueryString(callbackUrl, present)),
+            ResponseModes.Fragment => Results.Redirect(WithFragment(callbackUrl, present)),
             _ => FormPost(http, callbackUrl, present),
         };
     }

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using Rules.Engine.Pipeline;
+using Rules.Host.Tenant;
+
+namespace Rules.Host.OAuth;
+
+/// <summary>What a login is made of when its rules run, whichever way it started (login page, SSO, impersonation link).</summary>
+public sealed record LoginDescription
+{
+    /// <summary>The profile the rules see as <c>user</c> (for impersonation, with the markers already on it).</summary>
+    public required JsonObject User { get; init; }
+    public required Client Client { get; init; }
+    public required Connection Connection { get; init; }
+    public required TenantSettings Settings { get; init; }
+
+    /// <summary>Auth0's <c>context.protocol</c>: oidc-basic-profile, oidc-implicit-profile, ...</summary>
+    public required string Protocol { get; init; }
+
+    /// <summary>The authorization request's parameters, as Auth0 passed the /authorize query.</summary>
+    public required JsonObject Query { get; init; }
+    public required long LoginsCount { get; init; }
+
+    /// <summary>Auth0's <c>context.sso</c>: with_auth0, with_dbconn, current_clients.</summary>
+    public required JsonObject Sso { get; init; }
+
+    /// <summary>Auth0's <c>context.authentication.methods</c>: [{ name, timestamp }].</summary>
+    public required JsonArray Methods { get; init; }
+    public required string SessionId { get; init; }
+    public required IReadOnlyList<string> Scopes { get; init; }
+}
+
+/// <summary>
+/// Builds the <see cref="LoginTransaction"/> the rules see, with Auth0's user and context fields. Every kind of
+/// login goes through here, so a rule reads the same context shape whether the user typed a password, came back
+/// with a session, or a support agent followed an impersonation link.
+/// </summary>
+public static class LoginTransactionBuilder
+{
+    public static LoginTransaction Build(LoginDescription login, HttpContext http, DateTimeOffset now)
+    {
+        var context = new JsonObject
+        {
+            ["tenant"] = login.Settings.FriendlyName,
+            ["clientID"] = login.Client.ClientId,
+            ["clientName"] = login.Client.Name,
+            ["clientMetadata"] = login.Client.ClientMetadata.DeepClone(),
+            ["connection"] = login.Connection.Name,
+            ["connectionStrategy"] = login.Connection.Strategy,
+            ["connectionID"] = login.Connection.Id,
+            ["protocol"] = login.Protocol,
+            ["request"] = new JsonObject
+            {
+                ["ip"] = http.Connection.RemoteIpAddress?.ToString(),
+                ["userAgent"] = http.Request.Headers.UserAgent.ToString(),
+                ["hostname"] = http.Request.Host.Host,
+                ["query"] = login.Query,
+            },
+            ["stats"] = new JsonObject { ["loginsCount"] = login.LoginsCount },
+            ["sso"] = login.Sso,
+            ["authentication"] = new JsonObject { ["methods"] = login.Methods },
+            ["sessionID"] = login.SessionId,
+            ["idToken"] = new JsonObject(),
+            ["accessToken"] = new JsonObject { ["scope"] = new JsonArray(login.Scopes.Select(s => (JsonNode?)s).ToArray()) },
+        };
+        return new LoginTransaction(login.User, context, now);
+    }
+
+    /// <summary>One entry of <c>context.authentication.methods</c>, as Auth0 writes it (timestamp in milliseconds).</summary>
+    public static JsonObject Method(string name, DateTimeOffset at) => new() { ["name"] = name, ["timestamp"] = at.ToUnixTimeMilliseconds() };
+}
