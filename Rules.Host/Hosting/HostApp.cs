@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Rules.Host.Audit;
 using Rules.Host.Errors;
 using Rules.Host.Impersonation;
+using Rules.Host.Login;
 using Rules.Host.Management;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
@@ -38,6 +39,7 @@ public static class HostApp
         builder.Services.AddSingleton<JwtFactory>();
         builder.Services.AddOAuth();
         builder.Services.AddImpersonation();
+        builder.Services.AddLogin();
         builder.Services.AddManagement();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
@@ -51,6 +53,7 @@ public static class HostApp
         app.MapHealthEndpoints();
         app.MapOAuthEndpoints();
         app.MapImpersonationEndpoints();
+        app.MapLoginEndpoints();
         app.MapManagementEndpoints();
         return app;
     }

@@ -39,5 +39,8 @@ public sealed class RulesHostOptions
     /// <summary>The rules' sandbox limits (Rules:Sandbox:TimeBudget=00:00:10, Rules:Sandbox:MaxStatements=...); defaults are safe.</summary>
     public SandboxOptions Sandbox { get; set; } = new();
 
+    /// <summary>The hosted login page: brute-force protection and SSO session lifetimes.</summary>
+    public Login.LoginOptions Login { get; set; } = new();
+
     public string DatabasePath => Path.Combine(DataDirectory, "rules.db");
 }

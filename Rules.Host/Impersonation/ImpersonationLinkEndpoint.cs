@@ -1,8 +1,8 @@
-using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.Errors;
+using Rules.Host.Hosting;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
 
@@ -116,15 +116,6 @@ public static class ImpersonationLinkEndpoint
             return Auth0Error.BadRequest(message, "invalid_link").ToResult();
         }
 
-        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
-        var text = HtmlEncoder.Default.Encode(message);
-        return Results.Content($$"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head><meta charset="utf-8"><title>Link invalid or expired</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}</style></head>
-            <body><h1>Link invalid or expired</h1><p>{{text}}</p></body>
-            </html>
-            """, "text/html; charset=utf-8", statusCode: 400);
+        return HtmlPage.Message(http, "Link invalid or expired", message, 400);
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Rules.Host.Errors;
 using Rules.Host.Tenant;
 
@@ -13,11 +12,6 @@ namespace Rules.Host.Management;
 /// </summary>
 public static class UsersEndpoints
 {
-    /// <summary>The strategy of Auth0's database connections, the only ones that hold passwords.</summary>
-    public const string DatabaseStrategy = "auth0";
-
-    private static readonly PasswordHasher<string> Hasher = new();
-
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var users = endpoints.MapManagementGroup("/api/v2/users", "Users");
@@ -67,7 +61,7 @@ public static class UsersEndpoints
         {
             return Auth0Error.BadRequest($"The connection '{create.Connection}' does not exist.", "inexistent_connection").ToTypedResult();
         }
-        var isDatabase = connection.Strategy == DatabaseStrategy;
+        var isDatabase = connection.IsDatabase;
         if (isDatabase && (create.Email is null || create.Password is null))
         {
             return Auth0Error.BadRequest($"Payload validation error: 'Missing required property: {(create.Email is null ? "email" : "password")}' (a database connection needs email and password).")
@@ -97,7 +91,7 @@ public static class UsersEndpoints
 
         var now = clock.GetUtcNow();
         var user = new TenantUser(userId, create.Email, connection.Name, create.Blocked, 0, profile,
-            create.Password is null ? null : Hasher.HashPassword(userId, create.Password), now, now);
+            create.Password is null ? null : Passwords.Hash(userId, create.Password), now, now);
         return store.CreateUser(user) switch
         {
             UserWriteStatus.Done => TypedResults.Created($"/api/v2/users/{Uri.EscapeDataString(userId)}", ToResponse(user)),
@@ -127,13 +121,13 @@ public static class UsersEndpoints
         {
             return Auth0Error.BadRequest($"The user belongs to the connection '{existing.Connection}', not '{update.Connection}'; users cannot move between connections.", "invalid_connection").ToTypedResult();
         }
-        if (update.Password is not null && store.GetConnection(existing.Connection)?.Strategy != DatabaseStrategy)
+        if (update.Password is not null && store.GetConnection(existing.Connection) is not { IsDatabase: true })
         {
             return Auth0Error.BadRequest($"The connection '{existing.Connection}' does not store passwords.", "operation_not_supported").ToTypedResult();
         }
 
         // Hashing is deliberately slow: do it before the write transaction, not inside it.
-        var passwordHash = update.Password is null ? null : Hasher.HashPassword(id, update.Password);
+        var passwordHash = update.Password is null ? null : Passwords.Hash(id, update.Password);
         var (status, updated) = store.ChangeUser(id, user => Apply(user, update, passwordHash));
         return status switch
         {

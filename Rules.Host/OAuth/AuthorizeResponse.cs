@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.WebUtilities;
+using Rules.Host.Hosting;
 
 namespace Rules.Host.OAuth;
 
@@ -16,13 +17,35 @@ public static class AuthorizeResponse
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
         var present = parameters.Where(p => p.Value is not null).ToArray();
-        return responseMode switch
-        {
-            ResponseModes.Query => Results.Redirect(QueryHelpers.AddQueryString(callbackUrl, present)),
-            ResponseModes.Fragment => Results.Redirect(WithFragment(callbackUrl, present)),
-            _ => FormPost(http, callbackUrl, present),
-        };
+        return responseMode == ResponseModes.FormPost ? FormPost(http, callbackUrl, present) : Results.Redirect(Location(callbackUrl, responseMode, present));
     }
+
+    /// <summary>
+    /// A page that tells the user why, then hands the same parameters to the callback when they press the button:
+    /// for a login the user is watching, so a rule's denial is read on our page before the application gets it.
+    /// </summary>
+    public static IResult ContinuePage(HttpContext http, string callbackUrl, string responseMode, IReadOnlyList<KeyValuePair<string, string?>> parameters,
+        string title, string message, string button)
+    {
+        var present = parameters.Where(p => p.Value is not null).ToArray();
+        var body = new StringBuilder();
+        body.Append("<h1>").Append(HtmlPage.Encode(title)).Append("</h1>\n<p class=\"error\" role=\"alert\">").Append(HtmlPage.Encode(message)).Append("</p>\n");
+        if (responseMode == ResponseModes.FormPost)
+        {
+            body.Append("<form method=\"post\" action=\"").Append(HtmlPage.Encode(callbackUrl)).Append("\">\n");
+            AppendHiddenFields(body, present);
+            body.Append("<button type=\"submit\">").Append(HtmlPage.Encode(button)).Append("</button>\n</form>");
+        }
+        else
+        {
+            body.Append("<a class=\"button\" href=\"").Append(HtmlPage.Encode(Location(callbackUrl, responseMode, present))).Append("\">")
+                .Append(HtmlPage.Encode(button)).Append("</a>");
+        }
+        return HtmlPage.Render(http, title, body.ToString(), 200, FormActionOrigin(callbackUrl));
+    }
+
+    private static string Location(string callbackUrl, string responseMode, IEnumerable<KeyValuePair<string, string?>> parameters) =>
+        responseMode == ResponseModes.Fragment ? WithFragment(callbackUrl, parameters) : QueryHelpers.AddQueryString(callbackUrl, parameters);
 
     private static string WithFragment(string callbackUrl, IEnumerable<KeyValuePair<string, string?>> parameters)
     {
@@ -38,19 +61,28 @@ public static class AuthorizeResponse
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Signing in</title></head>\n<body>\n");
         page.Append("<form method=\"post\" action=\"").Append(html.Encode(callbackUrl)).Append("\">\n");
-        foreach (var (name, value) in parameters)
-        {
-            page.Append("<input type=\"hidden\" name=\"").Append(html.Encode(name)).Append("\" value=\"").Append(html.Encode(value!)).Append("\">\n");
-        }
+        AppendHiddenFields(page, parameters);
         page.Append("<noscript><p>Script is turned off: press Continue to finish signing in.</p><button type=\"submit\">Continue</button></noscript>\n");
         page.Append("</form>\n");
         page.Append("<script nonce=\"").Append(nonce).Append("\">document.forms[0].submit();</script>\n</body>\n</html>\n");
 
-        var formAction = Uri.TryCreate(callbackUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? $" form-action {uri.GetLeftPart(UriPartial.Authority)};"
-            : "";
+        var formAction = FormActionOrigin(callbackUrl) is { } origin ? $" form-action {origin};" : "";
         http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; script-src 'nonce-{nonce}';{formAction} frame-ancestors 'none'; base-uri 'none'";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         return Results.Content(page.ToString(), "text/html; charset=utf-8");
     }
+
+    private static void AppendHiddenFields(StringBuilder page, IEnumerable<KeyValuePair<string, string?>> parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            page.Append("<input type=\"hidden\" name=\"").Append(HtmlPage.Encode(name)).Append("\" value=\"").Append(HtmlPage.Encode(value)).Append("\">\n");
+        }
+    }
+
+    /// <summary>The callback's origin for CSP form-action, so the page can post only there.</summary>
+    private static string? FormActionOrigin(string callbackUrl) =>
+        Uri.TryCreate(callbackUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : null;
 }

@@ -17,6 +17,7 @@ public sealed record ClientSecretValidationResult(Client? Client, OAuthError? Er
 /// Authenticates the client at the token endpoint (RFC 6749 §2.3.1): client_secret_post (client_id and
 /// client_secret in the body) or client_secret_basic (HTTP Basic, form-urlencoded id and secret), not both.
 /// The secret is compared in constant time, and an unknown client costs the same comparison as a wrong secret.
+/// A public client (token_endpoint_auth_method none) sends its client_id alone.
 /// </summary>
 public sealed class ClientSecretValidator(TenantStore store)
 {
@@ -54,6 +55,14 @@ public sealed class ClientSecretValidator(TenantStore store)
         }
 
         var client = store.GetClient(clientId);
+        if (client is { IsPublic: true })
+        {
+            // A public client has no secret to prove (RFC 6749 §2.1); its code exchange proves PKCE instead.
+            return secret is null
+                ? new(client, null, clientId, usedBasic)
+                : new(null, new OAuthError("invalid_client", $"{client.Name} is a public client (token_endpoint_auth_method none): send no client secret", 401), clientId, usedBasic);
+        }
+
         // Compare even for an unknown client, so timing does not tell which client ids exist.
         var matches = Secrets.FixedTimeEquals(secret ?? "", client?.ClientSecret ?? UnknownClientSecret);
         if (client is null || secret is null || !matches)

@@ -13,21 +13,20 @@ public static class DiscoveryEndpoint
         return Results.Json(new JsonObject
         {
             ["issuer"] = issuer,
-            // There is no interactive login page: sessions start from impersonation links. The endpoint is
-            // listed because OIDC clients require the field.
             ["authorization_endpoint"] = issuer + "authorize",
             ["token_endpoint"] = issuer + "oauth/token",
             ["userinfo_endpoint"] = issuer + "userinfo",
             ["jwks_uri"] = issuer + ".well-known/jwks.json",
-            ["response_types_supported"] = Array("code", "token"),
+            ["response_types_supported"] = Array(ResponseType.Supported),
             ["response_modes_supported"] = Array("query", "fragment", "form_post"),
             ["subject_types_supported"] = Array("public"),
             ["id_token_signing_alg_values_supported"] = Array("RS256"),
             ["scopes_supported"] = Array("openid", "profile", "email"),
             ["grant_types_supported"] = Array(GrantTypes.AuthorizationCode, GrantTypes.Implicit, GrantTypes.ClientCredentials),
-            ["token_endpoint_auth_methods_supported"] = Array("client_secret_post", "client_secret_basic"),
+            ["token_endpoint_auth_methods_supported"] = Array("client_secret_post", "client_secret_basic", "none"),
+            ["code_challenge_methods_supported"] = Array("S256"),
             ["claims_supported"] = Array(
-                ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", .. ProfileClaims.All, "impersonated", "impersonator", "act"]),
+                ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash", "sid", .. ProfileClaims.All, "impersonated", "impersonator", "act"]),
         });
     }
 

@@ -51,7 +51,8 @@ public sealed record TokenRequestValidationResult
 
 /// <summary>
 /// Validates POST /oauth/token (RFC 6749 §4.1.3 and §4.4.2) in Auth0's dialect: client_credentials for the
-/// Management API, and authorization_code with <c>redirect_uri</c> or Auth0's older name <c>callback_url</c>.
+/// Management API, and authorization_code with <c>redirect_uri</c> or Auth0's older name <c>callback_url</c>, and the
+/// <c>code_verifier</c> when the login used PKCE (always, for public clients).
 /// </summary>
 public sealed class TokenRequestValidator(ClientSecretValidator clients, AuthorizationCodeStore codes, TenantStore store, IssuerUrls urls)
 {
@@ -75,7 +76,7 @@ public sealed class TokenRequestValidator(ClientSecretValidator clients, Authori
 
         var client = authentication.Client!;
         var authenticated = new TokenRequestValidationResult { GrantType = grantType, ClientId = client.ClientId, Client = client, UsedBasic = authentication.UsedBasic };
-        if (!GrantTypes.Allows(client, grantType))
+        if (!GrantTypes.Allows(client, grantType) || (client.IsPublic && grantType != GrantTypes.AuthorizationCode))
         {
             return authenticated with { Error = new OAuthError("unauthorized_client", $"Grant type '{grantType}' not allowed for the client.") };
         }
@@ -137,7 +138,8 @@ public sealed class TokenRequestValidator(ClientSecretValidator clients, Authori
         var (code, codeError) = RequestBody.GetString(body, "code");
         var (redirectUri, redirectError) = RequestBody.GetString(body, "redirect_uri");
         var (callbackUrl, callbackError) = RequestBody.GetString(body, "callback_url");
-        if ((codeError ?? redirectError ?? callbackError) is { } typeError)
+        var (verifier, verifierError) = RequestBody.GetString(body, "code_verifier");
+        if ((codeError ?? redirectError ?? callbackError ?? verifierError) is { } typeError)
         {
             return result with { Error = new OAuthError("invalid_request", typeError) };
         }
@@ -171,6 +173,10 @@ public sealed class TokenRequestValidator(ClientSecretValidator clients, Authori
         if (!string.Equals(redeemed.RedirectUri, redirect, StringComparison.Ordinal))
         {
             return burned with { Error = new OAuthError("invalid_grant", "redirect_uri does not match the one the authorization code was issued for") };
+        }
+        if (Pkce.Check(redeemed.Grant.CodeChallenge, verifier) is { } pkceError)
+        {
+            return burned with { Error = new OAuthError("invalid_grant", pkceError) };
         }
         if (store.GetUser(redeemed.Grant.UserId) is not { Blocked: false })
         {

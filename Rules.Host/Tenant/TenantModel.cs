@@ -30,7 +30,15 @@ public sealed record Client(
 /// <summary>Which Management API scopes a client may ask for with client_credentials.</summary>
 public sealed record ClientGrant(string ClientId, string Audience, IReadOnlyList<string> Scope);
 
-public sealed record Connection(string Id, string Name, string Strategy, IReadOnlyList<string> EnabledClients);
+public sealed record Connection(string Id, string Name, string Strategy, IReadOnlyList<string> EnabledClients)
+{
+    /// <summary>The strategy of Auth0's database connections, the only ones whose users have passwords here.</summary>
+    public const string DatabaseStrategy = "auth0";
+
+    public bool IsDatabase => Strategy == DatabaseStrategy;
+
+    public bool IsEnabledFor(Client client) => EnabledClients.Contains(client.ClientId, StringComparer.Ordinal);
+}
 
 /// <summary>A user as stored: the Auth0 profile (never the password hash) plus the columns the server queries.</summary>
 public sealed record TenantUser(

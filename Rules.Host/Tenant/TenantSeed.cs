@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using Microsoft.AspNetCore.Identity;
 using Rules.Host.Storage;
 
 namespace Rules.Host.Tenant;
@@ -124,7 +123,6 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
             }
         }
 
-        var hasher = new PasswordHasher<string>();
         index = 0;
         foreach (var user in Objects(seed["users"]))
         {
@@ -144,7 +142,7 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
                 userId,
                 email = user["email"]?.GetValue<string>(),
                 connection = user["connection"]?.GetValue<string>() ?? "Username-Password-Authentication",
-                hash = password is null ? null : hasher.HashPassword(userId, password),
+                hash = password is null ? null : Passwords.Hash(userId, password),
                 blocked = user["blocked"]?.GetValue<bool>() == true ? 1 : 0,
                 logins = user["logins_count"]?.GetValue<long>() ?? 0,
                 profile = JsonColumns.Write(profile),

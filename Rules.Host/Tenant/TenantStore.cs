@@ -69,6 +69,15 @@ public sealed class TenantStore(Database database, TimeProvider clock)
         return new Connection(found.Id, found.Name, found.Strategy, clients);
     }
 
+    public IReadOnlyList<Connection> ListConnections()
+    {
+        using var connection = database.Open();
+        var rows = connection.Query<(string Id, string Name, string Strategy)>("SELECT id, name, strategy FROM connections ORDER BY name").ToArray();
+        var clients = connection.Query<(string ConnectionId, string ClientId)>("SELECT connection_id, client_id FROM connection_clients ORDER BY client_id")
+            .ToLookup(r => r.ConnectionId, r => r.ClientId);
+        return rows.Select(r => new Connection(r.Id, r.Name, r.Strategy, clients[r.Id].ToArray())).ToArray();
+    }
+
     public TenantUser? GetUser(string userId)
     {
         using var connection = database.Open();

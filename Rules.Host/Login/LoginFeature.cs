@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
+using Rules.Host.Hosting;
+
+namespace Rules.Host.Login;
+
+/// <summary>Registers regular logins (authorize, login page, SSO sessions, logout) and maps their endpoints.</summary>
+public static class LoginFeature
+{
+    public static IServiceCollection AddLogin(this IServiceCollection services)
+    {
+        services.AddSingleton<AuthorizeRequestValidator>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<PasswordAuthenticator>();
+        services.AddSingleton<LoginAttemptLimiter>();
+        services.AddSingleton<LoginCompletion>();
+
+        // The antiforgery tokens are protected with Data Protection keys kept in the data directory, so a login page
+        // served before a restart can still be submitted after it.
+        services.AddDataProtection().SetApplicationName("rules");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<RulesHostOptions>, ILoggerFactory>((keys, options, logs) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(options.Value.DataDirectory, "keys")), logs));
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "rules_csrf";
+            antiforgery.FormFieldName = "csrf";
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLoginEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/authorize", AuthorizeEndpoint.Handle);
+        endpoints.MapGet("/login", LoginEndpoints.Show);
+        endpoints.MapPost("/login", LoginEndpoints.SubmitAsync);
+        endpoints.MapGet("/v2/logout", LogoutEndpoint.Handle);
+        return endpoints;
+    }
+}
