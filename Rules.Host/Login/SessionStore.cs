@@ -66,7 +66,7 @@ public sealed class SessionStore(Database database, TimeProvider clock, IOptions
                 expires = JsonColumns.Timestamp(expires),
             });
         }
-        http.Response.Cookies.Append(CookieName, secret, CookieOptions(http, expires));
+        http.Response.Cookies.Append(CookieName, secret, CookieOptions(http, options.Value.Login.SessionLifetime));
     }
 
     /// <summary>Records a use of the session by <paramref name="clientId"/>, which keeps it from going idle.</summary>
@@ -95,15 +95,16 @@ public sealed class SessionStore(Database database, TimeProvider clock, IOptions
 
     /// <summary>
     /// HttpOnly (no script reads it), SameSite=Lax (sent when an application sends the browser to /authorize, never
-    /// on a cross-site POST), Secure whenever the server is reached over HTTPS.
+    /// on a cross-site POST), Secure whenever the server is reached over HTTPS. Max-Age rather than Expires, so a
+    /// browser whose clock differs from the server's keeps it for the same time; the database decides validity anyway.
     /// </summary>
-    private static CookieOptions CookieOptions(HttpContext http, DateTimeOffset? expires) => new()
+    private static CookieOptions CookieOptions(HttpContext http, TimeSpan? maxAge) => new()
     {
         HttpOnly = true,
         Secure = http.Request.IsHttps,
         SameSite = SameSiteMode.Lax,
         Path = "/",
-        Expires = expires,
+        MaxAge = maxAge,
         IsEssential = true,
     };
 }
