@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Walks Auth0's "Sign in as User" guide against a real `rules serve` on a free loopback port, with curl,
 # exactly as a user would: Management API token, find the user, create the impersonation link, follow it,
-# exchange the code, verify the ID token's signature against the JWKS and check its claims.
+# exchange the code, verify the ID token's signature against the JWKS and check its claims. Then the same
+# user signs in normally on the hosted login page (cookie jar), SSO carries them to a second app, and they log out.
 #
 # usage: tests/e2e/impersonation-flow.sh            (builds and runs Rules.Host with dotnet run)
 #        RULES_CMD="dotnet path/to/rules.dll" tests/e2e/impersonation-flow.sh
@@ -134,5 +135,40 @@ logs=$(curl -sf -G "$base/api/v2/logs" -H "authorization: Bearer $mgmt_token" --
   || fail "/api/v2/logs failed"
 [ "$(echo "$logs" | json 'len(d) >= 3')" = "True" ] || fail "expected audit entries for the impersonations, got: $logs"
 pass "audit trail lists the impersonations"
+
+# 9. A regular login: the user signs in on the hosted login page (curl with a cookie jar, as a browser would).
+jar="$work/cookies.txt"
+authorize_query="client_id=$APP2_ID&redirect_uri=$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=""))' "$CALLBACK")&response_type=code&scope=openid%20email&state=own-login-1&nonce=n-e2e"
+login_path=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' "$base/authorize?$authorize_query")
+case "$login_path" in "$base/login?"*) ;; *) fail "/authorize sent the browser to '$login_path', not the login page";; esac
+curl -sf -c "$jar" -b "$jar" "$login_path" >"$work/login.html" || fail "the login page did not load"
+csrf=$(python3 -c 'import re,sys,html; print(html.unescape(re.search(r"name=\"csrf\" value=\"([^\"]*)\"", open(sys.argv[1]).read()).group(1)))' "$work/login.html") \
+  || fail "the login page has no CSRF token"
+location=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' "$login_path" \
+  --data-urlencode "csrf=$csrf" --data-urlencode "email=jordan.lee@gmail.com" --data-urlencode "password=Sample-Passw0rd!")
+own_code=$(python3 -c 'import sys, urllib.parse as u; q=u.parse_qs(u.urlparse(sys.argv[1]).query); assert q["state"]==["own-login-1"], q; print(q["code"][0])' "$location") \
+  || fail "the login page did not redirect to the callback with a code: '$location'"
+pass "jordan signed in on the login page; callback got a code"
+
+own_tokens=$(curl -sf -X POST "$base/oauth/token" --data-urlencode grant_type=authorization_code --data-urlencode "client_id=$APP2_ID" \
+  --data-urlencode "client_secret=$APP2_SECRET" --data-urlencode "code=$own_code" --data-urlencode "redirect_uri=$CALLBACK") || fail "own-login code exchange failed"
+claims=$(python3 tests/e2e/jwt_verify.py "$work/jwks.json" "$(echo "$own_tokens" | json 'd["id_token"]')") || fail "the own-login ID token does not verify"
+check 'd["sub"]' "$user_id"
+check 'd["nonce"]' "n-e2e"
+[ "$(echo "$claims" | json '[k for k in ("impersonated", "impersonator", "act") if k in d]')" = "[]" ] \
+  || fail "a user's own login carries impersonation claims: $claims"
+pass "own-login id_token verified, no impersonated/impersonator/act claims"
+
+# 10. Single sign-on: the same browser opens the Billing Dashboard without seeing the login page, then signs out.
+billing_location=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' \
+  "$base/authorize?client_id=Vb7nM2qW9eR4tY1uI6oP3aS8dF5gH0jK&redirect_uri=http%3A%2F%2Flocalhost%3A3002%2Fcallback&response_type=code&scope=openid&state=sso-2")
+case "$billing_location" in "http://localhost:3002/callback?code="*) ;; *) fail "SSO to the Billing Dashboard went to '$billing_location'";; esac
+pass "SSO: the Billing Dashboard got a code without a login page"
+logout_location=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' \
+  "$base/v2/logout?client_id=$APP2_ID&returnTo=http%3A%2F%2Flocalhost%3A3000%2F")
+[ "$logout_location" = "http://localhost:3000/" ] || fail "logout redirected to '$logout_location'"
+after=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' "$base/authorize?$authorize_query")
+case "$after" in "$base/login?"*) ;; *) fail "after logout /authorize went to '$after' instead of the login page";; esac
+pass "logout ended the session"
 
 echo "e2e: impersonation flow passed"
