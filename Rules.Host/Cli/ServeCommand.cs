@@ -99,9 +99,14 @@ public static class ServeCommand
             output.WriteLine("rules: sample tenant credentials (from Rules.Samples/tenant.json):");
             foreach (var client in tenant.ListClients())
             {
-                output.WriteLine($"         {client.Name,-22} client_id={client.ClientId}  client_secret={client.ClientSecret}");
+                output.WriteLine(client.IsPublic
+                    ? $"         {client.Name,-22} client_id={client.ClientId}  (public client: no secret, PKCE)"
+                    : $"         {client.Name,-22} client_id={client.ClientId}  client_secret={client.ClientSecret}");
             }
-            output.WriteLine($"rules: walk-through: README.md, \"Sign in as User\"");
+            output.WriteLine($"rules: walk-through: README.md, \"Sign in as User\" and \"Sign in as yourself\"");
+            output.WriteLine($"rules: a regular login, in a browser: {baseUrl}/authorize?client_id=kQ3xR8vT2mN7pL4wY9bZ1cD6fG0hJ5sA"
+                + "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&response_type=code&scope=openid%20profile%20email&state=try-me"
+                + "  (jordan.lee@gmail.com / Sample-Passw0rd!)");
         }
     }
 }

@@ -22,11 +22,12 @@ public class DiscoveryTests(DiscoveryTests.Server server) : IClassFixture<Discov
         config["token_endpoint"]!.GetValue<string>().Should().Be(HostHarness.Issuer + "oauth/token");
         config["userinfo_endpoint"]!.GetValue<string>().Should().Be(HostHarness.Issuer + "userinfo");
         config["jwks_uri"]!.GetValue<string>().Should().Be(HostHarness.Issuer + ".well-known/jwks.json");
-        Strings(config, "response_types_supported").Should().Equal("code", "token");
+        Strings(config, "response_types_supported").Should().Equal("code", "token", "id_token", "id_token token");
+        Strings(config, "code_challenge_methods_supported").Should().Equal("S256");
         Strings(config, "response_modes_supported").Should().Equal("query", "fragment", "form_post");
         Strings(config, "subject_types_supported").Should().Equal("public");
         Strings(config, "id_token_signing_alg_values_supported").Should().Equal("RS256");
-        Strings(config, "token_endpoint_auth_methods_supported").Should().Equal("client_secret_post", "client_secret_basic");
+        Strings(config, "token_endpoint_auth_methods_supported").Should().Equal("client_secret_post", "client_secret_basic", "none");
         Strings(config, "grant_types_supported").Should().Contain(["authorization_code", "client_credentials"]);
         Strings(config, "scopes_supported").Should().Contain(["openid", "profile", "email"]);
         Strings(config, "claims_supported").Should().Contain(["sub", "email", "name", "impersonated", "impersonator", "act"]);
