@@ -9,10 +9,12 @@ namespace Rules.Host.Audit;
 /// </summary>
 public sealed class AuditLog(Database database)
 {
-    public void Write(AuditEntry entry)
+    public void Write(AuditEntry entry) => database.Write(writes => Write(writes, entry));
+
+    /// <summary>Writes the entry inside a transaction that other records of the same event share.</summary>
+    public void Write(Writes writes, AuditEntry entry)
     {
-        using var connection = database.Open();
-        connection.Execute("""
+        writes.Connection.Execute("""
             INSERT INTO audit_log(log_id, date, type, description, client_id, client_name, user_id, user_name,
                                   impersonator_id, impersonator_email, ip, user_agent, details)
             VALUES (@LogId, @Date, @Type, @Description, @ClientId, @ClientName, @UserId, @UserName,
@@ -32,6 +34,6 @@ public sealed class AuditLog(Database database)
             entry.Ip,
             entry.UserAgent,
             Details = JsonColumns.Write(entry.Details),
-        });
+        }, writes.Transaction);
     }
 }

@@ -16,16 +16,18 @@ public sealed class DecisionLog(Database database)
     public static JsonObject CreateRecord(string decisionId, string kind, DateTimeOffset date, LoginTransaction transaction, Outcome outcome) =>
         ReplayRecord.CreateDecisionRecord(decisionId, kind, date, transaction, outcome);
 
-    public void Write(JsonObject record, string? logId)
+    public void Write(JsonObject record, string? logId) => database.Write(writes => Write(writes, record, logId));
+
+    /// <summary>Writes the record inside the transaction that also writes its login's audit entry.</summary>
+    public void Write(Writes writes, JsonObject record, string? logId)
     {
-        using var connection = database.Open();
-        connection.Execute("INSERT INTO decision_log(decision_id, log_id, date, record) VALUES (@id, @logId, @date, @record)", new
+        writes.Connection.Execute("INSERT INTO decision_log(decision_id, log_id, date, record) VALUES (@id, @logId, @date, @record)", new
         {
             id = record["id"]!.GetValue<string>(),
             logId,
             date = record["date"]!.GetValue<string>(),
             record = JsonColumns.Write(record),
-        });
+        }, writes.Transaction);
     }
 
     public JsonObject? Get(string decisionId)

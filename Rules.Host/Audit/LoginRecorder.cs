@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
+using Rules.Host.Storage;
 
 namespace Rules.Host.Audit;
 
 /// <summary>
 /// Puts a login whose rules ran on record: the decision-log record <c>rules replay</c> reads, and the audit entry
-/// that points at it, both before the response leaves. A failing rule is also logged for the operator with its
+/// that points at it, in the caller's transaction (with the code, session and metadata changes), before the
+/// response leaves. A failing rule is also logged for the operator with its
 /// file location and source line. Every kind of login (password, SSO, impersonation) records through here.
 /// </summary>
 public sealed class LoginRecorder(AuditLog audit, DecisionLog decisions, ILogger<LoginRecorder> logger)
@@ -16,7 +18,7 @@ public sealed class LoginRecorder(AuditLog audit, DecisionLog decisions, ILogger
     /// Writes both records. <paramref name="entry"/> carries the login's own details (link, protocol, ...); the
     /// outcome's fields are added to them from the one serialisation the decision record also uses.
     /// </summary>
-    public void Record(string decisionId, string decisionKind, DateTimeOffset now, LoginTransaction transaction, Outcome outcome, AuditEntry entry)
+    public void Record(Writes writes, string decisionId, string decisionKind, DateTimeOffset now, LoginTransaction transaction, Outcome outcome, AuditEntry entry)
     {
         if (outcome.Failure is { } failure)
         {
@@ -38,7 +40,7 @@ public sealed class LoginRecorder(AuditLog audit, DecisionLog decisions, ILogger
         details["ruleSetVersion"] = outcome.RuleSetVersion;
         details["failure"] = outcomeJson["failure"]?.DeepClone();
         details["timings"] = outcomeJson["timings"]?.DeepClone();
-        audit.Write(entry);
-        decisions.Write(record, entry.LogId);
+        audit.Write(writes, entry);
+        decisions.Write(writes, record, entry.LogId);
     }
 }

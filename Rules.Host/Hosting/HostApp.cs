@@ -65,11 +65,25 @@ public static class HostApp
     private static Task WriteUnhandledError(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var error = exception is BadHttpRequestException bad && bad.StatusCode is >= 400 and < 500
-            ? new Auth0Error(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode),
-                bad.StatusCode == 413 ? "The request body is too large" : "The request could not be read", "invalid_request")
-            : new Auth0Error(500, "Internal Server Error", "An unexpected error occurred; it has been logged.", "internal_error");
-        return error.ToResult().ExecuteAsync(context);
+        var error = exception switch
+        {
+            BadHttpRequestException { StatusCode: >= 400 and < 500 } bad => new Auth0Error(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode),
+                bad.StatusCode == 413 ? "The request body is too large" : "The request could not be read", "invalid_request"),
+            // The login's records are written in one transaction before anything is handed out, so a refused write
+            // means nothing was issued: say so, and that trying again is safe.
+            System.Data.Common.DbException => new Auth0Error(503, "Service Unavailable",
+                "The server could not write to its database, so nothing was issued or changed. Try again shortly.", "database_unavailable"),
+            _ => new Auth0Error(500, "Internal Server Error", "An unexpected error occurred; it has been logged.", "internal_error"),
+        };
+        context.Response.Headers.CacheControl = "no-store";
+        if (error.StatusCode == 503)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+        var accept = context.Request.Headers.Accept.ToString();
+        return accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            ? HtmlPage.Message(context, error.Error, error.Message, error.StatusCode).ExecuteAsync(context)
+            : error.ToResult().ExecuteAsync(context);
     }
 
     /// <summary>Creates or migrates the database, seeds an empty one, and makes the rule set live.</summary>

@@ -15,7 +15,8 @@ namespace Rules.Host.Impersonation;
 public static class ImpersonateEndpoint
 {
     public static async Task<IResult> HandleAsync(
-        string user_id, HttpContext http, ImpersonationRequestValidator validator, ImpersonationLinkGenerator generator, AuditLog audit, TimeProvider clock)
+        string user_id, HttpContext http, ImpersonationRequestValidator validator, ImpersonationLinkGenerator generator, AuditLog audit,
+        Database database, TimeProvider clock)
     {
         var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
         if (bodyError is not null)
@@ -33,8 +34,20 @@ public static class ImpersonateEndpoint
         }
 
         var request = result.Request!;
-        var link = generator.Generate(request, http);
-        audit.Write(new AuditEntry
+        ImpersonationLink link = null!;
+        // The link exists only if its audit entry does: both are written in one transaction.
+        database.Write(writes =>
+        {
+            link = generator.Generate(writes, request, http);
+            audit.Write(writes, Requested(http, clock, request, link));
+        });
+
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Text(link.Url, "text/plain; charset=utf-8");
+    }
+
+    private static AuditEntry Requested(HttpContext http, TimeProvider clock, ValidatedImpersonationRequest request, ImpersonationLink link) =>
+        new()
         {
             Date = clock.GetUtcNow(),
             Type = "impersonation_requested",
@@ -52,11 +65,7 @@ public static class ImpersonateEndpoint
                 ["link_id"] = link.LinkId,
                 ["expires_at"] = JsonColumns.Timestamp(link.ExpiresAt),
             }),
-        });
-
-        http.Response.Headers.CacheControl = "no-store";
-        return Results.Text(link.Url, "text/plain; charset=utf-8");
-    }
+        };
 
     private static AuditEntry Refused(HttpContext http, TimeProvider clock, ImpersonationRequestValidationResult result) => new()
     {

@@ -5,6 +5,7 @@ using Rules.Host.Errors;
 using Rules.Host.Hosting;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
+using Rules.Host.Storage;
 
 namespace Rules.Host.Impersonation;
 
@@ -21,7 +22,7 @@ public static class ImpersonationLinkEndpoint
 
     public static IResult Handle(
         string secret, HttpContext http, ImpersonationLinkValidator validator, RuleSetProvider rules,
-        AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, TimeProvider clock)
+        AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var validation = validator.Validate(secret, now);
@@ -56,10 +57,6 @@ public static class ImpersonationLinkEndpoint
         var outcome = rules.Execute(transaction);
         var decisionId = LoginRecorder.NewDecisionId();
 
-        var response = outcome.IsAllowed
-            ? authorizations.Allowed(http, outcome, Grant(login, outcome, decisionId, now), ResponseTypeOf(parameters), parameters.State)
-            : AuthorizationIssuer.Denied(outcome, parameters.State);
-
         var entry = Entry(http, now, outcome.IsAllowed ? "s" : "f",
             outcome.IsAllowed ? "Successful login (impersonated session)" : $"Failed login: {outcome.ErrorDescription}", validation, new JsonObject
             {
@@ -70,7 +67,15 @@ public static class ImpersonationLinkEndpoint
                 ["scope"] = parameters.Scope,
                 ["session_id"] = sessionId,
             });
-        recorder.Record(decisionId, DecisionKind, now, transaction, outcome, entry);
+        List<KeyValuePair<string, string?>> response = [];
+        // The code (or nothing), the rules' metadata changes, the audit entry and the decision record: all or none.
+        database.Write(writes =>
+        {
+            response = outcome.IsAllowed
+                ? authorizations.Allowed(writes, http, outcome, Grant(login, outcome, decisionId, now), ResponseTypeOf(parameters), parameters.State)
+                : AuthorizationIssuer.Denied(outcome, parameters.State);
+            recorder.Record(writes, decisionId, DecisionKind, now, transaction, outcome, entry);
+        });
 
         return AuthorizeResponse.Create(http, parameters.CallbackUrl, parameters.ResponseMode, response);
     }

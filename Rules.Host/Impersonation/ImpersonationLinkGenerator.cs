@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Rules.Host.Hosting;
 using Rules.Host.OAuth;
+using Rules.Host.Storage;
 
 namespace Rules.Host.Impersonation;
 
@@ -12,13 +13,13 @@ public sealed record ImpersonationLink(string Url, string LinkId, DateTimeOffset
 /// </summary>
 public sealed class ImpersonationLinkGenerator(ImpersonationLinkStore links, IssuerUrls urls, TimeProvider clock, IOptions<RulesHostOptions> options)
 {
-    public ImpersonationLink Generate(ValidatedImpersonationRequest request, HttpContext http)
+    public ImpersonationLink Generate(Writes writes, ValidatedImpersonationRequest request, HttpContext http)
     {
         var secret = Secrets.NewSecret();
         var hash = Secrets.Hash(secret);
         var now = clock.GetUtcNow();
         var expiresAt = now + options.Value.LinkLifetime;
-        links.Insert(hash, request, now, expiresAt);
+        links.Insert(writes, hash, request, now, expiresAt);
         return new ImpersonationLink($"{urls.Issuer(http)}impersonation/{secret}", ImpersonationLinkStore.LinkId(hash), expiresAt);
     }
 }

@@ -17,10 +17,9 @@ public sealed class ImpersonationLinkStore(Database database)
     /// <summary>A short, non-secret id for a link (a prefix of its hash) that ties its audit records together.</summary>
     public static string LinkId(string tokenHash) => "lnk_" + tokenHash[..16];
 
-    public void Insert(string tokenHash, ValidatedImpersonationRequest request, DateTimeOffset createdAt, DateTimeOffset expiresAt)
+    public void Insert(Writes writes, string tokenHash, ValidatedImpersonationRequest request, DateTimeOffset createdAt, DateTimeOffset expiresAt)
     {
-        using var connection = database.Open();
-        connection.Execute("""
+        writes.Connection.Execute("""
             INSERT INTO impersonation_links(token_hash, user_id, impersonator_id, client_id, request, created_at, expires_at)
             VALUES (@tokenHash, @userId, @impersonatorId, @clientId, @request, @createdAt, @expiresAt)
             """, new
@@ -32,7 +31,7 @@ public sealed class ImpersonationLinkStore(Database database)
             request = JsonColumns.Write(request.Parameters.ToJson()),
             createdAt = JsonColumns.Timestamp(createdAt),
             expiresAt = JsonColumns.Timestamp(expiresAt),
-        });
+        }, writes.Transaction);
     }
 
     /// <summary>Marks the link used and returns it; null when it is unknown, expired or already used.</summary>

@@ -3,6 +3,7 @@ using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
+using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.Login;
@@ -30,7 +31,8 @@ public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<
 /// changes, issue the code or tokens and start or extend the SSO session; on a deny hand nothing out. Either way the
 /// decision record and the audit entry are written before the response.
 /// </summary>
-public sealed class LoginCompletion(RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, TimeProvider clock)
+public sealed class LoginCompletion(
+    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock)
 {
     public const string DecisionKind = "login";
 
@@ -68,31 +70,6 @@ public sealed class LoginCompletion(RuleSetProvider rules, TenantStore store, Se
 
         var outcome = rules.Execute(transaction);
         var decisionId = LoginRecorder.NewDecisionId();
-        IReadOnlyList<KeyValuePair<string, string?>> response;
-        if (outcome.IsAllowed)
-        {
-            var grant = AuthorizationGrant.FromOutcome(outcome, user.UserId, request.Client.ClientId, request.RedirectUri, request.Scopes, profile,
-                session?.AuthenticatedAt ?? now, decisionId) with
-            {
-                Nonce = request.Nonce,
-                CodeChallenge = request.CodeChallenge,
-                SessionId = sessionId,
-            };
-            response = authorizations.Allowed(http, outcome, grant, request.ResponseType, request.State);
-            if (session is null)
-            {
-                sessions.Start(http, newSessionSecret!, user.UserId, request.Connection.Name, methods, request.Client.ClientId);
-            }
-            else
-            {
-                sessions.Touch(session, request.Client.ClientId);
-            }
-        }
-        else
-        {
-            response = AuthorizationIssuer.Denied(outcome, request.State);
-        }
-
         var (type, description) = (kind, outcome.IsAllowed) switch
         {
             (LoginKind.Silent, true) => ("ssa", "Successful silent authentication"),
@@ -100,7 +77,7 @@ public sealed class LoginCompletion(RuleSetProvider rules, TenantStore store, Se
             (_, true) => ("s", "Successful login"),
             (_, false) => ("f", $"Failed login: {outcome.ErrorDescription}"),
         };
-        recorder.Record(decisionId, DecisionKind, now, transaction, outcome, new AuditEntry
+        var entry = new AuditEntry
         {
             Date = now,
             Type = type,
@@ -122,6 +99,36 @@ public sealed class LoginCompletion(RuleSetProvider rules, TenantStore store, Se
                 ["sso"] = session is not null,
                 ["pkce"] = request.CodeChallenge is not null,
             },
+        };
+
+        IReadOnlyList<KeyValuePair<string, string?>> response = [];
+        // The code, metadata changes, session, audit entry and decision record are committed together or not at all.
+        database.Write(writes =>
+        {
+            if (outcome.IsAllowed)
+            {
+                var grant = AuthorizationGrant.FromOutcome(outcome, user.UserId, request.Client.ClientId, request.RedirectUri, request.Scopes, profile,
+                    session?.AuthenticatedAt ?? now, decisionId) with
+                {
+                    Nonce = request.Nonce,
+                    CodeChallenge = request.CodeChallenge,
+                    SessionId = sessionId,
+                };
+                response = authorizations.Allowed(writes, http, outcome, grant, request.ResponseType, request.State);
+                if (session is null)
+                {
+                    sessions.Start(writes, http, newSessionSecret!, user.UserId, request.Connection.Name, methods, request.Client.ClientId);
+                }
+                else
+                {
+                    sessions.Touch(writes, session, request.Client.ClientId);
+                }
+            }
+            else
+            {
+                response = AuthorizationIssuer.Denied(outcome, request.State);
+            }
+            recorder.Record(writes, decisionId, DecisionKind, now, transaction, outcome, entry);
         });
         return new CompletedLogin(outcome, response);
     }

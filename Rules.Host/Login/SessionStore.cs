@@ -46,40 +46,36 @@ public sealed class SessionStore(Database database, TimeProvider clock, IOptions
     }
 
     /// <summary>Starts a session for a login that was allowed, and sets its cookie on the response.</summary>
-    public void Start(HttpContext http, string secret, string userId, string connectionName, JsonArray methods, string clientId)
+    public void Start(Writes writes, HttpContext http, string secret, string userId, string connectionName, JsonArray methods, string clientId)
     {
         var now = clock.GetUtcNow();
         var expires = now + options.Value.Login.SessionLifetime;
-        using (var connection = database.Open())
+        writes.Connection.Execute("""
+            INSERT INTO sessions(id_hash, user_id, connection, methods, clients, authenticated_at, last_used_at, expires_at)
+            VALUES (@hash, @userId, @connectionName, @methods, @clients, @now, @now, @expires)
+            """, new
         {
-            connection.Execute("""
-                INSERT INTO sessions(id_hash, user_id, connection, methods, clients, authenticated_at, last_used_at, expires_at)
-                VALUES (@hash, @userId, @connectionName, @methods, @clients, @now, @now, @expires)
-                """, new
-            {
-                hash = Secrets.Hash(secret),
-                userId,
-                connectionName,
-                methods = JsonColumns.Write(methods),
-                clients = JsonColumns.WriteList([clientId]),
-                now = JsonColumns.Timestamp(now),
-                expires = JsonColumns.Timestamp(expires),
-            });
-        }
+            hash = Secrets.Hash(secret),
+            userId,
+            connectionName,
+            methods = JsonColumns.Write(methods),
+            clients = JsonColumns.WriteList([clientId]),
+            now = JsonColumns.Timestamp(now),
+            expires = JsonColumns.Timestamp(expires),
+        }, writes.Transaction);
         http.Response.Cookies.Append(CookieName, secret, CookieOptions(http, options.Value.Login.SessionLifetime));
     }
 
     /// <summary>Records a use of the session by <paramref name="clientId"/>, which keeps it from going idle.</summary>
-    public void Touch(SsoSession session, string clientId)
+    public void Touch(Writes writes, SsoSession session, string clientId)
     {
         var clients = session.Clients.Contains(clientId, StringComparer.Ordinal) ? session.Clients : [.. session.Clients, clientId];
-        using var connection = database.Open();
-        connection.Execute("UPDATE sessions SET last_used_at = @now, clients = @clients WHERE id_hash = @hash", new
+        writes.Connection.Execute("UPDATE sessions SET last_used_at = @now, clients = @clients WHERE id_hash = @hash", new
         {
             now = JsonColumns.Timestamp(clock.GetUtcNow()),
             clients = JsonColumns.WriteList(clients),
             hash = Secrets.Hash(session.Secret),
-        });
+        }, writes.Transaction);
     }
 
     /// <summary>Ends the session in the database (so a copied cookie is worthless) and removes the cookie.</summary>

@@ -16,12 +16,11 @@ public sealed record RedeemedCode(string ClientId, string RedirectUri, Authoriza
 /// </summary>
 public sealed class AuthorizationCodeStore(Database database, TimeProvider clock, IOptions<RulesHostOptions> options)
 {
-    public string Issue(AuthorizationGrant grant)
+    public string Issue(Writes writes, AuthorizationGrant grant)
     {
         var code = Secrets.NewSecret();
         var now = clock.GetUtcNow();
-        using var connection = database.Open();
-        connection.Execute("""
+        writes.Connection.Execute("""
             INSERT INTO authorization_codes(code_hash, client_id, redirect_uri, grant, created_at, expires_at)
             VALUES (@hash, @clientId, @redirectUri, @grant, @createdAt, @expiresAt)
             """, new
@@ -32,7 +31,7 @@ public sealed class AuthorizationCodeStore(Database database, TimeProvider clock
             grant = JsonColumns.Write(grant.ToJson()),
             createdAt = JsonColumns.Timestamp(now),
             expiresAt = JsonColumns.Timestamp(now + options.Value.CodeLifetime),
-        });
+        }, writes.Transaction);
         return code;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rules.Engine.Pipeline;
+using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.OAuth;
@@ -11,12 +12,13 @@ namespace Rules.Host.OAuth;
 /// </summary>
 public sealed class AuthorizationIssuer(AuthorizationCodeStore codes, TokenIssuer tokens, TenantStore store)
 {
-    public List<KeyValuePair<string, string?>> Allowed(HttpContext http, Outcome outcome, AuthorizationGrant grant, ResponseType responseType, string? state)
+    /// <summary>Writes through <paramref name="writes"/>, the transaction that also records the login, so nothing is handed out unrecorded.</summary>
+    public List<KeyValuePair<string, string?>> Allowed(Writes writes, HttpContext http, Outcome outcome, AuthorizationGrant grant, ResponseType responseType, string? state)
     {
-        store.ApplyMetadataUpdates(outcome.MetadataUpdates);
+        store.ApplyMetadataUpdates(writes, outcome.MetadataUpdates);
         if (responseType.Code)
         {
-            return [new("code", codes.Issue(grant)), new("state", state)];
+            return [new("code", codes.Issue(writes, grant)), new("state", state)];
         }
 
         var issued = tokens.Issue(grant, http);

@@ -48,6 +48,13 @@ public sealed class Database
         return result;
     }
 
+    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction that stores write through (<see cref="Writes"/>).</summary>
+    public void Write(Action<Writes> work) => InTransaction((connection, transaction) =>
+    {
+        work(new Writes(connection, transaction));
+        return 0;
+    });
+
     public void Migrate()
     {
         using var connection = Open();

@@ -127,32 +127,24 @@ public sealed class TenantStore(Database database, TimeProvider clock)
 
     /// <summary>
     /// Merges the rules' metadata updates into the stored users, as Auth0's PATCH does (top-level keys;
-    /// null removes a key), all in one transaction.
+    /// null removes a key), inside the transaction that records the login they belong to.
     /// </summary>
-    public void ApplyMetadataUpdates(IReadOnlyList<MetadataUpdate> updates)
+    public void ApplyMetadataUpdates(Writes writes, IReadOnlyList<MetadataUpdate> updates)
     {
-        if (updates.Count == 0)
+        var (connection, transaction) = writes;
+        foreach (var update in updates)
         {
-            return;
-        }
-
-        database.InTransaction((connection, transaction) =>
-        {
-            foreach (var update in updates)
+            var row = connection.QuerySingleOrDefault<UserRow>("SELECT * FROM users WHERE user_id = @UserId", new { update.UserId }, transaction);
+            if (row is null)
             {
-                var row = connection.QuerySingleOrDefault<UserRow>("SELECT * FROM users WHERE user_id = @UserId", new { update.UserId }, transaction);
-                if (row is null)
-                {
-                    continue;
-                }
-                var profile = JsonColumns.ReadObject(row.profile);
-                var field = OutcomeJson.MetadataKindName(update.Kind);
-                profile[field] = MergeMetadata(profile[field] as JsonObject, update.Metadata);
-                connection.Execute("UPDATE users SET profile = @profile, updated_at = @now WHERE user_id = @UserId",
-                    new { profile = JsonColumns.Write(profile), now = JsonColumns.Timestamp(clock.GetUtcNow()), update.UserId }, transaction);
+                continue;
             }
-            return 0;
-        });
+            var profile = JsonColumns.ReadObject(row.profile);
+            var field = OutcomeJson.MetadataKindName(update.Kind);
+            profile[field] = MergeMetadata(profile[field] as JsonObject, update.Metadata);
+            connection.Execute("UPDATE users SET profile = @profile, updated_at = @now WHERE user_id = @UserId",
+                new { profile = JsonColumns.Write(profile), now = JsonColumns.Timestamp(clock.GetUtcNow()), update.UserId }, transaction);
+        }
     }
 
     public static JsonObject MergeMetadata(JsonObject? current, JsonObject patch)

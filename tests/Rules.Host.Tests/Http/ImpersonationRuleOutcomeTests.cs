@@ -93,18 +93,18 @@ public class ImpersonationRuleOutcomeTests
     }
 
     [Fact]
-    public async Task An_unexpected_failure_is_a_500_in_auth0s_shape_without_details()
+    public async Task A_database_failure_is_a_503_in_auth0s_shape_without_details()
     {
         using var host = new HostHarness();
         var link = await host.CreateLinkAsync();
         host.Execute("DROP TABLE impersonation_links");
         var response = await host.FollowAsync(link);
-        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         var text = await response.Content.ReadAsStringAsync();
         var body = JsonNode.Parse(text)!.AsObject();
-        body["statusCode"]!.GetValue<int>().Should().Be(500);
-        body["error"]!.GetValue<string>().Should().Be("Internal Server Error");
-        body["errorCode"]!.GetValue<string>().Should().Be("internal_error");
+        body["statusCode"]!.GetValue<int>().Should().Be(503);
+        body["error"]!.GetValue<string>().Should().Be("Service Unavailable");
+        body["errorCode"]!.GetValue<string>().Should().Be("database_unavailable");
         text.Should().NotContain("impersonation_links").And.NotContain("Sqlite").And.NotContain(" at ");
     }
 
