@@ -30,6 +30,7 @@ public static class HostApp
         builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<RulesHostOptions>>().Value.DatabasePath));
         builder.Services.AddSingleton<TenantStore>();
         builder.Services.AddSingleton<TenantSeed>();
+        builder.Services.AddSingleton<RulesMetrics>();
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<DecisionLog>();

@@ -18,16 +18,19 @@ public sealed class RuleSetProvider : IDisposable
     private readonly Database _database;
     private readonly RulesHostOptions _options;
     private readonly ILogger<RuleSetProvider> _logger;
+    private readonly RulesMetrics _metrics;
     private readonly object _reloadLock = new();
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private volatile RulePipeline? _current;
 
-    public RuleSetProvider(Database database, IOptions<RulesHostOptions> options, ILogger<RuleSetProvider> logger)
+    public RuleSetProvider(Database database, IOptions<RulesHostOptions> options, ILogger<RuleSetProvider> logger, RulesMetrics metrics)
     {
         _database = database;
         _options = options.Value;
         _logger = logger;
+        _metrics = metrics;
+        metrics.ObservePool(() => _current);
         Sandbox = _options.Sandbox.Validate();
     }
 
@@ -41,7 +44,12 @@ public sealed class RuleSetProvider : IDisposable
     public string? LastError { get; private set; }
 
     /// <summary>Runs one login through the live rule set; with none live, the login fails closed as the pipeline itself would.</summary>
-    public Outcome Execute(LoginTransaction transaction) => _current?.Execute(transaction) ?? NoRuleSet();
+    public Outcome Execute(LoginTransaction transaction)
+    {
+        var outcome = _current?.Execute(transaction) ?? NoRuleSet();
+        _metrics.Decided(outcome);
+        return outcome;
+    }
 
     private static Outcome NoRuleSet() => new()
     {
@@ -90,6 +98,7 @@ public sealed class RuleSetProvider : IDisposable
 
             if (_current?.Version == ruleSet.Version)
             {
+                _metrics.Loaded("unchanged");
                 LastError = null;
                 return null;
             }
@@ -105,6 +114,7 @@ public sealed class RuleSetProvider : IDisposable
             // Build one runtime before the swap, so the first login on a new version does not pay the ~10 ms bootstrap.
             next.Warm();
             var previous = Interlocked.Exchange(ref _current, next);
+            _metrics.Loaded("live");
             LastError = null;
             _logger.LogInformation("Rule set {Version} from {Source} is live ({Count} rules)", next.Version, Source, ruleSet.Rules.Count);
             // Logins that took the old pipeline finish on it; its runtimes are dropped as they come back.
@@ -123,6 +133,7 @@ public sealed class RuleSetProvider : IDisposable
 
     private void Refuse(string reason)
     {
+        _metrics.Loaded("refused");
         LastError = reason;
         _logger.LogError("Rule set from {Source} refused; {State}:\n{Reason}", Source,
             _current is null ? "no rule set is live, logins are denied" : $"version {_current.Version} keeps serving", reason);

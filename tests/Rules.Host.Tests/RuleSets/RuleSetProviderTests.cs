@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rules.Engine.Pipeline;
@@ -19,7 +20,7 @@ public sealed class RuleSetProviderTests : IDisposable
         var options = Options.Create(new RulesHostOptions { DataDirectory = Path.Combine(_dir.Root, "data"), RulesDirectory = _dir.Rules });
         var database = new Database(options.Value.DatabasePath);
         database.Migrate();
-        var provider = new RuleSetProvider(database, options, NullLogger<RuleSetProvider>.Instance);
+        var provider = new RuleSetProvider(database, options, NullLogger<RuleSetProvider>.Instance, new Rules.Host.Hosting.RulesMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         provider.Start();
         return provider;
     }
