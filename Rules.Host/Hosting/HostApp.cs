@@ -31,6 +31,7 @@ public static class HostApp
         builder.Services.AddSingleton<TenantStore>();
         builder.Services.AddSingleton<TenantSeed>();
         builder.Services.AddSingleton<RulesMetrics>();
+        builder.Services.AddSingleton<LastGoodRuleSet>();
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<DecisionLog>();
@@ -123,9 +124,19 @@ public static class HostApp
                 return Results.Json(new { status = "unavailable", reason = "the database cannot be opened" }, statusCode: 503);
             }
 
+            // Ready while some version serves; "degraded" says the rules at the source do not compile (lastError has
+            // file:line:col) and an older version is serving, so an operator sees it without reading the log.
             return rules.Current is { } pipeline
-                ? Results.Ok(new { status = "ready", ruleSetVersion = pipeline.Version, rules = pipeline.RuleSet.Enabled.Select(r => r.Name), source = rules.Source, lastError = rules.LastError })
-                : Results.Json(new { status = "unavailable", reason = "no rule set compiles", lastError = rules.LastError }, statusCode: 503);
+                ? Results.Ok(new
+                {
+                    status = rules.LastError is null ? "ready" : "degraded",
+                    ruleSetVersion = pipeline.Version,
+                    rules = pipeline.RuleSet.Enabled.Select(r => r.Name),
+                    source = rules.ServingLastGood ? "last good version (database)" : rules.Source,
+                    lastError = rules.LastError,
+                    runtimes = new { idle = pipeline.IdleRuntimes, created = pipeline.RuntimesCreated, poolBound = rules.Sandbox.MaxPooledRuntimes },
+                })
+                : Results.Json(new { status = "unavailable", reason = "no rule set compiles, and none ever went live: logins are denied", lastError = rules.LastError }, statusCode: 503);
         });
     }
 }

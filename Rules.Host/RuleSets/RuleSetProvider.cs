@@ -19,13 +19,15 @@ public sealed class RuleSetProvider : IDisposable
     private readonly RulesHostOptions _options;
     private readonly ILogger<RuleSetProvider> _logger;
     private readonly RulesMetrics _metrics;
+    private readonly LastGoodRuleSet _lastGood;
     private readonly object _reloadLock = new();
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private volatile RulePipeline? _current;
 
-    public RuleSetProvider(Database database, IOptions<RulesHostOptions> options, ILogger<RuleSetProvider> logger, RulesMetrics metrics)
+    public RuleSetProvider(Database database, IOptions<RulesHostOptions> options, ILogger<RuleSetProvider> logger, RulesMetrics metrics, LastGoodRuleSet lastGood)
     {
+        _lastGood = lastGood;
         _database = database;
         _options = options.Value;
         _logger = logger;
@@ -65,9 +67,19 @@ public sealed class RuleSetProvider : IDisposable
 
     public bool FromDirectory => _options.RulesDirectory is not null;
 
+    /// <summary>
+    /// True when the rules from <see cref="Source"/> did not compile at start-up and the last version that went live
+    /// (kept in the database) is serving instead; <see cref="LastError"/> says why.
+    /// </summary>
+    public bool ServingLastGood { get; private set; }
+
     public void Start()
     {
         Reload();
+        if (_current is null)
+        {
+            ServeLastGood();
+        }
         if (_options.RulesDirectory is { } directory && Directory.Exists(directory))
         {
             _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
@@ -115,11 +127,32 @@ public sealed class RuleSetProvider : IDisposable
             next.Warm();
             var previous = Interlocked.Exchange(ref _current, next);
             _metrics.Loaded("live");
+            ServingLastGood = false;
+            _lastGood.Save(ruleSet);
             LastError = null;
             _logger.LogInformation("Rule set {Version} from {Source} is live ({Count} rules)", next.Version, Source, ruleSet.Rules.Count);
             // Logins that took the old pipeline finish on it; its runtimes are dropped as they come back.
             previous?.Dispose();
             return compilation;
+        }
+    }
+
+    private void ServeLastGood()
+    {
+        lock (_reloadLock)
+        {
+            var ruleSet = _lastGood.Load();
+            var compilation = ruleSet is null ? null : RuleCompiler.Compile(ruleSet, Sandbox);
+            if (compilation is not { Succeeded: true })
+            {
+                return;
+            }
+            var pipeline = new RulePipeline(compilation.Compiled!);
+            pipeline.Warm();
+            _current = pipeline;
+            ServingLastGood = true;
+            _metrics.Loaded("last_good");
+            _logger.LogWarning("Serving the last rule set that went live, version {Version}, until {Source} compiles again", pipeline.Version, Source);
         }
     }
 

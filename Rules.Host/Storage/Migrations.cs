@@ -126,5 +126,15 @@ internal static class Migrations
             -- Brute-force protection counts failed password attempts per user and IP in the audit trail.
             CREATE INDEX audit_log_login_attempts ON audit_log(user_name, ip, date);
             """),
+        (3, """
+            -- The last rule set that compiled and went live, so a server whose rules no longer compile at start-up
+            -- serves it instead of denying every login.
+            CREATE TABLE last_good_rule_set (
+                id           INTEGER PRIMARY KEY CHECK (id = 1),
+                version      TEXT NOT NULL,
+                rule_set     TEXT NOT NULL,              -- JSON: rules (name, file, script, enabled) and configuration
+                went_live_at TEXT NOT NULL
+            );
+            """),
     ];
 }

@@ -18,4 +18,30 @@ public class HealthTests
         body["source"]!.GetValue<string>().Should().Be("database");
         File.Exists(Path.Combine(factory.DataDirectory, "rules.db")).Should().BeTrue();
     }
+
+    [Fact]
+    public async Task Readyz_says_degraded_and_why_while_an_older_version_serves()
+    {
+        using var host = new HostHarness();
+        host.Execute("""UPDATE rules SET script = 'function (user, context, callback) {' WHERE "order" = 1""");
+        host.Service<Rules.Host.RuleSets.RuleSetProvider>().Reload();
+
+        var response = await host.Client.GetAsync("/readyz");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, "logins are still served");
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        body["status"]!.GetValue<string>().Should().Be("degraded");
+        body["lastError"]!.GetValue<string>().Should().Contain(":1:").And.Contain("error");
+        body["runtimes"]!["poolBound"]!.GetValue<int>().Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task Healthz_answers_while_the_process_lives()
+    {
+        using var host = new HostHarness();
+
+        var body = await host.Client.GetFromJsonAsync<JsonObject>("/healthz");
+
+        body!["status"]!.GetValue<string>().Should().Be("ok");
+    }
 }

@@ -20,7 +20,8 @@ public sealed class RuleSetProviderTests : IDisposable
         var options = Options.Create(new RulesHostOptions { DataDirectory = Path.Combine(_dir.Root, "data"), RulesDirectory = _dir.Rules });
         var database = new Database(options.Value.DatabasePath);
         database.Migrate();
-        var provider = new RuleSetProvider(database, options, NullLogger<RuleSetProvider>.Instance, new Rules.Host.Hosting.RulesMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var metrics = new RulesMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var provider = new RuleSetProvider(database, options, NullLogger<RuleSetProvider>.Instance, metrics, new LastGoodRuleSet(database, TimeProvider.System));
         provider.Start();
         return provider;
     }
@@ -77,6 +78,30 @@ public sealed class RuleSetProviderTests : IDisposable
         using var provider = StartProvider();
         provider.Current.Should().BeNull();
         provider.LastError.Should().Contain("a.js:1:");
+    }
+
+    [Fact]
+    public async Task At_start_up_a_rule_set_that_no_longer_compiles_is_replaced_by_the_last_one_that_went_live()
+    {
+        _dir.Write("a.js", Allow);
+        string lastGood;
+        using (var first = StartProvider())
+        {
+            lastGood = first.Current!.Version;
+        }
+        _dir.Write("a.js", "function (user, context, callback) {\n  callback(null, user, context\n}");
+
+        using var restarted = StartProvider();
+
+        restarted.ServingLastGood.Should().BeTrue();
+        restarted.Current!.Version.Should().Be(lastGood);
+        restarted.LastError.Should().Contain("a.js:3:");
+        Decide(restarted).Should().Be(Decision.Allow);
+
+        _dir.Write("a.js", Deny);
+        (await Eventually(() => restarted.Current!.Version != lastGood)).Should().BeTrue("the fixed file goes live as usual");
+        restarted.ServingLastGood.Should().BeFalse();
+        restarted.LastError.Should().BeNull();
     }
 
     public void Dispose() => _dir.Dispose();
