@@ -12,7 +12,7 @@ namespace Rules.Host.RuleSets;
 /// </summary>
 public sealed class LastGoodRuleSet(Database database, TimeProvider clock)
 {
-    public void Save(RuleSet ruleSet)
+    public void Save(string source, RuleSet ruleSet)
     {
         var json = new JsonObject
         {
@@ -27,15 +27,16 @@ public sealed class LastGoodRuleSet(Database database, TimeProvider clock)
         };
         using var connection = database.Open();
         connection.Execute("""
-            INSERT INTO last_good_rule_set(id, version, rule_set, went_live_at) VALUES (1, @version, @json, @now)
-            ON CONFLICT(id) DO UPDATE SET version = excluded.version, rule_set = excluded.rule_set, went_live_at = excluded.went_live_at
-            """, new { version = ruleSet.Version, json = JsonColumns.Write(json), now = JsonColumns.Timestamp(clock.GetUtcNow()) });
+            INSERT INTO last_good_rule_set(source, version, rule_set, went_live_at) VALUES (@source, @version, @json, @now)
+            ON CONFLICT(source) DO UPDATE SET version = excluded.version, rule_set = excluded.rule_set, went_live_at = excluded.went_live_at
+            """, new { source, version = ruleSet.Version, json = JsonColumns.Write(json), now = JsonColumns.Timestamp(clock.GetUtcNow()) });
     }
 
-    public RuleSet? Load()
+    /// <summary>The last good version from <paramref name="source"/> only: rules meant for another source are not a fallback.</summary>
+    public RuleSet? Load(string source)
     {
         using var connection = database.Open();
-        var stored = connection.QuerySingleOrDefault<string>("SELECT rule_set FROM last_good_rule_set WHERE id = 1");
+        var stored = connection.QuerySingleOrDefault<string>("SELECT rule_set FROM last_good_rule_set WHERE source = @source", new { source });
         if (stored is null)
         {
             return null;

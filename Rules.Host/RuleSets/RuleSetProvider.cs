@@ -65,6 +65,9 @@ public sealed class RuleSetProvider : IDisposable
 
     public string Source => _options.RulesDirectory is { } directory ? $"directory {directory}" : "database";
 
+    /// <summary>The source as the last good version is filed under: the directory's full path, so a relative --rules matches from any working directory.</summary>
+    private string SourceKey => _options.RulesDirectory is { } directory ? $"directory {Path.GetFullPath(directory)}" : "database";
+
     public bool FromDirectory => _options.RulesDirectory is not null;
 
     /// <summary>
@@ -128,7 +131,7 @@ public sealed class RuleSetProvider : IDisposable
             var previous = Interlocked.Exchange(ref _current, next);
             _metrics.Loaded("live");
             ServingLastGood = false;
-            _lastGood.Save(ruleSet);
+            _lastGood.Save(SourceKey, ruleSet);
             LastError = null;
             _logger.LogInformation("Rule set {Version} from {Source} is live ({Count} rules)", next.Version, Source, ruleSet.Rules.Count);
             // Logins that took the old pipeline finish on it; its runtimes are dropped as they come back.
@@ -141,7 +144,7 @@ public sealed class RuleSetProvider : IDisposable
     {
         lock (_reloadLock)
         {
-            var ruleSet = _lastGood.Load();
+            var ruleSet = _lastGood.Load(SourceKey);
             var compilation = ruleSet is null ? null : RuleCompiler.Compile(ruleSet, Sandbox);
             if (compilation is not { Succeeded: true })
             {

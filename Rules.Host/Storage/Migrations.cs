@@ -130,7 +130,7 @@ internal static class Migrations
             -- The last rule set that compiled and went live, so a server whose rules no longer compile at start-up
             -- serves it instead of denying every login.
             CREATE TABLE last_good_rule_set (
-                id           INTEGER PRIMARY KEY CHECK (id = 1),
+                source       TEXT PRIMARY KEY,           -- "database" or "directory <path>": never served from another source
                 version      TEXT NOT NULL,
                 rule_set     TEXT NOT NULL,              -- JSON: rules (name, file, script, enabled) and configuration
                 went_live_at TEXT NOT NULL
