@@ -37,6 +37,7 @@ public static class LoginFeature
         endpoints.MapGet("/login", LoginEndpoints.Show);
         endpoints.MapPost("/login", LoginEndpoints.SubmitAsync);
         endpoints.MapGet("/v2/logout", LogoutEndpoint.Handle);
+        endpoints.MapGet("/oidc/logout", LogoutEndpoint.HandleOidcAsync);
         return endpoints;
     }
 }

@@ -1,15 +1,23 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
 using Rules.Host.Audit;
 using Rules.Host.Hosting;
+using Rules.Host.OAuth;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.Login;
 
 /// <summary>
-/// GET /v2/logout?returnTo=...&amp;client_id=..., as Auth0's: ends the SSO session (in the database and the cookie) and
-/// sends the browser to returnTo, which must be one of the client's Allowed Logout URLs, character for character.
-/// A returnTo that is not allowed is never followed (no open redirect): the session still ends and the page says why.
-/// Without returnTo the page confirms the sign-out.
+/// Ending the SSO session, two ways:
+/// <list type="bullet">
+/// <item><c>GET /v2/logout?returnTo=…&amp;client_id=…</c>, Auth0's: returnTo must be one of the client's Allowed Logout
+/// URLs, character for character.</item>
+/// <item><c>GET /oidc/logout?id_token_hint=…&amp;post_logout_redirect_uri=…&amp;state=…</c> (OpenID Connect
+/// RP-Initiated Logout, the discovery document's end_session_endpoint): the client is the hint's audience (or
+/// client_id), and the redirect gets <c>state</c> back.</item>
+/// </list>
+/// Either way the session ends in the database (a copied cookie is then worthless) and the cookie is deleted. A
+/// redirect that is not allowed is never followed (no open redirect): the session still ends and the page says why.
 /// </summary>
 public static class LogoutEndpoint
 {
@@ -17,13 +25,35 @@ public static class LogoutEndpoint
     {
         var returnTo = Single(http, "returnTo");
         var clientId = Single(http, "client_id");
-        var client = clientId is null ? null : store.GetClient(clientId);
+        return SignOut(http, sessions, store, audit, clock, clientId is null ? null : store.GetClient(clientId), returnTo, state: null,
+            missingClient: "pass client_id so it can be checked against that application's Allowed Logout URLs");
+    }
 
+    public static async Task<IResult> HandleOidcAsync(HttpContext http, SessionStore sessions, TenantStore store, AuditLog audit, TimeProvider clock,
+        JwtFactory jwt, IssuerUrls urls)
+    {
+        var clientId = Single(http, "client_id");
+        if (Single(http, "id_token_hint") is { } hint)
+        {
+            var token = hint.Length > 8192 ? null : await jwt.ValidateHintAsync(hint, urls.Issuer(http));
+            var audience = token?.Audiences.FirstOrDefault();
+            if (audience is null || (clientId is not null && clientId != audience))
+            {
+                return HtmlPage.Message(http, "Sign-out failed", "The id_token_hint is not an ID token this server issued to the application named.", 400);
+            }
+            clientId = audience;
+        }
+        return SignOut(http, sessions, store, audit, clock, clientId is null ? null : store.GetClient(clientId), Single(http, "post_logout_redirect_uri"),
+            Single(http, "state"), missingClient: "pass id_token_hint or client_id so it can be checked against that application's Allowed Logout URLs");
+    }
+
+    private static IResult SignOut(HttpContext http, SessionStore sessions, TenantStore store, AuditLog audit, TimeProvider clock,
+        Client? client, string? returnTo, string? state, string missingClient)
+    {
         var session = sessions.Find(http);
         if (session is not null)
         {
             sessions.End(http, session);
-            var user = store.GetUser(session.UserId);
             audit.Write(new AuditEntry
             {
                 Date = clock.GetUtcNow(),
@@ -32,7 +62,7 @@ public static class LogoutEndpoint
                 ClientId = client?.ClientId,
                 ClientName = client?.Name,
                 UserId = session.UserId,
-                UserName = user?.Email,
+                UserName = store.GetUser(session.UserId)?.Email,
                 Ip = http.Connection.RemoteIpAddress?.ToString(),
                 UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["session_id"] = session.Id, ["return_to"] = returnTo },
@@ -43,18 +73,18 @@ public static class LogoutEndpoint
         {
             return HtmlPage.Message(http, "Signed out", "You have signed out. You can close this window.", 200);
         }
-        if (clientId is null)
+        if (client is null)
         {
-            return HtmlPage.Message(http, "Signed out", "You have signed out, but returnTo was not followed: pass client_id so it can be checked against that application's Allowed Logout URLs.", 400);
+            return HtmlPage.Message(http, "Signed out", $"You have signed out, but the return address was not followed: {missingClient}.", 400);
         }
-        if (client is null || !client.LogoutUrls.Contains(returnTo, StringComparer.Ordinal))
+        if (!client.LogoutUrls.Contains(returnTo, StringComparer.Ordinal))
         {
             return HtmlPage.Message(http, "Signed out",
-                $"You have signed out, but the returnTo URL is not in the Allowed Logout URLs of {(client is null ? "an application of this tenant" : client.Name)}, so it was not followed.", 400);
+                $"You have signed out, but the return address is not in the Allowed Logout URLs of {client.Name}, so it was not followed.", 400);
         }
 
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Redirect(returnTo);
+        return Results.Redirect(state is null ? returnTo : QueryHelpers.AddQueryString(returnTo, "state", state));
     }
 
     private static string? Single(HttpContext http, string name) =>

@@ -17,6 +17,7 @@ public static class DiscoveryEndpoint
             ["token_endpoint"] = issuer + "oauth/token",
             ["userinfo_endpoint"] = issuer + "userinfo",
             ["jwks_uri"] = issuer + ".well-known/jwks.json",
+            ["end_session_endpoint"] = issuer + "oidc/logout",
             ["response_types_supported"] = Array(ResponseType.Supported),
             ["response_modes_supported"] = Array("query", "fragment", "form_post"),
             ["subject_types_supported"] = Array("public"),

@@ -52,6 +52,25 @@ public sealed class JwtFactory(SigningKeys keys, TimeProvider clock)
         return result.IsValid ? result.SecurityToken as JsonWebToken : null;
     }
 
+    /// <summary>
+    /// An ID token presented back to us as a hint (RP-initiated logout): our signature and issuer are checked, but not
+    /// the audience (it names the client) nor the lifetime (an expired ID token is still a valid hint, OIDC RP-Initiated
+    /// Logout §2).
+    /// </summary>
+    public async Task<JsonWebToken?> ValidateHintAsync(string token, string issuer)
+    {
+        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            IssuerSigningKey = keys.Key,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            RequireSignedTokens = true,
+        });
+        return result.IsValid ? result.SecurityToken as JsonWebToken : null;
+    }
+
     private static object ToClaimValue(JsonNode node) => node switch
     {
         JsonValue value when value.TryGetValue<string>(out var s) => s,

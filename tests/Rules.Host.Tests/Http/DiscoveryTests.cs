@@ -22,6 +22,7 @@ public class DiscoveryTests(DiscoveryTests.Server server) : IClassFixture<Discov
         config["token_endpoint"]!.GetValue<string>().Should().Be(HostHarness.Issuer + "oauth/token");
         config["userinfo_endpoint"]!.GetValue<string>().Should().Be(HostHarness.Issuer + "userinfo");
         config["jwks_uri"]!.GetValue<string>().Should().Be(HostHarness.Issuer + ".well-known/jwks.json");
+        config["end_session_endpoint"]!.GetValue<string>().Should().Be(HostHarness.Issuer + "oidc/logout");
         Strings(config, "response_types_supported").Should().Equal("code", "token", "id_token", "id_token token");
         Strings(config, "code_challenge_methods_supported").Should().Equal("S256");
         Strings(config, "response_modes_supported").Should().Equal("query", "fragment", "form_post");

@@ -104,6 +104,35 @@ public sealed class SingleSignOnTests : IDisposable
     }
 
     [Fact]
+    public async Task Rp_initiated_logout_takes_the_client_from_the_id_token_hint_and_returns_the_state()
+    {
+        var callback = await _browser.SignInForCallbackAsync(LoginBrowser.Query(), HostHarness.JordanEmail);
+        var idToken = (await _browser.ExchangeAsync(callback["code"]))["id_token"]!.GetValue<string>();
+
+        var logout = await _browser.Http.GetAsync(
+            $"/oidc/logout?id_token_hint={idToken}&post_logout_redirect_uri={Uri.EscapeDataString("http://localhost:3000/")}&state=bye-1");
+
+        logout.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        logout.Headers.Location!.ToString().Should().Be("http://localhost:3000/?state=bye-1");
+        (await _browser.AuthorizeAsync(BillingQuery())).Headers.Location!.ToString().Should().StartWith("/login?");
+    }
+
+    [Fact]
+    public async Task Rp_initiated_logout_refuses_a_hint_it_did_not_sign()
+    {
+        var callback = await _browser.SignInForCallbackAsync(LoginBrowser.Query(), HostHarness.JordanEmail);
+        var idToken = (await _browser.ExchangeAsync(callback["code"]))["id_token"]!.GetValue<string>();
+        var parts = idToken.Split('.');
+        var forged = parts[0] + "." + parts[1] + "." + parts[2][..^4] + (parts[2].EndsWith("AAAA") ? "BBBB" : "AAAA");
+
+        var logout = await _browser.Http.GetAsync(
+            $"/oidc/logout?id_token_hint={forged}&post_logout_redirect_uri={Uri.EscapeDataString("http://localhost:3000/")}");
+
+        logout.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        logout.Headers.Location.Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_stolen_session_cookie_is_worthless_after_logout()
     {
         await _browser.SignInForCallbackAsync(LoginBrowser.Query(), HostHarness.JordanEmail);
