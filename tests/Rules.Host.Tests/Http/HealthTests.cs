@@ -16,6 +16,9 @@ public class HealthTests
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         body!["rules"]!.AsArray().Should().HaveCount(7);
         body["source"]!.GetValue<string>().Should().Be("database");
+        var runtimes = body["runtimes"]!;
+        runtimes["created"]!.GetValue<long>().Should().BeGreaterThan(0, "the live version is warmed before it goes live");
+        runtimes["idle"]!.GetValue<int>().Should().BeInRange(1, runtimes["poolBound"]!.GetValue<int>());
         File.Exists(Path.Combine(factory.DataDirectory, "rules.db")).Should().BeTrue();
     }
 
