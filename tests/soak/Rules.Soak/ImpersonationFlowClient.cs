@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Rules.Soak;
+
+/// <summary>What one HTTP step of the flow answered: its status and, when it succeeded, what it handed out.</summary>
+public readonly record struct StepResult(int Status, string? Value)
+{
+    public bool Succeeded => Value is not null;
+}
+
+/// <summary>
+/// The impersonation guide's steps against a real server on the sample tenant: Priya (support agent) signs in as
+/// Jordan on the Customer Portal, code flow. Each step returns the status and the link, code or access token.
+/// </summary>
+public sealed class ImpersonationFlowClient(HttpClient http, Uri baseUri)
+{
+    public const string ToolingClientId = "Xs2dF7gH1jK6lZ3xC8vB4nM9qW5eR0tY";
+    public const string ToolingSecret = "sample-management-secret-change-me-0000000000000000";
+    public const string PortalId = "kQ3xR8vT2mN7pL4wY9bZ1cD6fG0hJ5sA";
+    public const string PortalSecret = "sample-app2-secret-change-me-0000000000000000000000";
+    public const string PortalCallback = "http://localhost:3000/callback";
+    public const string Priya = "auth0|64b7f0c2a1e9d3f4b5c6a7d8";
+    public const string Jordan = "auth0|63f2a9c1d4e5b6a7c8d9e0f1";
+
+    private string? _managementToken;
+
+    /// <summary>A client that never follows redirects (the code is in the Location) and keeps enough connections open for the load.</summary>
+    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        MaxConnectionsPerServer = 256,
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>The server's name for a link: "lnk_" and a prefix of the SHA-256 of its secret, as in the audit entries.</summary>
+    public static string LinkId(string link) =>
+        "lnk_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(new Uri(link).Segments[^1])))[..16];
+
+    public async Task<StepResult> ManagementTokenAsync()
+    {
+        using var response = await http.PostAsJsonAsync(new Uri(baseUri, "/oauth/token"), new
+        {
+            grant_type = "client_credentials",
+            client_id = ToolingClientId,
+            client_secret = ToolingSecret,
+            audience = new Uri(baseUri, "/api/v2/").ToString(),
+        });
+        var token = response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonObject>())?["access_token"]?.GetValue<string>() : null;
+        _managementToken = token ?? _managementToken;
+        return new StepResult((int)response.StatusCode, token);
+    }
+
+    public async Task<StepResult> CreateLinkAsync(string state)
+    {
+        var body = new JsonObject
+        {
+            ["protocol"] = "oauth2",
+            ["impersonator_id"] = Priya,
+            ["client_id"] = PortalId,
+            ["additionalParameters"] = new JsonObject
+            {
+                ["response_type"] = "code",
+                ["callback_url"] = PortalCallback,
+                ["scope"] = "openid profile email",
+                ["state"] = state,
+            },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, $"/users/{Uri.EscapeDataString(Jordan)}/impersonate"))
+        {
+            Content = JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _managementToken ?? throw new InvalidOperationException("get a management token first"));
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return new StepResult((int)response.StatusCode, response.StatusCode == HttpStatusCode.OK && text.StartsWith("http", StringComparison.Ordinal) ? text : null);
+    }
+
+    /// <summary>Follows the link; succeeds with the code when the server redirects to the callback with one.</summary>
+    public async Task<StepResult> FollowAsync(string link)
+    {
+        using var response = await http.GetAsync(link);
+        string? code = null;
+        if (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location
+            && location.ToString().StartsWith(PortalCallback + "?", StringComparison.Ordinal))
+        {
+            code = location.Query.TrimStart('?').Split('&')
+                .Select(p => p.Split('=', 2))
+                .Where(p => p.Length == 2 && p[0] == "code")
+                .Select(p => Uri.UnescapeDataString(p[1]))
+                .FirstOrDefault();
+        }
+        return new StepResult((int)response.StatusCode, code);
+    }
+
+    /// <summary>Exchanges the code; succeeds with the access token.</summary>
+    public async Task<StepResult> ExchangeAsync(string code)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri(baseUri, "/oauth/token"), new
+        {
+            grant_type = "authorization_code",
+            client_id = PortalId,
+            client_secret = PortalSecret,
+            code,
+            redirect_uri = PortalCallback,
+        });
+        var token = response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonObject>())?["access_token"]?.GetValue<string>() : null;
+        return new StepResult((int)response.StatusCode, token);
+    }
+}

@@ -1,0 +1,47 @@
+namespace Rules.Soak;
+
+/// <summary>
+/// The soak's load client (tests/soak/run starts the server and calls this): one Management API token, then the
+/// impersonation flow from several clients for the set duration while the server's memory and runtimes are sampled,
+/// then the audit trail is matched against what was handed out. Exit 0 when every check passes, 1 when one fails, 2 on bad input.
+/// </summary>
+public static class SoakProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        SoakOptions options;
+        try
+        {
+            options = SoakOptions.Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(SoakOptions.Usage);
+            return 2;
+        }
+
+        using var http = ImpersonationFlowClient.CreateHttpClient();
+        var client = new ImpersonationFlowClient(http, options.BaseUri);
+        var token = await client.ManagementTokenAsync();
+        if (!token.Succeeded)
+        {
+            Console.Error.WriteLine($"soak: the Management API token request answered {token.Status}");
+            return 1;
+        }
+
+        var sampler = new ServerSampler(http, options.BaseUri, options.ServerPid);
+        using var stopSampling = new CancellationTokenSource();
+        var sampling = sampler.RunAsync(TimeSpan.FromSeconds(1), stopSampling.Token);
+        var started = DateTime.UtcNow;
+        var tally = await SoakLoad.RunAsync(client, options);
+        var elapsed = DateTime.UtcNow - started;
+        stopSampling.Cancel();
+        await sampling;
+
+        var audit = AuditReconciliation.Read(options.DataDirectory, tally.RedeemedLinkIds.ToArray());
+        var report = new SoakReport(options, tally, audit, sampler.Samples, elapsed);
+        report.Write(Console.Out);
+        return report.Failures().Count == 0 ? 0 : 1;
+    }
+}

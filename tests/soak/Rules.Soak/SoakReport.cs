@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Rules.Soak;
+
+/// <summary>The soak's figures and its verdict: every check that failed is named; none failing means the soak passed.</summary>
+public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconciliation audit, IReadOnlyList<ServerSample> samples, TimeSpan elapsed)
+{
+    public IReadOnlyList<string> Failures()
+    {
+        var failures = new List<string>();
+        if (tally.FlowMilliseconds.IsEmpty) failures.Add("no flow completed");
+        if (tally.ServerErrors > 0) failures.Add($"{tally.ServerErrors} responses were 5xx");
+        if (tally.FailedFlows > 0) failures.Add($"{tally.FailedFlows} flows did not complete");
+        if (audit.LoginEntries != tally.RedeemedLinkIds.Count || audit.RedemptionsWithoutEntry > 0)
+            failures.Add($"audit: {audit.LoginEntries} login entries for {tally.RedeemedLinkIds.Count} redemptions, {audit.RedemptionsWithoutEntry} redemptions without one");
+        if (audit.ExchangeEntries != tally.TokensIssued) failures.Add($"audit: {audit.ExchangeEntries} code-exchange entries for {tally.TokensIssued} token responses");
+        if (RssGrowthMb > options.MaxRssGrowthMb) failures.Add($"resident memory grew {RssGrowthMb:F1} MB after warm-up (limit {options.MaxRssGrowthMb} MB)");
+        if (samples.All(s => s.IdleRuntimes is null)) failures.Add("/readyz does not report the rule runtimes (runtimes.idle, runtimes.maxPooled)");
+        if (samples.FirstOrDefault(s => s.IdleRuntimes > s.MaxPooledRuntimes) is { } over)
+            failures.Add($"{over.IdleRuntimes} warm runtimes at {over.At.TotalSeconds:F0} s, beyond the pool's bound of {over.MaxPooledRuntimes}");
+        return failures;
+    }
+
+    private ServerSample WarmSample => samples.FirstOrDefault(s => s.At >= options.WarmUp) ?? samples[^1];
+
+    private double RssGrowthMb => (samples.Where(s => s.At >= WarmSample.At).Max(s => s.RssKb) - WarmSample.RssKb) / 1024.0;
+
+    public void Write(TextWriter output)
+    {
+        var latencies = tally.FlowMilliseconds.Order().ToArray();
+        double Percentile(double p) => latencies.Length == 0 ? 0 : latencies[(int)Math.Floor(p * (latencies.Length - 1))];
+        static string Mb(long kb) => (kb / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";
+        var withRuntimes = samples.Where(s => s.RuntimesCreated is not null).ToList();
+
+        output.WriteLine($"soak: {elapsed.TotalSeconds:F0} s, {options.Concurrency} clients, {options.BaseUri} (server pid {options.ServerPid}), warm-up {options.WarmUp.TotalSeconds:F0} s");
+        output.WriteLine($"  flows completed   {latencies.Length} ({latencies.Length / elapsed.TotalSeconds:F1}/s), failed {tally.FailedFlows}  [create link -> follow -> exchange code]");
+        output.WriteLine($"  flow latency      p50 {Percentile(0.50):F1} ms, p99 {Percentile(0.99):F1} ms, max {(latencies.Length == 0 ? 0 : latencies[^1]):F1} ms");
+        output.WriteLine($"  responses         {string.Join(", ", tally.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key.Step} {s.Key.Status}: {s.Value}"))}");
+        output.WriteLine($"  5xx responses     {tally.ServerErrors}");
+        output.WriteLine($"  audit             logins 's' {audit.LoginEntries} for {tally.RedeemedLinkIds.Count} redemptions ({audit.RedemptionsWithoutEntry} without an entry); " +
+                         $"exchanges 'seacft' {audit.ExchangeEntries} for {tally.TokensIssued} tokens");
+        output.WriteLine($"  memory (VmRSS)    start {Mb(samples[0].RssKb)}, after warm-up {Mb(WarmSample.RssKb)}, end {Mb(samples[^1].RssKb)}, max {Mb(samples.Max(s => s.RssKb))}; " +
+                         $"growth after warm-up {RssGrowthMb:F1} MB (limit {options.MaxRssGrowthMb} MB)");
+        if (withRuntimes.Count > 0)
+        {
+            output.WriteLine($"  rule runtimes     created {withRuntimes[0].RuntimesCreated} -> {withRuntimes[^1].RuntimesCreated}, idle max {withRuntimes.Max(s => s.IdleRuntimes)}, pool bound {withRuntimes[^1].MaxPooledRuntimes}");
+        }
+        foreach (var error in tally.Errors.Take(5))
+        {
+            output.WriteLine($"  client error      {error}");
+        }
+        var failures = Failures();
+        output.WriteLine(failures.Count == 0 ? "soak: passed" : "soak: FAILED: " + string.Join("; ", failures));
+    }
+}
