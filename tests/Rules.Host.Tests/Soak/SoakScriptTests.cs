@@ -6,7 +6,8 @@ namespace Rules.Host.Tests.Soak;
 /// <summary>
 /// The soak's CI form: tests/soak/run for 20 s against the real server (the rules.dll beside the tests) with the load
 /// client built with the tests (Rules.Soak.dll). The script's own checks decide: no 5xx, no lost audit records, memory
-/// flat after warm-up, warm runtimes within the pool's bound. Throughput is reported, never asserted.
+/// flat after warm-up, warm runtimes within the pool's bound. Throughput is reported, never asserted. The memory bound is
+/// looser than the 60 s run's 64 MB: after a 5 s warm-up, beside the rest of the suite, the GC heap is still settling.
 /// </summary>
 public class SoakScriptTests(ITestOutputHelper output)
 {
@@ -14,7 +15,7 @@ public class SoakScriptTests(ITestOutputHelper output)
     public async Task A_short_soak_passes_every_check()
     {
         var root = Http.RulesHostFactory.RepositoryRoot;
-        var start = new ProcessStartInfo("bash", [Path.Combine(root, "tests", "soak", "run"), "--duration", "20", "--concurrency", "4"])
+        var start = new ProcessStartInfo("bash", [Path.Combine(root, "tests", "soak", "run"), "--duration", "20", "--concurrency", "4", "--max-rss-growth-mb", "128"])
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
