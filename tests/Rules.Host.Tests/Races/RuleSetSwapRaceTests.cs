@@ -28,10 +28,11 @@ public class RuleSetSwapRaceTests
         var live = new LiveVersions(host);
         await live.RecordAsync();
 
-        await WhileLoggingIn(host, async () =>
+        await WhileLoggingIn(host, async moreLogins =>
         {
             for (var i = 0; i < Toggles; i++)
             {
+                await moreLogins();
                 var response = await SendAsync(host, HttpMethod.Patch, $"/api/v2/rules/{markerId}", token, new JsonObject { ["enabled"] = i % 2 == 0 });
                 response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
                 var version = response.Headers.GetValues("X-Rules-Version").Single();
@@ -61,10 +62,11 @@ public class RuleSetSwapRaceTests
         var live = new LiveVersions(host);
         var previous = await live.RecordAsync();
 
-        await WhileLoggingIn(host, async () =>
+        await WhileLoggingIn(host, async moreLogins =>
         {
             for (var i = 0; i < Toggles; i++)
             {
+                await moreLogins();
                 manifest["rules"]!.AsArray().Last()!["enabled"] = i % 2 == 1;
                 File.WriteAllText(manifestPath, manifest.ToJsonString());
                 previous = await live.WaitForChangeAsync(previous);
@@ -74,29 +76,41 @@ public class RuleSetSwapRaceTests
         live.AssertEveryDecisionRanOneCompleteVersion();
     }
 
-    /// <summary>Runs <paramref name="changeRules"/> while <see cref="ConcurrentLogins"/> clients log in without pause.</summary>
-    private static async Task WhileLoggingIn(HostHarness host, Func<Task> changeRules)
+    /// <summary>
+    /// Runs <paramref name="changeRules"/> while <see cref="ConcurrentLogins"/> clients log in without pause. Before each
+    /// change it awaits <c>moreLogins</c>, which returns once that many more logins have completed, so every version
+    /// that goes live is run by some logins however slowly the machine runs them.
+    /// </summary>
+    private static async Task WhileLoggingIn(HostHarness host, Func<Func<Task>, Task> changeRules)
     {
         using var stop = new CancellationTokenSource();
+        var completed = 0;
         var logins = Enumerable.Range(0, ConcurrentLogins).Select(_ => Task.Run(async () =>
         {
-            var count = 0;
-            while (!stop.IsCancellationRequested || count == 0)
+            while (!stop.IsCancellationRequested)
             {
                 await host.CodeAsync();
-                count++;
+                Interlocked.Increment(ref completed);
             }
-            return count;
         })).ToArray();
+        async Task MoreLogins()
+        {
+            var target = Volatile.Read(ref completed) + ConcurrentLogins;
+            while (Volatile.Read(ref completed) < target && !logins.Any(l => l.IsFaulted))
+            {
+                await Task.Delay(10);
+            }
+        }
         try
         {
-            await changeRules();
+            await changeRules(MoreLogins);
+            await MoreLogins();
         }
         finally
         {
             stop.Cancel();
         }
-        (await Task.WhenAll(logins)).Sum().Should().BeGreaterThan(ConcurrentLogins);
+        await Task.WhenAll(logins);
     }
 
     private static async Task<string> CreateMarkerAsync(HostHarness host, string token)
