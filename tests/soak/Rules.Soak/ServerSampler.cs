@@ -4,11 +4,11 @@ using System.Text.Json.Nodes;
 namespace Rules.Soak;
 
 /// <summary>One look at the server: its resident memory and, from /readyz, its rule runtimes.</summary>
-public sealed record ServerSample(TimeSpan At, long RssKb, long? RuntimesCreated, int? IdleRuntimes, int? MaxPooledRuntimes);
+public sealed record ServerSample(TimeSpan At, long RssKb, long? RuntimesCreated, int? IdleRuntimes, int? PoolBound);
 
 /// <summary>
 /// Samples the server once a second while the load runs: VmRSS from /proc/PID/status, and the pool figures
-/// /readyz reports (runtimes.created, runtimes.idle, runtimes.maxPooled).
+/// /readyz reports (runtimes.created, runtimes.idle, runtimes.poolBound).
 /// </summary>
 public sealed class ServerSampler(HttpClient http, Uri baseUri, int pid)
 {
@@ -39,7 +39,7 @@ public sealed class ServerSampler(HttpClient http, Uri baseUri, int pid)
         {
             var ready = await http.GetFromJsonAsync<JsonObject>(new Uri(baseUri, "/readyz"));
             var runtimes = ready?["runtimes"];
-            return new ServerSample(at, rss, runtimes?["created"]?.GetValue<long>(), runtimes?["idle"]?.GetValue<int>(), runtimes?["maxPooled"]?.GetValue<int>());
+            return new ServerSample(at, rss, runtimes?["created"]?.GetValue<long>(), runtimes?["idle"]?.GetValue<int>(), runtimes?["poolBound"]?.GetValue<int>());
         }
         catch (HttpRequestException)
         {

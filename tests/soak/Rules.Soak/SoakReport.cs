@@ -15,9 +15,9 @@ public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconc
             failures.Add($"audit: {audit.LoginEntries} login entries for {tally.RedeemedLinkIds.Count} redemptions, {audit.RedemptionsWithoutEntry} redemptions without one");
         if (audit.ExchangeEntries != tally.TokensIssued) failures.Add($"audit: {audit.ExchangeEntries} code-exchange entries for {tally.TokensIssued} token responses");
         if (RssGrowthMb > options.MaxRssGrowthMb) failures.Add($"resident memory grew {RssGrowthMb:F1} MB after warm-up (limit {options.MaxRssGrowthMb} MB)");
-        if (samples.All(s => s.IdleRuntimes is null)) failures.Add("/readyz does not report the rule runtimes (runtimes.idle, runtimes.maxPooled)");
-        if (samples.FirstOrDefault(s => s.IdleRuntimes > s.MaxPooledRuntimes) is { } over)
-            failures.Add($"{over.IdleRuntimes} warm runtimes at {over.At.TotalSeconds:F0} s, beyond the pool's bound of {over.MaxPooledRuntimes}");
+        if (samples.All(s => s.IdleRuntimes is null)) failures.Add("/readyz does not report the rule runtimes (runtimes.idle, runtimes.poolBound)");
+        if (samples.FirstOrDefault(s => s.IdleRuntimes > s.PoolBound) is { } over)
+            failures.Add($"{over.IdleRuntimes} warm runtimes at {over.At.TotalSeconds:F0} s, beyond the pool's bound of {over.PoolBound}");
         return failures;
     }
 
@@ -43,7 +43,7 @@ public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconc
                          $"growth after warm-up {RssGrowthMb:F1} MB (limit {options.MaxRssGrowthMb} MB)");
         if (withRuntimes.Count > 0)
         {
-            output.WriteLine($"  rule runtimes     created {withRuntimes[0].RuntimesCreated} -> {withRuntimes[^1].RuntimesCreated}, idle max {withRuntimes.Max(s => s.IdleRuntimes)}, pool bound {withRuntimes[^1].MaxPooledRuntimes}");
+            output.WriteLine($"  rule runtimes     created {withRuntimes[0].RuntimesCreated} -> {withRuntimes[^1].RuntimesCreated}, idle max {withRuntimes.Max(s => s.IdleRuntimes)}, pool bound {withRuntimes[^1].PoolBound}");
         }
         foreach (var error in tally.Errors.Take(5))
         {
