@@ -136,7 +136,9 @@ public sealed class ImpersonationRequestValidator(TenantStore store)
         }
         if (impersonator.Blocked || !settings.MayImpersonate(impersonator))
         {
-            return result with { Error = Auth0Error.Forbidden($"{impersonator.Email ?? impersonator.UserId} is not allowed to impersonate users", "impersonator_not_allowed") };
+            // Names the id the caller sent, never the user's email: otherwise any impersonate:users token could
+            // turn user ids into email addresses.
+            return result with { Error = Auth0Error.Forbidden($"impersonator_id {impersonatorId} is not allowed to impersonate users", "impersonator_not_allowed") };
         }
 
         var client = store.GetClient(clientId!);

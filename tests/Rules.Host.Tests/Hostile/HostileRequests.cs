@@ -59,6 +59,8 @@ internal static class HostileRequests
         new("impersonate: javascript: callback_url", async h => Impersonate(Jordan, HostHarness.ImpersonationBody(callbackUrl: JavascriptUrl).ToJsonString(), await Admin(h)), HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("impersonate: SQL as impersonator_id", async h => Impersonate(Jordan, HostHarness.ImpersonationBody(impersonatorId: SqlOr).ToJsonString(), await Admin(h)), HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("impersonate: script as client_id and state", async h => Impersonate(Jordan, HostHarness.ImpersonationBody(clientId: Script, state: Script).ToJsonString(), await Admin(h)), HttpStatusCode.BadRequest, Refusal.Auth0Json),
+        new("impersonate: an impersonator who may not impersonate (their email must not come back)", async h => Impersonate(Jordan, HostHarness.ImpersonationBody(impersonatorId: HostHarness.Noor).ToJsonString(), await Admin(h)),
+            HttpStatusCode.Forbidden, Refusal.Auth0Json),
         new("impersonate: SQL as the user id in the path", async h => Impersonate(SqlDrop, HostHarness.ImpersonationBody().ToJsonString(), await Admin(h)), HttpStatusCode.NotFound, Refusal.Auth0Json),
 
         // ---- GET /impersonation/{secret} ----
