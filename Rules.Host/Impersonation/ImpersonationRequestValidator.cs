@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rules.Host.Errors;
 using Rules.Host.Hosting;
+using Rules.Host.Login;
 using Rules.Host.OAuth;
 using Rules.Host.Tenant;
 
@@ -76,6 +77,12 @@ public sealed class ImpersonationRequestValidator(TenantStore store)
             if (error is not null)
             {
                 return result with { Error = Auth0Error.BadRequest($"additionalParameters.{error}") };
+            }
+            if (value?.Length > AuthorizeRequestValidator.MaxParameterLength)
+            {
+                // The link carries these into the callback's redirect: a 200 KB state would make a Location header
+                // that proxies and browsers refuse. /authorize caps them the same way.
+                return result with { Error = Auth0Error.BadRequest($"additionalParameters.{name} is longer than {AuthorizeRequestValidator.MaxParameterLength} characters") };
             }
             fields[name] = value;
         }

@@ -61,6 +61,8 @@ internal static class HostileRequests
         new("impersonate: script as client_id and state", async h => Impersonate(Jordan, HostHarness.ImpersonationBody(clientId: Script, state: Script).ToJsonString(), await Admin(h)), HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("impersonate: an impersonator who may not impersonate (their email must not come back)", async h => Impersonate(Jordan, HostHarness.ImpersonationBody(impersonatorId: HostHarness.Noor).ToJsonString(), await Admin(h)),
             HttpStatusCode.Forbidden, Refusal.Auth0Json),
+        new("impersonate: a 100 KB state to carry into the redirect", async h => Impersonate(Jordan, HostHarness.ImpersonationBody(state: new string('s', 100 * 1024)).ToJsonString(), await Admin(h)),
+            HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("impersonate: SQL as the user id in the path", async h => Impersonate(SqlDrop, HostHarness.ImpersonationBody().ToJsonString(), await Admin(h)), HttpStatusCode.NotFound, Refusal.Auth0Json),
 
         // ---- GET /impersonation/{secret} ----
