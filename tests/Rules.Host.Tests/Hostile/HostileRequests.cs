@@ -26,6 +26,14 @@ internal static class HostileRequests
         new("token: repeated form parameter", _ => Ok(Raw(HttpMethod.Post, "/oauth/token",
             $"grant_type=client_credentials&client_id={HostHarness.ToolingClientId}&client_id={HostHarness.PortalId}&client_secret={HostHarness.ToolingSecret}", "application/x-www-form-urlencoded")),
             HttpStatusCode.BadRequest, Refusal.OAuthJson),
+        new("token: form body over the size limit", _ => Ok(Raw(HttpMethod.Post, "/oauth/token", HugeFormBody("client_secret"), "application/x-www-form-urlencoded")), HttpStatusCode.RequestEntityTooLarge, Refusal.OAuthJson),
+        new("token: body that is not UTF-8", _ => Ok(new HttpRequestMessage(HttpMethod.Post, "/oauth/token")
+        {
+            Content = new ByteArrayContent([(byte)'{', 0xff, 0xfe, (byte)'}']) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        }), HttpStatusCode.BadRequest, Refusal.OAuthJson),
+        new("token: HTTP Basic credentials that are not base64", _ => Ok(WithAuthorization(Raw(HttpMethod.Post, "/oauth/token",
+            "grant_type=client_credentials&audience=" + Uri.EscapeDataString(HostHarness.ManagementAudience), "application/x-www-form-urlencoded"), "Basic !!!" + SqlOr)),
+            HttpStatusCode.BadRequest, Refusal.OAuthJson),
         new("token: SQL in client_id", _ => Ok(TokenRequest(new() { ["grant_type"] = "client_credentials", ["client_id"] = SqlOr, ["client_secret"] = SqlOr, ["audience"] = HostHarness.ManagementAudience })),
             HttpStatusCode.Unauthorized, Refusal.OAuthJson),
         new("token: SQL in client_secret of a real client", _ => Ok(TokenRequest(new() { ["grant_type"] = "client_credentials", ["client_id"] = HostHarness.ToolingClientId, ["client_secret"] = SqlDrop, ["audience"] = HostHarness.ManagementAudience })),
@@ -68,6 +76,7 @@ internal static class HostileRequests
         // ---- GET /impersonation/{secret} ----
         new("link: made-up secret", _ => Ok(Get("/impersonation/" + new string('A', 43))), HttpStatusCode.BadRequest, Refusal.HtmlPage),
         new("link: script as the secret", _ => Ok(Get("/impersonation/" + Uri.EscapeDataString(Script))), HttpStatusCode.BadRequest, Refusal.HtmlPage),
+        new("link: made-up secret, asked for as JSON", _ => Ok(WithAccept(Get("/impersonation/" + Uri.EscapeDataString(SqlOr)), "application/json")), HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("link: followed a second time", async h =>
         {
             var link = await h.CreateLinkAsync();
@@ -110,6 +119,7 @@ internal static class HostileRequests
             ["sub"] = Jordan, ["iss"] = HostHarness.Issuer, ["aud"] = HostHarness.Issuer + "userinfo", ["scope"] = "openid profile email",
             ["exp"] = h.Clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds(),
         }))), HttpStatusCode.Unauthorized, Refusal.Auth0Json),
+        new("userinfo: 64 KB Authorization header", _ => Ok(WithAuthorization(Get("/userinfo"), HugeHeaderValue())), HttpStatusCode.Unauthorized, Refusal.Auth0Json),
         new("userinfo: Management API token", h => Ok(Get("/userinfo", ForgedTokens.ForAudience(h, HostHarness.ManagementAudience, Jordan))), HttpStatusCode.Unauthorized, Refusal.Auth0Json),
         new("userinfo: token signed by another RSA key", h => Ok(Get("/userinfo", ForgedTokens.SignedByAnotherKey(h, new JsonObject
         {
@@ -127,6 +137,7 @@ internal static class HostileRequests
             HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("users: patch with JSON nested 1000 deep", async h => Send(HttpMethod.Patch, "/api/v2/users/" + Uri.EscapeDataString(Jordan), "{\"app_metadata\": {\"x\": " + DeepJson(1000) + "}}", await Admin(h)),
             HttpStatusCode.BadRequest, Refusal.Auth0Json),
+        new("users: patch without a content type", async h => Send(HttpMethod.Patch, "/api/v2/users/" + Uri.EscapeDataString(Jordan), null, await Admin(h)), HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("users: patch without a token", _ => Ok(Send(HttpMethod.Patch, "/api/v2/users/" + Uri.EscapeDataString(Jordan), "{\"blocked\": true}", token: null)), HttpStatusCode.Unauthorized, Refusal.Auth0Json),
         new("users: create with a script email and SQL password", async h => Send(HttpMethod.Post, "/api/v2/users",
             new JsonObject { ["connection"] = "Username-Password-Authentication", ["email"] = Script, ["password"] = SqlDrop }.ToJsonString(), await Admin(h)),
@@ -154,6 +165,8 @@ internal static class HostileRequests
         // ---- /api/v2/rules-configs/{key} ----
         new("rules-configs: SQL as the key", async h => Send(HttpMethod.Put, "/api/v2/rules-configs/" + Uri.EscapeDataString(SqlOr), "{\"value\": \"x\"}", await Admin(h)), HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("rules-configs: a number as the value", async h => Send(HttpMethod.Put, "/api/v2/rules-configs/SUPPORT_AGENTS", "{\"value\": 5}", await Admin(h)), HttpStatusCode.BadRequest, Refusal.Auth0Json),
+        new("rules-configs: a form body instead of JSON", async h => WithAuthorization(Raw(HttpMethod.Put, "/api/v2/rules-configs/SUPPORT_AGENTS", "value=" + Uri.EscapeDataString(SqlOr), "application/x-www-form-urlencoded"), "Bearer " + await Admin(h)),
+            HttpStatusCode.BadRequest, Refusal.Auth0Json),
         new("rules-configs: a body over the size limit", async h => Send(HttpMethod.Put, "/api/v2/rules-configs/SUPPORT_AGENTS", HugeJsonBody("value"), await Admin(h)), HttpStatusCode.RequestEntityTooLarge, Refusal.Auth0Json),
         new("rules-configs: delete with an alg none token", h => Ok(Send(HttpMethod.Delete, "/api/v2/rules-configs/SUPPORT_AGENTS", null, ForgedTokens.AlgNone(h))), HttpStatusCode.Unauthorized, Refusal.Auth0Json),
 
@@ -185,6 +198,18 @@ internal static class HostileRequests
             // Added without validation: a 64 KB or malformed value must reach the server as sent.
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
         }
+        return request;
+    }
+
+    private static HttpRequestMessage WithAuthorization(HttpRequestMessage request, string value)
+    {
+        request.Headers.TryAddWithoutValidation("Authorization", value);
+        return request;
+    }
+
+    private static HttpRequestMessage WithAccept(HttpRequestMessage request, string value)
+    {
+        request.Headers.TryAddWithoutValidation("Accept", value);
         return request;
     }
 
