@@ -18,7 +18,7 @@ public sealed class HostileRequestCatalogueTests
         HostileRequests.All.Should().HaveCountGreaterThanOrEqualTo(30);
         HostileRequests.All.Select(c => c.Name).Should().OnlyHaveUniqueItems();
         var prefixes = HostileRequests.All.Select(c => c.Name.Split(':')[0]).ToHashSet();
-        prefixes.Should().Contain(["token", "impersonate", "link", "authorize", "login page", "login", "logout", "userinfo", "users", "rules", "rules-configs", "logs", "decision-logs"]);
+        prefixes.Should().Contain(["token", "impersonate", "link", "authorize", "login page", "login", "logout", "oidc logout", "userinfo", "users", "rules", "rules-configs", "logs", "decision-logs"]);
     }
 
     [Theory]

@@ -113,6 +113,14 @@ internal static class HostileRequests
         new("logout: returnTo on another host", _ => Ok(Get($"/v2/logout?client_id={HostHarness.PortalId}&returnTo={Uri.EscapeDataString(EvilCallback)}")), HttpStatusCode.BadRequest, Refusal.HtmlPage),
         new("logout: javascript: returnTo, script as client_id", _ => Ok(Get($"/v2/logout?client_id={Uri.EscapeDataString(Script)}&returnTo={Uri.EscapeDataString(JavascriptUrl)}")), HttpStatusCode.BadRequest, Refusal.HtmlPage),
 
+        // ---- GET /oidc/logout ----
+        new("oidc logout: id_token_hint signed by another key, redirect to another host", h => Ok(Get("/oidc/logout?id_token_hint=" + ForgedTokens.SignedByAnotherKey(h, PortalIdToken(h))
+            + "&post_logout_redirect_uri=" + Uri.EscapeDataString(EvilCallback) + "&state=" + Uri.EscapeDataString(Script))), HttpStatusCode.BadRequest, Refusal.HtmlPage),
+        new("oidc logout: alg none id_token_hint", h => Ok(Get("/oidc/logout?id_token_hint=" + ForgedTokens.AlgNone(h, PortalIdToken(h))
+            + "&post_logout_redirect_uri=" + Uri.EscapeDataString(EvilCallback))), HttpStatusCode.BadRequest, Refusal.HtmlPage),
+        new("oidc logout: javascript: post_logout_redirect_uri", _ => Ok(Get($"/oidc/logout?client_id={HostHarness.PortalId}&post_logout_redirect_uri={Uri.EscapeDataString(JavascriptUrl)}")),
+            HttpStatusCode.BadRequest, Refusal.HtmlPage),
+
         // ---- GET /userinfo ----
         new("userinfo: alg none token for a real user", h => Ok(Get("/userinfo", ForgedTokens.AlgNone(h, new JsonObject
         {
@@ -200,6 +208,13 @@ internal static class HostileRequests
         }
         return request;
     }
+
+    /// <summary>The claims of an ID token the portal would hold for Jordan.</summary>
+    private static JsonObject PortalIdToken(HostHarness h) => new()
+    {
+        ["sub"] = Jordan, ["iss"] = HostHarness.Issuer, ["aud"] = HostHarness.PortalId,
+        ["iat"] = h.Clock.GetUtcNow().ToUnixTimeSeconds(), ["exp"] = h.Clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds(),
+    };
 
     private static HttpRequestMessage WithAuthorization(HttpRequestMessage request, string value)
     {
