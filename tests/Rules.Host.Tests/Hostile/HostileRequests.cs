@@ -106,6 +106,10 @@ internal static class HostileRequests
             HttpStatusCode.BadRequest, Refusal.HtmlPage),
         new("login: forged CSRF token for a real user", _ => Ok(LoginPost(LoginBrowser.Query(), $"csrf=CfDJ8forged&email={Uri.EscapeDataString(HostHarness.JordanEmail)}&password=Sample-Passw0rd!")),
             HttpStatusCode.BadRequest, Refusal.HtmlPage),
+        new("login: valid CSRF token, script as the email, SQL as the password", h => WithCsrf(h, LoginBrowser.Query(state: Script),
+            $"email={Uri.EscapeDataString(Script + "@example.com")}&password={Uri.EscapeDataString(SqlDrop)}"), HttpStatusCode.Unauthorized, Refusal.HtmlPage),
+        new("login: valid CSRF token, SQL as the email", h => WithCsrf(h, LoginBrowser.Query(),
+            $"email={Uri.EscapeDataString(SqlOr)}&password={Uri.EscapeDataString(SqlOr)}"), HttpStatusCode.Unauthorized, Refusal.HtmlPage),
         new("login: JSON instead of a form", _ => Ok(Raw(HttpMethod.Post, "/login?" + LoginBrowser.Query(), "{\"email\":\"jordan.lee@gmail.com\",\"password\":\"Sample-Passw0rd!\"}")),
             HttpStatusCode.BadRequest, Refusal.HtmlPage),
 
@@ -206,6 +210,22 @@ internal static class HostileRequests
             // Added without validation: a 64 KB or malformed value must reach the server as sent.
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
         }
+        return request;
+    }
+
+    /// <summary>
+    /// A login form post that passes the CSRF check: the page's token and its antiforgery cookie, fetched with a
+    /// throwaway client, so whatever refuses the request is what the form carries.
+    /// </summary>
+    private static async Task<HttpRequestMessage> WithCsrf(HostHarness h, string query, string form)
+    {
+        using var browser = h.NewClient();
+        using var page = await browser.GetAsync("/login?" + query);
+        var html = await page.Content.ReadAsStringAsync();
+        page.StatusCode.Should().Be(HttpStatusCode.OK, html);
+        var cookies = page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]);
+        var request = LoginPost(query, $"csrf={Uri.EscapeDataString(LoginBrowser.Csrf(html))}&{form}");
+        request.Headers.Add("Cookie", string.Join("; ", cookies));
         return request;
     }
 
