@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rules.Host.Errors;
 using Rules.Host.Hosting;
+using Rules.Host.Login;
 using Rules.Host.OAuth;
 using Rules.Host.Tenant;
 
@@ -77,6 +78,12 @@ public sealed class ImpersonationRequestValidator(TenantStore store)
             {
                 return result with { Error = Auth0Error.BadRequest($"additionalParameters.{error}") };
             }
+            if (value?.Length > AuthorizeRequestValidator.MaxParameterLength)
+            {
+                // The link carries these into the callback's redirect: a 200 KB state would make a Location header
+                // that proxies and browsers refuse. /authorize caps them the same way.
+                return result with { Error = Auth0Error.BadRequest($"additionalParameters.{name} is longer than {AuthorizeRequestValidator.MaxParameterLength} characters") };
+            }
             fields[name] = value;
         }
 
@@ -136,7 +143,9 @@ public sealed class ImpersonationRequestValidator(TenantStore store)
         }
         if (impersonator.Blocked || !settings.MayImpersonate(impersonator))
         {
-            return result with { Error = Auth0Error.Forbidden($"{impersonator.Email ?? impersonator.UserId} is not allowed to impersonate users", "impersonator_not_allowed") };
+            // Names the id the caller sent, never the user's email: otherwise any impersonate:users token could
+            // turn user ids into email addresses.
+            return result with { Error = Auth0Error.Forbidden($"impersonator_id {impersonatorId} is not allowed to impersonate users", "impersonator_not_allowed") };
         }
 
         var client = store.GetClient(clientId!);

@@ -56,7 +56,8 @@ public sealed record AuthorizeValidationResult
 /// </summary>
 public sealed partial class AuthorizeRequestValidator(TenantStore store)
 {
-    private const int MaxParameterLength = 2048;
+    /// <summary>Longest value of one authorization parameter (state, scope, nonce, ...); the impersonation request shares it.</summary>
+    internal const int MaxParameterLength = 2048;
 
     public AuthorizeValidationResult Validate(IQueryCollection parameters)
     {

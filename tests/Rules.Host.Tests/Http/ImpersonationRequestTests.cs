@@ -103,7 +103,7 @@ public class ImpersonationRequestTests
     {
         { "unknown user", "auth0|nobody", HostHarness.ImpersonationBody(), 404, "inexistent_user", "The user does not exist." },
         { "unknown impersonator", HostHarness.Jordan, HostHarness.ImpersonationBody(impersonatorId: "auth0|nobody"), 400, "inexistent_impersonator", "impersonator_id does not name a user" },
-        { "impersonator not allowed", HostHarness.Jordan, HostHarness.ImpersonationBody(impersonatorId: HostHarness.Noor), 403, "impersonator_not_allowed", "noor.haddad@example.org is not allowed to impersonate users" },
+        { "impersonator not allowed", HostHarness.Jordan, HostHarness.ImpersonationBody(impersonatorId: HostHarness.Noor), 403, "impersonator_not_allowed", $"impersonator_id {HostHarness.Noor} is not allowed to impersonate users" },
         { "self", HostHarness.Priya, HostHarness.ImpersonationBody(), 400, "invalid_impersonator", "cannot impersonate themselves" },
         { "unknown client", HostHarness.Jordan, HostHarness.ImpersonationBody(clientId: "no-such-client"), 400, "inexistent_client", "client_id does not name an application" },
         { "client without callbacks", HostHarness.Jordan, HostHarness.ImpersonationBody(clientId: HostHarness.ToolingClientId), 400, "invalid_callback_url", "has no Allowed Callback URLs" },
