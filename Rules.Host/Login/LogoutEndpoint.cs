@@ -50,6 +50,12 @@ public static class LogoutEndpoint
     private static IResult SignOut(HttpContext http, SessionStore sessions, TenantStore store, AuditLog audit, TimeProvider clock,
         Client? client, string? returnTo, string? state, string missingClient)
     {
+        if ((returnTo?.Length ?? 0) > AuthorizeRequestValidator.MaxParameterLength || (state?.Length ?? 0) > AuthorizeRequestValidator.MaxParameterLength)
+        {
+            // An oversized redirect would be refused by proxies and browsers anyway; refuse it before ending anything.
+            return HtmlPage.Message(http, "Sign-out failed", $"The return address and state are limited to {AuthorizeRequestValidator.MaxParameterLength} characters.", 400);
+        }
+
         var session = sessions.Find(http);
         if (session is not null)
         {

@@ -133,6 +133,16 @@ public sealed class SingleSignOnTests : IDisposable
     }
 
     [Fact]
+    public async Task Logout_refuses_an_oversized_state_rather_than_redirect_with_it()
+    {
+        var logout = await _browser.Http.GetAsync(
+            $"/oidc/logout?client_id={HostHarness.PortalId}&post_logout_redirect_uri={Uri.EscapeDataString("http://localhost:3000/")}&state={new string('s', 5000)}");
+
+        logout.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        logout.Headers.Location.Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_stolen_session_cookie_is_worthless_after_logout()
     {
         await _browser.SignInForCallbackAsync(LoginBrowser.Query(), HostHarness.JordanEmail);
