@@ -5,17 +5,19 @@ using Rules.Engine.RuleSets;
 namespace Rules.Engine.Compilation;
 
 /// <summary>
-/// A rule ready to load into a runtime: its prepared script evaluates to the rule function.
+/// A rule ready to load into a runtime: its prepared script evaluates to the rule function (an Auth0 rule) or to
+/// the module function whose <c>exports.onExecutePostLogin</c> is the handler (an Actions-style file; see <see cref="Kind"/>).
 /// The script wraps the author's text, which shifts columns on the first line only; <see cref="FirstLineColumnShift"/>
 /// undoes that when errors are reported.
 /// </summary>
 public sealed class CompiledRule
 {
-    internal CompiledRule(RuleSource source, Prepared<Script> script, int firstLineColumnShift)
+    internal CompiledRule(RuleSource source, Prepared<Script> script, int firstLineColumnShift, RuleKind kind = RuleKind.Rule)
     {
         Source = source;
         Script = script;
         FirstLineColumnShift = firstLineColumnShift;
+        Kind = kind;
         _lines = new Lazy<string[]>(() => source.Script.Split('\n'));
     }
 
@@ -24,6 +26,8 @@ public sealed class CompiledRule
     public RuleSource Source { get; }
 
     public string Name => Source.Name;
+
+    public RuleKind Kind { get; }
 
     internal Prepared<Script> Script { get; }
 

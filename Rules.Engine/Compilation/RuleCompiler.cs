@@ -10,6 +10,8 @@ namespace Rules.Engine.Compilation;
 /// <summary>
 /// Turns rule files, exactly as Auth0 stored them, into prepared scripts: leading comments, then one
 /// function (named or anonymous, expression or declaration) taking <c>(user, context, callback)</c>.
+/// A file that assigns <c>exports.onExecutePostLogin</c> (or <c>module.exports</c>) is an Actions-style module
+/// instead, compiled by <see cref="ActionCompiler"/>.
 /// </summary>
 public static class RuleCompiler
 {
@@ -55,6 +57,11 @@ public static class RuleCompiler
         if (string.IsNullOrWhiteSpace(StripComments(rule.Script)))
         {
             return (null, new RuleCompilationError(rule.Name, rule.File, 1, 1, "the file holds no function: a rule is one function (user, context, callback)", null));
+        }
+
+        if (ActionCompiler.TryCompile(rule, cache) is { } action)
+        {
+            return action;
         }
 
         // Auth0 evaluated each rule as an expression, which is what lets an anonymous

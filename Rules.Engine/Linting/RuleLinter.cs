@@ -57,6 +57,11 @@ public static class RuleLinter
 
     internal static IReadOnlyList<LintWarning> Lint(CompiledRule rule)
     {
+        // The lints read a (user, context, callback) function; an Actions-style module has none of those roles.
+        if (rule.Kind == RuleKind.Action)
+        {
+            return [];
+        }
         if (rule.Script.Program!.Body is not [ExpressionStatement { Expression: IFunction function }])
         {
             return [];

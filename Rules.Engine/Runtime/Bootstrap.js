@@ -504,6 +504,148 @@
         throw new Error(`require('${String(moduleName)}') is not available in rules: the sandbox has no modules; use the globals described in docs/authoring-rules.md`);
     };
 
+    // ---- Actions-style post-login: exports.onExecutePostLogin = async (event, api) => { ... } ---------
+    // One `api` per runtime, frozen with the built-ins: its methods act on the action call in progress, whose user
+    // and context the host puts in `actionCall` before the call and clears after it. So an action costs one
+    // event object per call, and an `api` kept past its call (in `global`, say) can change nothing.
+    const actionCall = host.actionCall;
+    const promiseResolve = Promise.resolve;
+    const promiseThen = Promise.prototype.then;
+    const split = StringProto.split;
+    const inProgress = (name) => {
+        const context = actionCall.context;
+        if (!isObject(context)) throw new Error(`${name} can only be called while an action's onExecutePostLogin runs`);
+        return context;
+    };
+    const words = (value) => {
+        const list = [];
+        if (typeof value === 'string') { for (const word of apply(split, value, [' '])) if (word) list.push(word); }
+        else if (isArray(value)) { for (const word of value) if (typeof word === 'string' && word) list.push(word); }
+        return list;
+    };
+    const tokenOf = (context, token) => {
+        if (!isObject(context[token])) context[token] = {};
+        return context[token];
+    };
+    // Claims land on context.idToken / context.accessToken, where rules put theirs: one outcome, one reserved-claim check.
+    const claimSetter = (token) => ({ setCustomClaim(name, value) {
+        const context = inProgress(`api.${token}.setCustomClaim`);
+        if (typeof name !== 'string' || name.length === 0) throw new TypeError(`api.${token}.setCustomClaim(name, value): name must be a non-empty string`);
+        tokenOf(context, token)[name] = value;
+    } }).setCustomClaim;
+    const scopeArgument = (what, scope) => {
+        if (typeof scope !== 'string' || scope.length === 0 || apply(original.indexOf, scope, [' ']) !== -1) {
+            throw new TypeError(`${what}(scope): scope must be one non-empty scope name`);
+        }
+        return scope;
+    };
+    const metadataSetter = (kind) => ({ [`set${kind}`](key, value) {
+        const what = `api.user.set${kind}`;
+        inProgress(what);
+        if (typeof key !== 'string' || key.length === 0) throw new TypeError(`${what}(key, value): key must be a non-empty string`);
+        const userId = isObject(actionCall.user) ? actionCall.user.user_id : undefined;
+        if ((typeof userId !== 'string' && typeof userId !== 'number') || String(userId).length === 0) throw new TypeError(`${what}: event.user has no user_id`);
+        // null removes the key, as Auth0 does; batched into one metadata update per action.
+        host.actionMetadata(kind, String(userId), key, value === undefined ? null : value);
+    } })[`set${kind}`];
+    // Anything Auth0 offers that this host cannot honour fails loudly. The host records the call as well, so an action
+    // that catches the error is still denied: a login must never go through as if an MFA challenge or redirect happened.
+    const notSupported = (name, why) => ({ [name]() {
+        const message = `${name} is not supported by this host: ${why}`;
+        host.actionUnsupported(message);
+        throw new Error(message);
+    } })[name];
+    const group = (prefix, names, why) => {
+        const methods = {};
+        for (const name of names) methods[name] = notSupported(`api.${prefix}.${name}`, why);
+        return methods;
+    };
+    const actionApi = {
+        access: {
+            deny(reason) {
+                inProgress('api.access.deny');
+                host.actionDeny(reason === undefined || reason === null ? '' : String(reason));
+            },
+        },
+        idToken: { setCustomClaim: claimSetter('idToken') },
+        accessToken: {
+            setCustomClaim: claimSetter('accessToken'),
+            addScope(scope) {
+                const token = tokenOf(inProgress('api.accessToken.addScope'), 'accessToken');
+                const name = scopeArgument('api.accessToken.addScope', scope);
+                const list = words(token.scope);
+                if (!list.includes(name)) list.push(name);
+                token.scope = list;
+            },
+            removeScope(scope) {
+                const token = tokenOf(inProgress('api.accessToken.removeScope'), 'accessToken');
+                const name = scopeArgument('api.accessToken.removeScope', scope);
+                token.scope = words(token.scope).filter((s) => s !== name);
+            },
+        },
+        user: {
+            setAppMetadata: metadataSetter('AppMetadata'),
+            setUserMetadata: metadataSetter('UserMetadata'),
+        },
+        multifactor: group('multifactor', ['enable'], 'it has no multi-factor authentication'),
+        authentication: group('authentication', ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser'],
+            'it has no authentication factors to challenge, enrol or record, and does not link accounts'),
+        redirect: group('redirect', ['sendUserTo', 'encodeToken', 'validateToken'], 'it cannot send a login to another site and continue it'),
+        prompt: group('prompt', ['render'], 'it has no hosted forms'),
+        session: group('session', ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata', 'evaluateMetadata'], 'it does not manage sessions from a login policy'),
+        refreshToken: group('refreshToken', ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata'], 'it does not issue refresh tokens'),
+        cache: group('cache', ['get', 'set', 'delete'], 'a policy keeps no state between logins here (`global` is a per-runtime cache, as for rules)'),
+        samlResponse: group('samlResponse', ['setAttribute', 'setAudience', 'setRecipient', 'setIssuer', 'setDestination', 'setRelayState',
+            'setLifetimeInSeconds', 'setNameIdentifierFormat', 'setNameIdentifierProbes', 'setSignResponse', 'setSigningCert', 'setKey', 'setCert',
+            'setEncryptionCert', 'setEncryptionPublicKey', 'setSignatureAlgorithm', 'setDigestAlgorithm'], 'it issues no SAML responses'),
+        transaction: group('transaction', ['setResultUrl'], 'it cannot change where a login returns to'),
+        validation: group('validation', ['error'], 'it has no hosted error prompt; use api.access.deny'),
+    };
+
+    // Auth0's post-login event, read from the transaction the rules see (and from what earlier rules left on it).
+    const eventFor = (user, context) => {
+        const request = isObject(context.request) ? context.request : {};
+        const query = isObject(request.query) ? request.query : {};
+        const stats = isObject(context.stats) ? context.stats : {};
+        const authentication = isObject(context.authentication) ? context.authentication : {};
+        return {
+            user,
+            client: { client_id: context.clientID, name: context.clientName, metadata: isObject(context.clientMetadata) ? context.clientMetadata : {} },
+            connection: { id: context.connectionID, name: context.connection, strategy: context.connectionStrategy },
+            request: { ip: request.ip, hostname: request.hostname, user_agent: request.userAgent, geoip: isObject(request.geoip) ? request.geoip : {}, query },
+            stats: { logins_count: stats.loginsCount },
+            secrets: host.configuration,
+            tenant: { id: context.tenant },
+            authentication: { methods: isArray(authentication.methods) ? authentication.methods : [] },
+            transaction: {
+                protocol: context.protocol,
+                requested_scopes: words(query.scope),
+                response_type: words(query.response_type),
+                redirect_uri: query.redirect_uri,
+                state: query.state,
+            },
+            session: { id: context.sessionID },
+        };
+    };
+
+    // Runs the module once per runtime (Auth0 also keeps a module warm between logins) and returns its handler.
+    const loadAction = function loadAction(factory) {
+        const exports = {};
+        const module = { exports };
+        apply(factory, exports, [exports, module]);
+        const handler = isObject(module.exports) ? module.exports.onExecutePostLogin : undefined;
+        if (typeof handler !== 'function') throw new TypeError('exports.onExecutePostLogin is not a function');
+        return handler;
+    };
+    // The host reads how the handler's promise settled once the job queue is empty.
+    const runAction = function runAction(handler, user, context) {
+        const result = apply(handler, undefined, [eventFor(user, context), actionApi]);
+        apply(promiseThen, apply(promiseResolve, Promise, [result]), [
+            () => { host.actionSettled(true); },
+            (reason) => { host.actionSettled(false, reason); },
+        ]);
+    };
+
     // Math.random reads the runtime's generator: seeded per login on replay, unpredictable otherwise.
     const hostRandom = host.random;
     replaceMethod(Math, 'random', { random() { return hostRandom(); } }.random);
@@ -606,6 +748,7 @@
     deepFreeze(getPrototypeOf(globalThis));
     for (const instance of anonymousIntrinsics) deepFreeze(instance);
     deepFreeze(getPrototypeOf(installed.global));
+    deepFreeze(actionApi);
     for (const name of getOwnPropertyNames(globalThis)) {
         const desc = getOwnPropertyDescriptor(globalThis, name);
         if (desc.configurable || desc.writable) {
@@ -613,5 +756,5 @@
         }
     }
 
-    return { unauthorizedErrorPrototype: UnauthorizedError.prototype };
+    return { unauthorizedErrorPrototype: UnauthorizedError.prototype, loadAction, runAction };
 })

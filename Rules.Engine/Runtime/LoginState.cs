@@ -8,6 +8,7 @@ internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
 {
     private readonly List<string> _logs = [];
     private readonly List<MetadataUpdate> _metadataUpdates = [];
+    private readonly List<MetadataUpdate> _batches = [];
     private int _droppedLogs;
 
     public string CurrentRule { get; set; } = "";
@@ -29,6 +30,7 @@ internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
     {
         _logs.Clear();
         _metadataUpdates.Clear();
+        _batches.Clear();
         _droppedLogs = 0;
         CurrentRule = "";
     }
@@ -53,6 +55,26 @@ internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
 
     public void AddMetadataUpdate(MetadataKind kind, string userId, JsonObject metadata) =>
         _metadataUpdates.Add(new MetadataUpdate(kind, userId, metadata, CurrentRule));
+
+    /// <summary>
+    /// An action's <c>api.user.setAppMetadata(key, value)</c>: Auth0 batches these and saves them once after the action,
+    /// so all keys one action sets for one user become one update (a later call for the same key wins).
+    /// </summary>
+    public void SetMetadataKey(MetadataKind kind, string userId, string key, JsonNode? value)
+    {
+        foreach (var batch in _batches)
+        {
+            if (batch.Kind == kind && batch.UserId == userId && batch.Rule == CurrentRule)
+            {
+                batch.Metadata[key] = value;
+                return;
+            }
+        }
+
+        var update = new MetadataUpdate(kind, userId, new JsonObject { [key] = value }, CurrentRule);
+        _batches.Add(update);
+        _metadataUpdates.Add(update);
+    }
 
     public IReadOnlyList<string> TakeLogs()
     {

@@ -58,6 +58,7 @@ internal sealed partial class RuleRuntime : IDisposable
         var result = _engine.Evaluate(Bootstrap);
         var exports = _engine.Call(result, JsValue.Undefined, [CreateHostObject()]).AsObject();
         _unauthorizedErrorPrototype = exports.Get("unauthorizedErrorPrototype").AsObject();
+        ReadActionExports(exports);
 
         _functions = new JsValue[ruleSet.Enabled.Count];
         for (var i = 0; i < _functions.Length; i++)
@@ -134,6 +135,7 @@ internal sealed partial class RuleRuntime : IDisposable
             _state.AddMetadataUpdate(kind, args[1].ToString(), metadata);
             return JsValue.Undefined;
         }));
+        AddActionHost(host);
         return host;
     }
 
@@ -164,6 +166,18 @@ internal sealed partial class RuleRuntime : IDisposable
                 var rule = rules[i];
                 _state.CurrentRule = rule.Name;
                 var ruleStarted = Stopwatch.GetTimestamp();
+                if (rule.Kind == RuleKind.Action)
+                {
+                    // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
+                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true);
+                    timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
+                    if (actionDenial is not null)
+                    {
+                        return Finish(actionDenial, transaction, user, context, started, timings, ran);
+                    }
+                    continue;
+                }
+
                 var invocation = new RuleInvocation(_engine, _state, rule.Name);
                 var denial = Invoke(rule, _functions[i], invocation, user, context);
                 timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);

@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+using Jint.Runtime.Interop;
+using Rules.Engine.Compilation;
+using Rules.Engine.Pipeline;
+
+namespace Rules.Engine.Runtime;
+
+// Actions-style files (exports.onExecutePostLogin): the event and api are built in Bootstrap.js; this side loads the
+// module, calls the handler, and turns how it settled, and what it asked of api, into a denial or nothing.
+internal sealed partial class RuleRuntime
+{
+    private JsValue _loadAction = JsValue.Undefined;
+    private JsValue _runAction = JsValue.Undefined;
+    private JsObject _actionCall = null!;
+    private JsValue?[] _actionHandlers = [];
+
+    // The action call in progress; reset by BeginActionCall.
+    private bool _actionSettled;
+    private bool _actionFulfilled;
+    private JsValue _actionRejection = JsValue.Undefined;
+    private Denial? _actionDenial;
+    private CompiledRule? _actionRule;
+
+    private void AddActionHost(JsObject host)
+    {
+        _actionCall = new JsObject(_engine);
+        host.FastSetDataProperty("actionCall", _actionCall);
+        host.FastSetDataProperty("actionSettled", new ClrFunction(_engine, "actionSettled", (_, args) =>
+        {
+            _actionSettled = true;
+            _actionFulfilled = args.Length > 0 && args[0].Equals(JsBoolean.True);
+            _actionRejection = args.Length > 1 ? args[1] : JsValue.Undefined;
+            return JsValue.Undefined;
+        }));
+        host.FastSetDataProperty("actionDeny", new ClrFunction(_engine, "actionDeny", (_, args) =>
+        {
+            var rule = _actionRule!;
+            var reason = args.Length > 0 ? args[0].ToString() : "";
+            // Auth0: the action finishes, then the login stops; the first reason given is the one shown.
+            _actionDenial ??= new Denial(DenialKind.RuleDenied, rule.Name, "access_denied",
+                reason.Length > 0 ? reason : $"Access denied by rule '{rule.Name}'.", null);
+            return JsValue.Undefined;
+        }));
+        host.FastSetDataProperty("actionUnsupported", new ClrFunction(_engine, "actionUnsupported", (_, args) =>
+        {
+            var rule = _actionRule!;
+            var message = args.Length > 0 ? args[0].ToString() : "an unsupported api call";
+            _actionDenial ??= new Denial(DenialKind.RuleError, rule.Name, "access_denied", GenericFailure(rule.Name),
+                new RuleFailure(message, rule.Source.File));
+            return JsValue.Undefined;
+        }));
+        host.FastSetDataProperty("actionMetadata", new ClrFunction(_engine, "actionMetadata", (_, args) =>
+        {
+            var kind = args[0].ToString() == "AppMetadata" ? MetadataKind.AppMetadata : MetadataKind.UserMetadata;
+            _state.SetMetadataKey(kind, args[1].ToString(), args[2].ToString(), JsonBridge.ToJson(args[3]));
+            return JsValue.Undefined;
+        }));
+    }
+
+    private void ReadActionExports(ObjectInstance exports)
+    {
+        _loadAction = exports.Get("loadAction");
+        _runAction = exports.Get("runAction");
+        _actionHandlers = new JsValue?[_ruleSet.Enabled.Count];
+    }
+
+    /// <summary>
+    /// Calls one action's handler. Its module is evaluated on the runtime's first call (under the login's limits, so
+    /// top-level code cannot hang a runtime build) and kept warm; on replay (<paramref name="freshModule"/>) it is
+    /// evaluated again, so no module state carries over from another record.
+    /// </summary>
+    private Denial? InvokeAction(CompiledRule rule, int index, JsValue user, JsValue context, bool freshModule)
+    {
+        _unhandledRejections.Clear();
+        _actionSettled = false;
+        _actionFulfilled = false;
+        _actionRejection = JsValue.Undefined;
+        _actionDenial = null;
+        _actionRule = rule;
+        try
+        {
+            var handler = freshModule ? null : _actionHandlers[index];
+            if (handler is null)
+            {
+                handler = _engine.Call(_loadAction, JsValue.Undefined, [_functions[index]]);
+                if (!freshModule)
+                {
+                    _actionHandlers[index] = handler;
+                }
+            }
+
+            _actionCall.FastSetDataProperty("user", user);
+            _actionCall.FastSetDataProperty("context", context);
+            _engine.Call(_runAction, JsValue.Undefined, [handler, user, context]);
+            _engine.Advanced.ProcessTasks();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return _actionDenial ?? Classify(e, rule);
+        }
+        finally
+        {
+            _actionCall.FastSetDataProperty("user", JsValue.Undefined);
+            _actionCall.FastSetDataProperty("context", JsValue.Undefined);
+        }
+
+        if (_actionDenial is not null)
+        {
+            return _actionDenial;
+        }
+        if (_actionSettled)
+        {
+            return _actionFulfilled ? null : RuleError(rule, new JavaScriptException(_actionRejection));
+        }
+        if (_unhandledRejections.Count > 0)
+        {
+            return RuleError(rule, new JavaScriptException(_unhandledRejections[0].Reason));
+        }
+
+        // Nothing is left to run (no timers, no I/O), so a promise still pending now never settles.
+        return new Denial(DenialKind.Timeout, rule.Name, "access_denied",
+            $"The login could not be completed: rule '{rule.Name}' did not finish.",
+            new RuleFailure($"onExecutePostLogin in '{rule.Name}' returned a promise that can never settle (it awaits something nothing will resolve)", rule.Source.File));
+    }
+}

@@ -1,0 +1,175 @@
+using Rules.Engine.Compilation;
+using Rules.Engine.Pipeline;
+using Rules.Engine.RuleSets;
+
+namespace Rules.Engine.Tests.Actions;
+
+public class ActionLifecycleTests
+{
+    [Fact]
+    public void Module_exports_object_form_runs()
+    {
+        using var pipeline = ActionPipeline.Of(("action", """
+            async function onExecutePostLogin(event, api) { api.idToken.setCustomClaim('https://t/ok', true); }
+            module.exports = { onExecutePostLogin };
+            """));
+
+        pipeline.Execute(PipelineFactory.Login()).IdToken["https://t/ok"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_synchronous_handler_runs_too()
+    {
+        using var pipeline = ActionPipeline.Of(("action", "exports.onExecutePostLogin = function (event, api) { api.access.deny('sync'); };"));
+        pipeline.Execute(PipelineFactory.Login()).ErrorDescription.Should().Be("sync");
+    }
+
+    [Fact]
+    public void The_module_runs_once_per_runtime_and_stays_warm()
+    {
+        using var pipeline = ActionPipeline.Of(("action", """
+            let loads = (globalThis.loadsSeen || 0) + 1;
+            let calls = 0;
+            exports.onExecutePostLogin = async (event, api) => {
+              calls++;
+              api.idToken.setCustomClaim('https://t/calls', calls);
+            };
+            """));
+
+        pipeline.Execute(PipelineFactory.Login());
+        var second = pipeline.Execute(PipelineFactory.Login());
+
+        second.IdToken["https://t/calls"]!.GetValue<double>().Should().Be(2, "the same warm runtime served both logins");
+    }
+
+    [Fact]
+    public void Replay_options_give_each_login_a_fresh_module()
+    {
+        using var pipeline = ActionPipeline.Of(("action", """
+            let calls = 0;
+            exports.onExecutePostLogin = async (event, api) => { calls++; api.idToken.setCustomClaim('https://t/calls', calls); };
+            """));
+
+        pipeline.Execute(PipelineFactory.Login(), ExecutionOptions.Deterministic(1));
+        var second = pipeline.Execute(PipelineFactory.Login(), ExecutionOptions.Deterministic(2));
+
+        second.IdToken["https://t/calls"]!.GetValue<double>().Should().Be(1);
+    }
+
+    [Fact]
+    public void A_rejected_promise_denies_as_rule_error_with_its_message()
+    {
+        using var pipeline = ActionPipeline.Action("throw new Error('directory is down');");
+
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+
+        outcome.Decision.Should().Be(Decision.Deny);
+        outcome.Kind.Should().Be(DenialKind.RuleError);
+        outcome.ErrorDescription.Should().Be("The login could not be completed: rule 'action' failed.");
+        outcome.Failure!.Message.Should().Be("Error: directory is down");
+    }
+
+    [Fact]
+    public void A_synchronous_throw_is_located_in_the_authors_file()
+    {
+        using var pipeline = ActionPipeline.Of(("action", "exports.onExecutePostLogin = function (event, api) {\n  const x = null;\n  return x.boom;\n};"));
+
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+
+        outcome.Kind.Should().Be(DenialKind.RuleError);
+        outcome.Failure!.File.Should().Be("action.js");
+        outcome.Failure.Line.Should().Be(3);
+        outcome.Failure.SourceLine.Should().Be("  return x.boom;");
+    }
+
+    [Fact]
+    public void A_throw_on_the_first_line_has_the_authors_column()
+    {
+        using var pipeline = ActionPipeline.Of(("action", "exports.onExecutePostLogin = function () { null.x; };"));
+
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+
+        outcome.Failure!.Line.Should().Be(1);
+        outcome.Failure.Column.Should().BeInRange(44, 50, "the wrapper's prefix is subtracted");
+    }
+
+    [Fact]
+    public void A_promise_that_never_settles_is_denied_at_once_as_a_timeout()
+    {
+        using var pipeline = ActionPipeline.Action("await new Promise(() => {});");
+
+        var started = DateTime.UtcNow;
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+
+        outcome.Kind.Should().Be(DenialKind.Timeout);
+        outcome.Failure!.Message.Should().Contain("can never settle");
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public void Sandbox_limits_apply_to_actions()
+    {
+        using var pipeline = ActionPipeline.Action("while (true) {}");
+        pipeline.Execute(PipelineFactory.Login()).Kind.Should().Be(DenialKind.Limit);
+    }
+
+    [Fact]
+    public void Module_top_level_code_runs_under_the_limits_too()
+    {
+        using var pipeline = ActionPipeline.Of(("action", "while (true) {}\nexports.onExecutePostLogin = async () => {};"));
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+        outcome.Kind.Should().Be(DenialKind.Limit);
+        outcome.Rule.Should().Be("action");
+    }
+
+    [Fact]
+    public void Require_fails_with_the_sandbox_message()
+    {
+        using var pipeline = ActionPipeline.Of(("action", "const axios = require('axios');\nexports.onExecutePostLogin = async () => {};"));
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+        outcome.Kind.Should().Be(DenialKind.RuleError);
+        outcome.Failure!.Message.Should().Contain("require('axios') is not available");
+    }
+
+    [Fact]
+    public void An_api_kept_past_its_call_can_change_nothing()
+    {
+        using var pipeline = ActionPipeline.Of(
+            ("keep", "exports.onExecutePostLogin = async (event, api) => { global.kept = api; };"),
+            ("rule", "function (user, context, callback) { try { global.kept.access.deny('late'); } catch (e) { console.log(e.message); } callback(null, user, context); }"));
+
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+
+        outcome.Decision.Should().Be(Decision.Allow);
+        outcome.Logs.Should().Contain(l => l.Contains("can only be called while an action's onExecutePostLogin runs"));
+    }
+
+    [Fact]
+    public void Files_are_told_apart_at_compile_time()
+    {
+        var compiled = RuleCompiler.Compile(new RuleSet([
+            new RuleSource("rule", "rule.js", "function (user, context, callback) { callback(null, user, context); }"),
+            new RuleSource("action", "action.js", "/** header */\nexports.onExecutePostLogin = async (event, api) => {};"),
+        ])).Compiled!;
+
+        compiled.Rules.Select(r => r.Kind).Should().Equal(RuleKind.Rule, RuleKind.Action);
+    }
+
+    [Theory]
+    [InlineData("exports.onExecutePreUserRegistration = async () => {};", "exports.onExecutePreUserRegistration is not supported by this host")]
+    [InlineData("exports.helper = 1;", "an Actions-style file must export onExecutePostLogin")]
+    [InlineData("exports.onExecutePostLogin = async () => {};\nexports.onContinuePostLogin = async () => {};", "exports.onContinuePostLogin is not supported by this host")]
+    public void A_module_without_a_post_login_handler_does_not_compile(string source, string message)
+    {
+        var (rule, error) = RuleCompiler.CompileRule(new RuleSource("a", "a.js", source));
+        rule.Should().BeNull();
+        error!.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void A_syntax_error_in_a_module_points_at_the_authors_line_and_column()
+    {
+        var (_, error) = RuleCompiler.CompileRule(new RuleSource("a", "a.js", "exports.onExecutePostLogin = async (event, api) => {\n  const x = ;\n};"));
+        error!.Format().Should().StartWith("a.js:2:13: error:");
+    }
+}
