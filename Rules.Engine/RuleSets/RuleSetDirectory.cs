@@ -4,7 +4,8 @@ namespace Rules.Engine.RuleSets;
 
 /// <summary>
 /// Reads a rule set from disk in the layout of ARCHITECTURE.md: <c>*.js</c> files, one rule each,
-/// optionally ordered and configured by <c>rules.json</c>.
+/// optionally ordered and configured by <c>rules.json</c>; or what Auth0's Deploy CLI exported, in its directory
+/// or YAML format (<see cref="DeployCliDirectory"/>, <see cref="DeployCliYaml"/>). The layout is told from the files present.
 /// </summary>
 public static class RuleSetDirectory
 {
@@ -16,17 +17,51 @@ public static class RuleSetDirectory
         CommentHandling = JsonCommentHandling.Skip,
     };
 
-    public static RuleSet Load(string directory)
+    public static RuleSet Load(string directory) => DetectLayout(directory) switch
     {
-        if (!Directory.Exists(directory))
+        RuleSetLayout.Manifest => LoadWithManifest(directory, Path.Combine(directory, ManifestFileName)),
+        RuleSetLayout.DeployCliYaml => DeployCliYaml.Load(File.Exists(directory) ? directory : DeployCliYaml.FindIn(directory)!),
+        RuleSetLayout.DeployCliDirectory => DeployCliDirectory.IsRulesFolder(directory)
+            ? DeployCliDirectory.LoadRulesFolder(directory)
+            : DeployCliDirectory.LoadExport(directory),
+        _ => LoadByFileName(directory),
+    };
+
+    /// <summary>
+    /// Which layout <paramref name="path"/> holds: our <c>rules.json</c> wins, then a <c>tenant.yaml</c> (or the YAML file itself),
+    /// then a Deploy CLI directory export (<c>rules/</c>, <c>rules-configs/</c>, or a <c>rules/</c> folder of NAME.js + NAME.json).
+    /// </summary>
+    public static RuleSetLayout DetectLayout(string path)
+    {
+        if (File.Exists(path) && DeployCliYaml.IsYamlFile(path))
         {
-            throw new RuleSetException(File.Exists(directory)
-                ? $"'{directory}' is a file; expected a rules directory of *.js files and an optional {ManifestFileName}"
-                : $"rules directory '{directory}' does not exist");
+            return RuleSetLayout.DeployCliYaml;
+        }
+        if (!Directory.Exists(path))
+        {
+            throw new RuleSetException(File.Exists(path)
+                ? $"'{path}' is a file; expected a rules directory of *.js files and an optional {ManifestFileName}, a Deploy CLI export directory, or its tenant.yaml"
+                : $"rules directory '{path}' does not exist");
         }
 
-        var manifestPath = Path.Combine(directory, ManifestFileName);
-        return File.Exists(manifestPath) ? LoadWithManifest(directory, manifestPath) : LoadByFileName(directory);
+        try
+        {
+            if (File.Exists(Path.Combine(path, ManifestFileName)))
+            {
+                return RuleSetLayout.Manifest;
+            }
+            if (DeployCliYaml.FindIn(path) is not null)
+            {
+                return RuleSetLayout.DeployCliYaml;
+            }
+            return DeployCliDirectory.IsExportRoot(path) || DeployCliDirectory.IsRulesFolder(path)
+                ? RuleSetLayout.DeployCliDirectory
+                : RuleSetLayout.FileNames;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuleSetException($"rules directory '{path}' cannot be read: {e.Message}");
+        }
     }
 
     private static RuleSet LoadByFileName(string directory)
@@ -178,7 +213,7 @@ public static class RuleSetDirectory
     }
 
     /// <summary>Reads a rule or the manifest; failures (unreadable, a dangling link) are one-line <see cref="RuleSetException"/>s.</summary>
-    private static string ReadFile(string path)
+    internal static string ReadFile(string path)
     {
         try
         {
