@@ -18,6 +18,7 @@ public static class CliApp
         root.Subcommands.Add(BuildEval(input, output, error));
         root.Subcommands.Add(TestCommand.Build(output, error));
         root.Subcommands.Add(ReplayCommand.Build(output, error));
+        root.Subcommands.Add(ImportCommand.Build(output, error));
 
         // `rules` alone (or with serve's options) serves, as `dotnet run --project Rules.Host` expects.
         foreach (var option in serveOptions)
@@ -67,7 +68,7 @@ public static class CliApp
 
     private static Command BuildEval(TextReader input, TextWriter output, TextWriter error)
     {
-        var rules = new Option<string>("--rules") { Description = "Directory of *.js rules, optionally with rules.json", Required = true };
+        var rules = new Option<string>("--rules") { Description = "Directory of *.js rules (optionally with rules.json), or an Auth0 Deploy CLI export", Required = true };
         var transaction = new Option<string>("--transaction") { Description = "Transaction JSON file, or - for standard input", Required = true };
         var noTimings = new Option<bool>("--no-timings") { Description = "Leave timings out, so outcomes diff cleanly" };
         var command = new Command("eval", "Run one login through the rule set and print the outcome JSON.\n\n" + EvalCommand.Examples) { rules, transaction, noTimings };
@@ -81,12 +82,13 @@ public static class CliApp
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => ServeCommand.DefaultUrls };
         var data = new Option<string>("--data") { Description = "Directory for the embedded SQLite database and the signing key", DefaultValueFactory = _ => "data" };
-        var rules = new Option<string?>("--rules") { Description = "Serve (and watch) this rules directory instead of the rules in the database" };
+        var rules = new Option<string?>("--rules") { Description = "Serve (and watch) this rules directory, Deploy CLI export or tenant.yaml instead of the rules in the database" };
+        var import = new Option<string?>("--import") { Description = "Replace the database's rules and rules-configs with this Deploy CLI export (or rules directory) at start" };
         var seed = new Option<string?>("--seed") { Description = "Tenant file (Deploy CLI export shape) to seed an empty database with (default: Rules.Samples/tenant.json)" };
-        options = [urls, data, rules, seed];
+        options = [urls, data, rules, seed, import];
         var command = new Command("serve", "Run the auth server (the default verb). Other --Section:Key=value arguments are read as configuration.\n\n" + ServeCommand.Examples)
         {
-            urls, data, rules, seed,
+            urls, data, rules, seed, import,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         var captured = options;
@@ -101,7 +103,8 @@ public static class CliApp
             result.GetValue((Option<string>)options[1])!,
             result.GetValue((Option<string?>)options[2]),
             result.GetValue((Option<string?>)options[3]),
-            result.UnmatchedTokens.ToArray());
+            result.UnmatchedTokens.ToArray(),
+            result.GetValue((Option<string?>)options[4]));
         return ServeCommand.RunAsync(parameters, output, error, token);
     }
 }

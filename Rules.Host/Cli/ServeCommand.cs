@@ -12,13 +12,15 @@ public static class ServeCommand
     public const string DefaultUrls = "http://127.0.0.1:5000";
 
     /// <param name="ConfigurationArgs">Anything else on the command line, read as ASP.NET Core configuration (--Rules:ImpersonationEnabled=true).</param>
-    public sealed record Parameters(string Urls, string DataDirectory, string? RulesDirectory, string? SeedFile, IReadOnlyList<string> ConfigurationArgs);
+    public sealed record Parameters(string Urls, string DataDirectory, string? RulesDirectory, string? SeedFile, IReadOnlyList<string> ConfigurationArgs, string? ImportFrom = null);
 
     public const string Examples = """
         Examples:
           rules                                   serve the sample tenant on http://127.0.0.1:5000, data in ./data
           rules serve --urls http://127.0.0.1:8080 --data /var/lib/rules
           rules serve --rules ./rules             serve (and watch) a rules directory instead of the database's rules
+          rules serve --rules ./tenant-export     the same with an Auth0 Deploy CLI export (directory or tenant.yaml)
+          rules serve --import ./tenant-export    replace the database's rules and rules-configs with an export, then serve them
           rules serve --seed ./tenant.json        seed an empty database from your own Deploy CLI export
           rules serve --Rules:ImpersonationEnabled=true   any setting, as in appsettings.json
         """;
@@ -30,6 +32,15 @@ public static class ServeCommand
             $"--urls={parameters.Urls}",
             $"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.DataDirectory)}={parameters.DataDirectory}",
         };
+        if (parameters.ImportFrom is not null)
+        {
+            if (parameters.RulesDirectory is not null)
+            {
+                error.WriteLine("error: --import loads rules into the database and --rules serves a directory instead of it; use one of them");
+                return ExitCodes.BadInput;
+            }
+            args.Add($"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.ImportFrom)}={parameters.ImportFrom}");
+        }
         if (parameters.RulesDirectory is not null)
         {
             args.Add($"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.RulesDirectory)}={parameters.RulesDirectory}");
@@ -51,6 +62,11 @@ public static class ServeCommand
             app = HostApp.Build([.. args]);
         }
         catch (TenantSeedException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (RuleSetImportException e)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;

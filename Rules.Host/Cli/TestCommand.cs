@@ -98,7 +98,9 @@ public static class TestCommand
             return ExitCodes.BadInput;
         }
 
-        var testsDirectory = parameters.TestsDirectory ?? Path.Combine(parameters.RulesDirectory, TestCaseReader.DefaultDirectoryName);
+        // A Deploy CLI tenant.yaml is a file: its cases sit beside it, as they sit inside a rules directory.
+        var home = File.Exists(parameters.RulesDirectory) ? Path.GetDirectoryName(parameters.RulesDirectory) ?? "" : parameters.RulesDirectory;
+        var testsDirectory = parameters.TestsDirectory ?? Path.Combine(home, TestCaseReader.DefaultDirectoryName);
         IReadOnlyList<RuleTestCase> cases;
         try
         {

@@ -107,7 +107,16 @@ public static class HostApp
             store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled });
         }
 
-        app.Services.GetRequiredService<RuleSetProvider>().Start();
+        var provider = app.Services.GetRequiredService<RuleSetProvider>();
+        if (options.ImportFrom is { } importFrom)
+        {
+            var imported = RuleSetDatabaseImport.Import(importFrom, database, provider.Sandbox, app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+            // Keys only: configuration values are secrets.
+            app.Logger.LogInformation("Imported {Rules} rules and the configuration keys [{Keys}] from {Path} into the database",
+                imported.Rules.Count, string.Join(", ", imported.Configuration.Keys.Order(StringComparer.Ordinal)), importFrom);
+        }
+
+        provider.Start();
     }
 
     private static void MapHealthEndpoints(this WebApplication app)

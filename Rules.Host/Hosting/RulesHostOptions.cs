@@ -16,6 +16,12 @@ public sealed class RulesHostOptions
     /// <summary>A rules directory to serve and watch; when unset, rules come from the database (Management API).</summary>
     public string? RulesDirectory { get; set; }
 
+    /// <summary>
+    /// A rule set (Deploy CLI export or our layout) that replaces the database's rules and rules-configs at start, as
+    /// <c>a0deploy import</c> would; the Management API manages them from then on. Refused when it does not compile.
+    /// </summary>
+    public string? ImportFrom { get; set; }
+
     /// <summary>The tenant seed loaded into an empty database (Deploy CLI export shape); default: the sample tenant.</summary>
     public string? SeedFile { get; set; }
 

@@ -79,6 +79,22 @@ public sealed class RuleStore(Database database, RuleSetProvider provider)
     public static void DeleteConfig(IDbConnection connection, IDbTransaction transaction, string key) =>
         connection.Execute("DELETE FROM rules_configs WHERE key = @key", new { key }, transaction);
 
+    /// <summary>Makes the tables hold exactly <paramref name="ruleSet"/>: its rules in order, and its configuration.</summary>
+    public static void ReplaceAll(IDbConnection connection, IDbTransaction transaction, RuleSet ruleSet, DateTimeOffset now)
+    {
+        connection.Execute("DELETE FROM rules", transaction: transaction);
+        connection.Execute("DELETE FROM rules_configs", transaction: transaction);
+        for (var i = 0; i < ruleSet.Rules.Count; i++)
+        {
+            var rule = ruleSet.Rules[i];
+            Insert(connection, transaction, new StoredRule(NewRuleId(), rule.Name, rule.Script, i + 1, rule.Enabled, StoredRule.LoginSuccess), now);
+        }
+        foreach (var (key, value) in ruleSet.Configuration)
+        {
+            SetConfig(connection, transaction, key, value);
+        }
+    }
+
     public static string NewRuleId() => "rul_" + RandomNumberGenerator.GetHexString(16, lowercase: true);
 
     /// <summary>Directory rules have no stored id; one derived from the name stays the same across reloads.</summary>

@@ -83,10 +83,13 @@ public sealed class RuleSetProvider : IDisposable
         {
             ServeLastGood();
         }
-        if (_options.RulesDirectory is { } directory && Directory.Exists(directory))
+        // A Deploy CLI export keeps its scripts in rules/ and its configuration in rules-configs/, and a tenant.yaml names
+        // files beside it: watch the whole tree. A change that does not alter the set (a test case) reloads to the same version, a no-op.
+        var watched = _options.RulesDirectory is { } path && File.Exists(path) ? Path.GetDirectoryName(Path.GetFullPath(path)) : _options.RulesDirectory;
+        if (watched is not null && Directory.Exists(watched))
         {
             _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
-            _watcher = new FileSystemWatcher(directory) { IncludeSubdirectories = false, EnableRaisingEvents = true };
+            _watcher = new FileSystemWatcher(watched) { IncludeSubdirectories = true, EnableRaisingEvents = true };
             FileSystemEventHandler changed = (_, _) => _debounce.Change(200, Timeout.Infinite);
             _watcher.Changed += changed;
             _watcher.Created += changed;

@@ -15,9 +15,9 @@ public sealed class RuleSetProviderTests : IDisposable
 
     private readonly TempRulesDirectory _dir = new();
 
-    private RuleSetProvider StartProvider()
+    private RuleSetProvider StartProvider(string? rules = null)
     {
-        var options = Options.Create(new RulesHostOptions { DataDirectory = Path.Combine(_dir.Root, "data"), RulesDirectory = _dir.Rules });
+        var options = Options.Create(new RulesHostOptions { DataDirectory = Path.Combine(_dir.Root, "data"), RulesDirectory = rules ?? _dir.Rules });
         var database = new Database(options.Value.DatabasePath);
         database.Migrate();
         var metrics = new RulesMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
@@ -102,6 +102,29 @@ public sealed class RuleSetProviderTests : IDisposable
         (await Eventually(() => restarted.Current!.Version != lastGood)).Should().BeTrue("the fixed file goes live as usual");
         restarted.ServingLastGood.Should().BeFalse();
         restarted.LastError.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_changed_script_in_a_deploy_cli_exports_subfolder_goes_live(bool yaml)
+    {
+        _dir.WriteOutside("export/rules/a.js", Allow);
+        if (yaml)
+        {
+            _dir.WriteOutside("export/tenant.yaml", "rules:\n  - name: a\n    script: ./rules/a.js\n");
+        }
+        else
+        {
+            _dir.WriteOutside("export/rules/a.json", """{ "name": "a", "script": "./a.js" }""");
+        }
+        using var provider = StartProvider(Path.Combine(_dir.Root, "export", yaml ? "tenant.yaml" : ""));
+        var first = provider.Current!.Version;
+
+        _dir.WriteOutside("export/rules/a.js", Deny);
+
+        (await Eventually(() => provider.Current!.Version != first)).Should().BeTrue("the watcher sees the export's rules/ folder");
+        Decide(provider).Should().Be(Decision.Deny);
     }
 
     public void Dispose() => _dir.Dispose();

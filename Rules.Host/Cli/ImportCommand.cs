@@ -1,0 +1,133 @@
+using System.CommandLine;
+using Rules.Engine.Compilation;
+using Rules.Engine.RuleSets;
+using Rules.Host.RuleSets;
+
+namespace Rules.Host.Cli;
+
+/// <summary>
+/// <c>rules import EXPORT --to RULES_DIR [--force]</c>: converts what Auth0's Deploy CLI exported (directory or
+/// tenant.yaml) into our layout, rules.json + one .js per rule. The set must compile first; the target is written
+/// through a temporary directory, so it is either complete or untouched. Configuration values are never printed.
+/// </summary>
+public static class ImportCommand
+{
+    public sealed record Parameters(string Source, string Target, bool Force = false);
+
+    public const string Examples = """
+        Examples:
+          rules import ./tenant-export --to ./rules            a0deploy export --format directory
+          rules import ./tenant-export/tenant.yaml --to ./rules a0deploy export --format yaml
+          rules import ./tenant-export --to ./rules --force    replace an existing rules directory
+
+        Auth0's order and enabled flags carry over; rules of stages other than login_success are left out (warned).
+        rules-configs values are required: a0deploy cannot export them, so fill them in before importing.
+        The export can also be served as it is (rules serve --rules DIR) or loaded into the database (rules serve --import DIR).
+        Exit codes: 0 imported, 1 the rules do not compile (nothing written), 2 bad input.
+        """;
+
+    public static int Run(Parameters parameters, TextWriter output, TextWriter error)
+    {
+        RuleSet ruleSet;
+        RuleSetLayout layout;
+        try
+        {
+            layout = RuleSetDirectory.DetectLayout(parameters.Source);
+            ruleSet = RuleSetDirectory.Load(parameters.Source);
+        }
+        catch (RuleSetException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        if (Validate(parameters) is { } problem)
+        {
+            error.WriteLine($"error: {problem}");
+            return ExitCodes.BadInput;
+        }
+
+        foreach (var warning in ruleSet.Warnings)
+        {
+            error.WriteLine($"warning: {warning}");
+        }
+
+        var compilation = RuleCompiler.Compile(ruleSet);
+        if (!compilation.Succeeded)
+        {
+            RuleSetLoading.WriteErrors(compilation, error);
+            error.WriteLine($"{compilation.Errors.Count} error(s) in {ruleSet.Rules.Count} rule(s); nothing was written to '{parameters.Target}'");
+            return ExitCodes.Failed;
+        }
+
+        IReadOnlyList<string> files;
+        try
+        {
+            files = RuleSetWriter.Write(ruleSet, parameters.Target, parameters.Force);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: cannot write '{parameters.Target}': {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        output.WriteLine($"read {Describe(layout)} '{parameters.Source}'");
+        var compiled = compilation.Compiled!.Rules;
+        for (var i = 0; i < compiled.Count; i++)
+        {
+            var kind = compiled[i].Kind == RuleKind.Action ? "action" : "rule";
+            output.WriteLine($"  {kind,-6} {compiled[i].Name} -> {files[i]}{(compiled[i].Source.Enabled ? "" : " [disabled]")}");
+        }
+        foreach (var (key, value) in ruleSet.Configuration.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            // Configuration holds API keys and passwords: only the key and the value's length are shown, never the value.
+            output.WriteLine($"  config {key} = (hidden, {value.Length} characters)");
+        }
+        output.WriteLine($"imported {ruleSet.Rules.Count} rule(s) and {ruleSet.Configuration.Count} configuration key(s) into '{parameters.Target}' (rule set version {ruleSet.Version})");
+        output.WriteLine($"next: rules check {parameters.Target}");
+        return ExitCodes.Ok;
+    }
+
+    private static string? Validate(Parameters parameters)
+    {
+        var target = Path.GetFullPath(parameters.Target);
+        var source = Path.GetFullPath(File.Exists(parameters.Source) ? Path.GetDirectoryName(Path.GetFullPath(parameters.Source))! : parameters.Source);
+        if (File.Exists(target))
+        {
+            return $"'{parameters.Target}' is a file; --to names the rules directory to create";
+        }
+        if (IsSameOrInside(source, target) || IsSameOrInside(target, source))
+        {
+            return $"--to '{parameters.Target}' overlaps the export '{parameters.Source}'; import into a directory of its own";
+        }
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !parameters.Force)
+        {
+            return $"'{parameters.Target}' is not empty; pass --force to replace it";
+        }
+        return null;
+    }
+
+    private static bool IsSameOrInside(string path, string directory)
+    {
+        var relative = Path.GetRelativePath(directory, path);
+        return relative == "." || !(relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative));
+    }
+
+    private static string Describe(RuleSetLayout layout) => layout switch
+    {
+        RuleSetLayout.DeployCliDirectory => "Deploy CLI directory export",
+        RuleSetLayout.DeployCliYaml => "Deploy CLI YAML export",
+        RuleSetLayout.Manifest => "rules directory with rules.json",
+        _ => "rules directory",
+    };
+
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var source = new Argument<string>("EXPORT") { Description = "An Auth0 Deploy CLI export: its directory, or its tenant.yaml" };
+        var target = new Option<string>("--to") { Description = "The rules directory to create (rules.json + *.js)", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace --to if it already holds files" };
+        var command = new Command("import", "Convert an Auth0 Deploy CLI export into a rules directory.\n\n" + Examples) { source, target, force };
+        command.SetAction(result => Run(new Parameters(result.GetValue(source)!, result.GetValue(target)!, result.GetValue(force)), output, error));
+        return command;
+    }
+}

@@ -1,0 +1,44 @@
+using Rules.Engine.Compilation;
+using Rules.Engine.RuleSets;
+using Rules.Engine.Sandbox;
+using Rules.Host.Management;
+using Rules.Host.Storage;
+
+namespace Rules.Host.RuleSets;
+
+/// <summary>
+/// <c>rules serve --import DIR</c>: replaces the database's rules and rules-configs with a rule set read from disk
+/// (a Deploy CLI export or our layout), as <c>a0deploy import</c> replaces a tenant's. Only a set that compiles is
+/// written, in one transaction; otherwise the database keeps what it had and the server does not start.
+/// </summary>
+public static class RuleSetDatabaseImport
+{
+    public static RuleSet Import(string path, Database database, SandboxOptions sandbox, DateTimeOffset now)
+    {
+        RuleSet ruleSet;
+        try
+        {
+            ruleSet = RuleSetDirectory.Load(path);
+        }
+        catch (RuleSetException e)
+        {
+            throw new RuleSetImportException($"--import: {e.Message}");
+        }
+
+        var compilation = RuleCompiler.Compile(ruleSet, sandbox);
+        if (!compilation.Succeeded)
+        {
+            throw new RuleSetImportException($"--import '{path}' does not compile, so the database's rules were left as they were:\n"
+                + string.Join("\n", compilation.Errors.Select(e => e.Format())));
+        }
+
+        database.InTransaction((connection, transaction) =>
+        {
+            RuleStore.ReplaceAll(connection, transaction, ruleSet, now);
+            return 0;
+        });
+        return ruleSet;
+    }
+}
+
+public sealed class RuleSetImportException(string message) : Exception(message);
