@@ -551,9 +551,9 @@
     // Anything Auth0 offers that this host cannot honour fails loudly. The host records the call as well, so an action
     // that catches the error is still denied: a login must never go through as if an MFA challenge or redirect happened.
     const notSupported = (name, why) => ({ [name]() {
-        const message = `${name} is not supported by this host: ${why}`;
-        host.actionUnsupported(message);
-        throw new Error(message);
+        const error = new Error(`${name} is not supported by this host: ${why}`);
+        host.actionUnsupported(error);
+        throw error;
     } })[name];
     const group = (prefix, names, why) => {
         const methods = {};

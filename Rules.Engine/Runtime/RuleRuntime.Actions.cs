@@ -47,10 +47,8 @@ internal sealed partial class RuleRuntime
         }));
         host.FastSetDataProperty("actionUnsupported", new ClrFunction(_engine, "actionUnsupported", (_, args) =>
         {
-            var rule = _actionRule!;
-            var message = args.Length > 0 ? args[0].ToString() : "an unsupported api call";
-            _actionDenial ??= new Denial(DenialKind.RuleError, rule.Name, "access_denied", GenericFailure(rule.Name),
-                new RuleFailure(message, rule.Source.File));
+            // Located like a throw (file:line:col of the call), whether or not the action lets the error escape.
+            _actionDenial ??= RuleError(_actionRule, new JavaScriptException(args.Length > 0 ? args[0] : JsValue.Undefined));
             return JsValue.Undefined;
         }));
         host.FastSetDataProperty("actionMetadata", new ClrFunction(_engine, "actionMetadata", (_, args) =>

@@ -170,6 +170,8 @@ public class ActionApiTests
 
         outcome.Decision.Should().Be(Decision.Deny);
         outcome.Failure!.Message.Should().Contain("api.multifactor.enable is not supported by this host");
+        outcome.Failure.Line.Should().Be(2, "the failure points at the call, in the author's file");
+        outcome.Failure.SourceLine.Should().Contain("api.multifactor.enable('any')");
         outcome.Logs.Should().Contain("[action] swallowed");
     }
 
