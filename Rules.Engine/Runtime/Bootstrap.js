@@ -517,10 +517,15 @@
         if (!isObject(context)) throw new Error(`${name} can only be called while an action's onExecutePostLogin runs`);
         return context;
     };
+    // Indexed loops, not for-of: an iterator per call is measurable on a path every action call takes.
     const words = (value) => {
         const list = [];
-        if (typeof value === 'string') { for (const word of apply(split, value, [' '])) if (word) list.push(word); }
-        else if (isArray(value)) { for (const word of value) if (typeof word === 'string' && word) list.push(word); }
+        const items = typeof value === 'string' ? apply(split, value, [' ']) : isArray(value) ? value : null;
+        if (items === null) return list;
+        for (let i = 0; i < items.length; i++) {
+            const word = items[i];
+            if (typeof word === 'string' && word.length > 0) list.push(word);
+        }
         return list;
     };
     const tokenOf = (context, token) => {
@@ -638,12 +643,11 @@
         return handler;
     };
     // The host reads how the handler's promise settled once the job queue is empty.
+    const fulfilled = () => { host.actionSettled(true); };
+    const rejected = (reason) => { host.actionSettled(false, reason); };
     const runAction = function runAction(handler, user, context) {
         const result = apply(handler, undefined, [eventFor(user, context), actionApi]);
-        apply(promiseThen, apply(promiseResolve, Promise, [result]), [
-            () => { host.actionSettled(true); },
-            (reason) => { host.actionSettled(false, reason); },
-        ]);
+        apply(promiseThen, apply(promiseResolve, Promise, [result]), [fulfilled, rejected]);
     };
 
     // Math.random reads the runtime's generator: seeded per login on replay, unpredictable otherwise.
