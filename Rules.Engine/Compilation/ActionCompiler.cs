@@ -53,6 +53,12 @@ internal static class ActionCompiler
         }
 
         var names = exports.SelectMany(ExportedNames).ToHashSet(StringComparer.Ordinal);
+        if (names.Count == 0)
+        {
+            // `module.exports = myRule;` after a rule function is how some teams unit-tested rules in Node: not an
+            // Actions module, so the rule compiler's "one function per file" message is the one that helps.
+            return null;
+        }
         if (!names.Contains(Handler))
         {
             var first = exports[0];

@@ -40,9 +40,10 @@ public static class CheckCommand
         }
 
         var failed = compilation.Errors.Select(e => e.Rule).ToHashSet(StringComparer.Ordinal);
+        var actions = (compilation.Compiled?.Rules ?? []).Where(r => r.Kind == RuleKind.Action).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var rule in compilation.RuleSet.Rules.Where(r => !failed.Contains(r.Name)))
         {
-            output.WriteLine($"ok    {rule.Name} ({rule.File}){(rule.Enabled ? "" : " [disabled]")}");
+            output.WriteLine($"ok    {rule.Name} ({rule.File}){(actions.Contains(rule.Name) ? " [action]" : "")}{(rule.Enabled ? "" : " [disabled]")}");
         }
 
         RuleSetLoading.WriteErrors(compilation, error);

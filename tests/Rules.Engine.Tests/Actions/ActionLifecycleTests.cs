@@ -167,6 +167,15 @@ public class ActionLifecycleTests
     }
 
     [Fact]
+    public void A_rule_followed_by_module_exports_is_left_to_the_rule_compiler()
+    {
+        var (rule, error) = RuleCompiler.CompileRule(new RuleSource("a", "a.js",
+            "function myRule(user, context, callback) { callback(null, user, context); }\nmodule.exports = myRule;"));
+        rule.Should().BeNull();
+        error!.Message.Should().Contain("a rule file holds exactly one function");
+    }
+
+    [Fact]
     public void A_syntax_error_in_a_module_points_at_the_authors_line_and_column()
     {
         var (_, error) = RuleCompiler.CompileRule(new RuleSource("a", "a.js", "exports.onExecutePostLogin = async (event, api) => {\n  const x = ;\n};"));

@@ -61,6 +61,16 @@ public sealed class DeployCliExportVerbTests
     }
 
     [Fact]
+    public async Task Check_marks_actions_and_lints_the_rules_beside_them_cleanly()
+    {
+        var run = await CliRun.RunAsync("check", "--strict", Path.Combine(Samples, "actions"));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.StdoutLines.Should().Contain(l => l.StartsWith("ok    Require a verified email", StringComparison.Ordinal) && l.EndsWith("[action]", StringComparison.Ordinal))
+            .And.Contain(l => l.StartsWith("ok    Only support agents may impersonate", StringComparison.Ordinal) && !l.Contains("[action]"));
+    }
+
+    [Fact]
     public async Task Check_reports_a_stage_that_does_not_run_as_a_warning()
     {
         using var dir = new TempRulesDirectory();
