@@ -52,6 +52,21 @@ public sealed class DeployCliExportVerbTests
     }
 
     [Fact]
+    public async Task Replay_compares_an_export_with_itself_in_the_other_layout_and_finds_no_change()
+    {
+        var log = Path.Combine(Samples, "logs", "recorded-logins.jsonl");
+
+        var same = await CliRun.RunAsync("replay", "--rules", Path.Combine(Samples, "auth0-export", "directory"),
+            "--against", Path.Combine(Samples, "auth0-export", "yaml", "tenant.yaml"), "--log", log);
+        var different = await CliRun.RunAsync("replay", "--rules", Path.Combine(Samples, "actions"),
+            "--against", Path.Combine(Samples, "auth0-export", "yaml", "tenant.yaml"), "--log", log);
+
+        same.ExitCode.Should().Be(0, same.ToString());
+        same.Stdout.Should().Contain("no decision changed");
+        different.ExitCode.Should().Be(1, "the actions sample refuses with access_denied where the export's rule said unauthorized");
+    }
+
+    [Fact]
     public async Task The_actions_sample_passes_its_cases()
     {
         var run = await CliRun.RunAsync("test", Path.Combine(Samples, "actions"), "--coverage-min", "100");
