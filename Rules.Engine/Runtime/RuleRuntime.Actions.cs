@@ -98,7 +98,10 @@ internal sealed partial class RuleRuntime
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return _actionDenial ?? Classify(e, rule);
+            // Classify also marks the runtime broken after a limit or timeout; that failure is what the author needs to
+            // see even when the action had already asked to deny. Otherwise an earlier deny or unsupported call stands.
+            var failure = Classify(e, rule);
+            return Broken ? failure : _actionDenial ?? failure;
         }
         finally
         {

@@ -119,6 +119,18 @@ public class ActionLifecycleTests
     }
 
     [Fact]
+    public void A_limit_tripped_after_a_deny_is_reported_as_the_limit_and_the_runtime_is_not_reused()
+    {
+        using var pipeline = ActionPipeline.Of(FewStatements, null, ("action", "exports.onExecutePostLogin = async (event, api) => { api.access.deny('no'); while (true) {} };"));
+
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+        pipeline.Execute(PipelineFactory.Login());
+
+        outcome.Kind.Should().Be(DenialKind.Limit);
+        pipeline.RuntimesCreated.Should().Be(2, "a runtime that tripped a limit is discarded");
+    }
+
+    [Fact]
     public void Module_top_level_code_runs_under_the_limits_too()
     {
         using var pipeline = ActionPipeline.Of(FewStatements, null, ("action", "while (true) {}\nexports.onExecutePostLogin = async () => {};"));
