@@ -72,7 +72,7 @@ public static class CheckCommand
 
     public static Command Build(TextWriter output, TextWriter error)
     {
-        var directory = new Argument<string>("RULES_DIR") { Description = "Directory of *.js rules, optionally with rules.json" };
+        var directory = new Argument<string>("RULES_DIR") { Description = "Directory of *.js rules (optionally with rules.json), or an Auth0 Deploy CLI export (directory or tenant.yaml)" };
         var strict = new Option<bool>("--strict") { Description = "Treat lint warnings as errors (exit 1)" };
         var command = new Command("check", "Compile, validate and lint every rule; problems are printed as file:line:col.\n\n" + Examples) { directory, strict };
         command.SetAction(result => Run(new Parameters(result.GetValue(directory)!, result.GetValue(strict)), output, error));

@@ -68,7 +68,7 @@ public static class CliApp
 
     private static Command BuildEval(TextReader input, TextWriter output, TextWriter error)
     {
-        var rules = new Option<string>("--rules") { Description = "Directory of *.js rules (optionally with rules.json), or an Auth0 Deploy CLI export", Required = true };
+        var rules = new Option<string>("--rules") { Description = "Directory of *.js rules (optionally with rules.json), or an Auth0 Deploy CLI export (directory or tenant.yaml)", Required = true };
         var transaction = new Option<string>("--transaction") { Description = "Transaction JSON file, or - for standard input", Required = true };
         var noTimings = new Option<bool>("--no-timings") { Description = "Leave timings out, so outcomes diff cleanly" };
         var command = new Command("eval", "Run one login through the rule set and print the outcome JSON.\n\n" + EvalCommand.Examples) { rules, transaction, noTimings };

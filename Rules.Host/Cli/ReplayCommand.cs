@@ -42,9 +42,9 @@ public static class ReplayCommand
 
     public static Command Build(TextWriter output, TextWriter error)
     {
-        var rules = new Option<string>("--rules") { Description = "Candidate rules directory (*.js, optionally rules.json)", Required = true };
+        var rules = new Option<string>("--rules") { Description = "Candidate rules directory (*.js, optionally rules.json) or Auth0 Deploy CLI export", Required = true };
         var log = new Option<string>("--log") { Description = "Decision-log JSONL, a transaction .json file, or a directory of them", Required = true };
-        var against = new Option<string?>("--against") { Description = "Baseline rules directory: compare with it instead of the recorded outcomes" };
+        var against = new Option<string?>("--against") { Description = "Baseline rules directory or Deploy CLI export: compare with it instead of the recorded outcomes" };
         var format = new Option<string>("--format") { Description = "Report on stdout: table, json or junit", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "junit");
         var report = new Option<string?>("--report") { Description = "Also write a self-contained HTML report to this file" };

@@ -34,7 +34,7 @@ public static class TestCommand
 
     public static Command Build(TextWriter output, TextWriter error)
     {
-        var directory = new Argument<string>("RULES_DIR") { Description = "Directory of *.js rules, optionally with rules.json" };
+        var directory = new Argument<string>("RULES_DIR") { Description = "Directory of *.js rules (optionally with rules.json), or an Auth0 Deploy CLI export (directory or tenant.yaml)" };
         var tests = new Option<string?>("--tests") { Description = "Directory of test-case files (default: RULES_DIR/tests)" };
         var run = new Option<string?>("--run") { Description = "Run only the cases whose file/name matches this regular expression" };
         var format = new Option<string>("--format") { Description = "Report format: text or json", DefaultValueFactory = _ => "text" };
