@@ -131,11 +131,12 @@ public sealed class RuleSetProvider : IDisposable
             var next = new RulePipeline(compilation.Compiled!);
             // Build one runtime before the swap, so the first login on a new version does not pay the ~10 ms bootstrap.
             next.Warm();
+            // Cleared before the swap (the exchange is a full fence): whoever sees the new version also sees no error.
+            LastError = null;
+            ServingLastGood = false;
             var previous = Interlocked.Exchange(ref _current, next);
             _metrics.Loaded("live");
-            ServingLastGood = false;
             _lastGood.Save(SourceKey, ruleSet);
-            LastError = null;
             _logger.LogInformation("Rule set {Version} from {Source} is live ({Count} rules)", next.Version, Source, ruleSet.Rules.Count);
             // Logins that took the old pipeline finish on it; its runtimes are dropped as they come back.
             previous?.Dispose();
