@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Diagnostics;
 using Rules.Engine.Compilation;
 using Rules.Engine.Runtime;
@@ -32,6 +33,11 @@ public sealed class RulePipeline : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var started = Stopwatch.GetTimestamp();
+        if (transaction.IsImpersonated && transaction.User["impersonator"] is not JsonObject)
+        {
+            // Who is acting must be known before any rule decides about an impersonation.
+            return Refused("an impersonated login needs user.impersonator { user_id, email }", started);
+        }
         RuleRuntime runtime;
         try
         {
@@ -63,14 +69,17 @@ public sealed class RulePipeline : IDisposable
         rented.ForEach(_pool.Return);
     }
 
-    private Outcome RuntimeUnavailable(Exception e, long started) => new()
+    private Outcome RuntimeUnavailable(Exception e, long started) =>
+        Refused($"a rule runtime could not be created ({e.GetType().Name}: {e.Message})", started, "the rule runtime is unavailable");
+
+    private Outcome Refused(string failure, long started, string? reason = null) => new()
     {
         Decision = Decision.Deny,
         Rule = "",
         Error = "access_denied",
-        ErrorDescription = "The login could not be completed: the rule runtime is unavailable.",
+        ErrorDescription = $"The login could not be completed: {reason ?? failure}.",
         Kind = DenialKind.RuleError,
-        Failure = new RuleFailure($"a rule runtime could not be created ({e.GetType().Name}: {e.Message})"),
+        Failure = new RuleFailure(failure),
         RuleSetVersion = Version,
         Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, []),
     };

@@ -20,6 +20,21 @@ public class ImpersonationTests
     }
 
     [Theory]
+    [InlineData("""{ "user_id": "auth0|alice", "impersonated": true }""")]
+    [InlineData("""{ "user_id": "auth0|alice", "impersonated": true, "impersonator": "auth0|support" }""")]
+    public void An_impersonated_login_that_does_not_say_who_impersonates_is_denied_without_running_a_rule(string user)
+    {
+        using var pipeline = PipelineFactory.Create("function (user, context, callback) { callback(null, user, context); }");
+
+        var outcome = pipeline.Execute(PipelineFactory.Login(user));
+
+        outcome.Decision.Should().Be(Decision.Deny);
+        outcome.Kind.Should().Be(DenialKind.RuleError);
+        outcome.Failure!.Message.Should().Contain("user.impersonator");
+        outcome.Timings.Rules.Should().BeEmpty();
+    }
+
+    [Theory]
     [InlineData("user.impersonated = false; user.impersonator = { user_id: 'auth0|nobody' };")]
     [InlineData("user.impersonator.user_id = 'auth0|nobody'; user.impersonator.email = 'x@example.com';")]
     [InlineData("delete user.impersonated; delete user.impersonator;")]
