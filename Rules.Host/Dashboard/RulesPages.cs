@@ -11,7 +11,7 @@ namespace Rules.Host.Dashboard;
 /// GET /dashboard/rules (the ordered list, enable/disable, move up/down) and the editor at /dashboard/rules/{id}. Every
 /// change goes through the Management API's <see cref="RuleSetEditor"/>: the whole candidate set is compiled before
 /// anything is saved, so the Dashboard and the API refuse the same scripts with the same file:line:col errors.
-/// Forms post, then redirect (303) back to the page, so a reload never repeats a change.
+/// Forms post, then redirect back to the page (POST/redirect/GET), so a reload never repeats a change.
 /// </summary>
 public static class RulesPages
 {
@@ -29,7 +29,7 @@ public static class RulesPages
         }
         audit.Acted(http, enabled ? "rule_enabled" : "rule_disabled", $"{(enabled ? "enabled" : "disabled")} the rule \"{edit.Value!.Name}\"",
             new JsonObject { ["rule_id"] = id, ["rule"] = edit.Value.Name, ["ruleSetVersion"] = edit.Version });
-        return Results.Redirect($"{DashboardRoutes.Rules}?done={(enabled ? "enabled" : "disabled")}", preserveMethod: false);
+        return Results.Redirect($"{DashboardRoutes.Rules}?done={(enabled ? "enabled" : "disabled")}");
     }
 
     public static async Task<IResult> MoveAsync(string id, HttpContext http, RuleStore store, RuleSetEditor editor, DashboardAudit audit)
