@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Rules.Host.Audit;
+using Rules.Host.Dashboard;
 using Rules.Host.Errors;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
@@ -43,6 +44,7 @@ public static class HostApp
         builder.Services.AddImpersonation();
         builder.Services.AddLogin();
         builder.Services.AddManagement();
+        builder.Services.AddDashboard();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.MaxRequestBodyBytes)}") ?? new RulesHostOptions().MaxRequestBodyBytes);
@@ -57,6 +59,7 @@ public static class HostApp
         app.MapImpersonationEndpoints();
         app.MapLoginEndpoints();
         app.MapManagementEndpoints();
+        app.MapDashboardEndpoints();
         return app;
     }
 

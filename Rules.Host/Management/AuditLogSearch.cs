@@ -4,7 +4,10 @@ using Rules.Host.Storage;
 
 namespace Rules.Host.Management;
 
-/// <summary>The filters of GET /api/v2/logs. Dates are inclusive; a null filter does not restrict.</summary>
+/// <summary>
+/// The filters of GET /api/v2/logs. Dates are inclusive; a null filter does not restrict. <see cref="Outcome"/>
+/// ("allow" or "deny", used by the Dashboard) keeps the entries whose rules decided that way (details.decision).
+/// </summary>
 public sealed record LogFilter(
     string? UserId = null,
     string? ImpersonatorId = null,
@@ -12,7 +15,8 @@ public sealed record LogFilter(
     string? Type = null,
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
-    string? Query = null);
+    string? Query = null,
+    string? Outcome = null);
 
 /// <summary>
 /// Reads the audit trail (audit_log) as Auth0 log events, newest first. <c>q</c> is a reduced form of Auth0's log
@@ -78,6 +82,11 @@ public sealed class AuditLogSearch(Database database)
         {
             clauses.Add("date <= @to");
             parameters.Add("to", JsonColumns.Timestamp(to));
+        }
+        if (filter.Outcome is { } outcome)
+        {
+            clauses.Add("json_extract(details, '$.decision') = @outcome");
+            parameters.Add("outcome", outcome);
         }
         if (!string.IsNullOrWhiteSpace(filter.Query))
         {

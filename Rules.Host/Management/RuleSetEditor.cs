@@ -6,8 +6,12 @@ using Rules.Host.Storage;
 
 namespace Rules.Host.Management;
 
-/// <summary>The outcome of a rules or rules-configs write: the result and the rule-set version now live, or the error.</summary>
-public sealed record RuleSetEdit<T>(T? Value, string? Version, Auth0Error? Error)
+/// <summary>
+/// The outcome of a rules or rules-configs write: the result and the rule-set version now live, or the error. When the
+/// candidate set did not compile, <see cref="CompileErrors"/> holds the compiler's errors (file, line, column) that the
+/// error message lists, for callers that show them next to the source (the Dashboard's editor).
+/// </summary>
+public sealed record RuleSetEdit<T>(T? Value, string? Version, Auth0Error? Error, IReadOnlyList<RuleCompilationError>? CompileErrors = null)
 {
     public bool IsError => Error is not null;
 }
@@ -63,6 +67,27 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
             ? new Proposal<StoredRule>(draft with { Rules = draft.Rules.Where(r => r.Id != id).ToArray() }, (c, t, _) => RuleStore.Delete(c, t, id), rule)
             : RuleNotFound<StoredRule>());
 
+    /// <summary>
+    /// Puts the rules in the given order (orders 1..n), in one transaction and one compile: moving a rule is one change
+    /// of version, never a half-applied swap. <paramref name="orderedIds"/> must name every rule exactly once.
+    /// </summary>
+    public RuleSetEdit<IReadOnlyList<StoredRule>> ReorderRules(IReadOnlyList<string> orderedIds) => Edit(draft =>
+    {
+        if (orderedIds.Count != draft.Rules.Count || orderedIds.Distinct(StringComparer.Ordinal).Count() != draft.Rules.Count
+            || orderedIds.Any(id => draft.Rules.All(r => r.Id != id)))
+        {
+            return new Proposal<IReadOnlyList<StoredRule>>(Auth0Error.BadRequest("The new order must name every rule exactly once.", "invalid_order"));
+        }
+        var reordered = orderedIds.Select((id, index) => draft.Rules.Single(r => r.Id == id) with { Order = index + 1 }).ToArray();
+        return new Proposal<IReadOnlyList<StoredRule>>(draft with { Rules = reordered }, (c, t, now) =>
+        {
+            foreach (var rule in reordered)
+            {
+                RuleStore.Update(c, t, rule, now);
+            }
+        }, reordered);
+    });
+
     public RuleSetEdit<string> SetConfig(string key, string value) => Edit(draft =>
         new Proposal<string>(draft with { Configuration = new Dictionary<string, string>(draft.Configuration, StringComparer.Ordinal) { [key] = value } },
             (c, t, _) => RuleStore.SetConfig(c, t, key, value), value));
@@ -97,7 +122,7 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
             {
                 return new RuleSetEdit<T>(default, null, Auth0Error.BadRequest(
                     "The rule set does not compile, so nothing was saved:\n" + string.Join("\n", compilation.Errors.Select(e => e.Format())),
-                    "invalid_script"));
+                    "invalid_script"), compilation.Errors);
             }
 
             proposal.Write!(connection, transaction, clock.GetUtcNow());

@@ -54,11 +54,14 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
         var tenant = seed["tenant"] as JsonObject ?? [];
         var flags = tenant["flags"] as JsonObject ?? [];
         var impersonation = tenant["impersonation"] as JsonObject ?? [];
+        var dashboard = tenant["dashboard"] as JsonObject ?? [];
         var settings = new Dictionary<string, string>
         {
             ["friendly_name"] = tenant["friendly_name"]?.GetValue<string>() ?? "rules",
             ["impersonation_enabled"] = (flags["enable_impersonation"]?.GetValue<bool>() ?? impersonation["enabled"]?.GetValue<bool>() ?? false) ? "true" : "false",
             ["impersonators"] = JsonColumns.WriteList(Strings(impersonation["impersonators"])),
+            // Our extension of the export: who may sign in to the operator Dashboard (user_id or email).
+            ["dashboard_operators"] = JsonColumns.WriteList(Strings(dashboard["operators"])),
         };
         foreach (var (key, value) in settings)
         {

@@ -1,0 +1,87 @@
+using System.Text;
+using Rules.Host.Hosting;
+using Rules.Host.Tenant;
+
+namespace Rules.Host.Dashboard;
+
+/// <summary>
+/// The "Sign in as User" part of a user's page: the button and its dialog (application, Advanced Settings, then the
+/// one-time link with Copy and Open), or, when the button cannot be shown, the "I can't see this button" note that
+/// names each failing condition and its fix. The dialog's behaviour is in impersonate.js.
+/// </summary>
+public static class SignInAsUser
+{
+    public static string Section(TenantUser user, ImpersonationAvailability availability, bool operatorMayImpersonate, DashboardOperator who)
+    {
+        if (!availability.ShowButton)
+        {
+            var problems = string.Concat(availability.Problems.Select(p => $"<li>{HtmlPage.Encode(p)}</li>"));
+            return $"""
+                <section aria-labelledby="impersonate-heading" class="card">
+                  <h2 id="impersonate-heading">Sign in as User</h2>
+                  <details class="note" id="impersonation-unavailable" open>
+                    <summary>I can't see this button</summary>
+                    <p>"Sign in as User" is shown only when impersonation is enabled for the tenant, an application has an Allowed Callback URL, and that application has the user's connection enabled. Here:</p>
+                    <ul>{problems}</ul>
+                  </details>
+                </section>
+                """;
+        }
+
+        var options = new StringBuilder();
+        foreach (var client in availability.Clients)
+        {
+            options.Append($"""<option value="{HtmlPage.Encode(client.ClientId)}">{HtmlPage.Encode(client.Name)} ({HtmlPage.Encode(client.ClientId)})</option>""");
+        }
+        var warning = operatorMayImpersonate
+            ? ""
+            : DashboardPage.Notice($"You ({who.Email ?? who.UserId}) are not in the tenant's impersonators list (tenant.impersonation.impersonators), so a link will be refused.", "warning");
+        var self = user.UserId == who.UserId ? DashboardPage.Notice("This is your own account: you cannot impersonate yourself.", "warning") : "";
+        return $"""
+            <section aria-labelledby="impersonate-heading" class="card">
+              <h2 id="impersonate-heading">Sign in as User</h2>
+              <p class="muted">Get a one-time link that signs you in to an application as this user. The rules run on it, and the audit trail records you as the impersonator.</p>
+              {warning}{self}
+              <button type="button" id="impersonate-open" data-user-id="{HtmlPage.Encode(user.UserId)}">Sign in as User</button>
+              <dialog id="impersonate-dialog" aria-labelledby="impersonate-dialog-title">
+                <h2 id="impersonate-dialog-title">Sign in as {HtmlPage.Encode(user.Email ?? user.UserId)}</h2>
+                <form id="impersonate-form" novalidate>
+                  <label for="impersonate-client">Application to sign in to</label>
+                  <select id="impersonate-client" name="client_id">{options}</select>
+                  <details id="impersonate-advanced">
+                    <summary>Advanced Settings</summary>
+                    <fieldset><legend>Response mode</legend>
+                      <label class="inline"><input type="radio" name="response_mode" value="get" checked> GET (query)</label>
+                      <label class="inline"><input type="radio" name="response_mode" value="post"> POST (form_post)</label>
+                    </fieldset>
+                    <fieldset><legend>Response type</legend>
+                      <label class="inline"><input type="radio" name="response_type" value="code" checked> code</label>
+                      <label class="inline"><input type="radio" name="response_type" value="token"> token</label>
+                    </fieldset>
+                    <label for="impersonate-scope">Scope <span class="muted">(space-separated; must include openid)</span></label>
+                    <input id="impersonate-scope" name="scope" type="text" value="openid" autocomplete="off">
+                    <label for="impersonate-state">State</label>
+                    <input id="impersonate-state" name="state" type="text" autocomplete="off">
+                  </details>
+                  <p id="impersonate-error" class="notice error" role="alert" hidden></p>
+                  <div class="actions">
+                    <button type="submit" id="impersonate-submit">Get link</button>
+                    <button type="button" class="secondary" data-close-dialog>Cancel</button>
+                  </div>
+                </form>
+                <div id="impersonate-result" hidden>
+                  <label for="impersonate-url">One-time link <span class="muted" id="impersonate-expiry"></span></label>
+                  <textarea id="impersonate-url" readonly rows="3"></textarea>
+                  <p class="muted" id="impersonate-target"></p>
+                  <div class="actions">
+                    <button type="button" id="impersonate-copy">Copy</button>
+                    <a id="impersonate-link" class="button" href="#" target="_blank" rel="noopener noreferrer">Open</a>
+                    <button type="button" class="secondary" data-close-dialog>Close</button>
+                  </div>
+                  <p id="impersonate-copied" class="muted" role="status"></p>
+                </div>
+              </dialog>
+            </section>
+            """;
+    }
+}
