@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rules.Benchmarks;
+using Rules.Engine.Pipeline;
+using Rules.Engine.RuleSets;
+
+namespace Rules.PeerComparison;
+
+/// <summary>One login every engine runs: its label, the transaction file's JSON text, and the parsed transaction.</summary>
+public sealed record LoginCase(string Login, string Json, LoginTransaction Transaction);
+
+/// <summary>What one comparison row runs: a rule set (sources and configuration) and the logins, identical for every engine.</summary>
+public sealed record Workload(string Label, RuleSet RuleSet, IReadOnlyList<LoginCase> Logins)
+{
+    public IReadOnlyList<RuleSource> EnabledRules => RuleSet.Rules.Where(r => r.Enabled).ToArray();
+}
+
+/// <summary>
+/// Builds the workloads: the sample rule set (Rules.Samples/rules) cut or cycled to 1, 5, 20, 50 rules, and the
+/// benchmark logins (BenchmarkData: impersonated and normal) with app_metadata padded to a given size.
+/// </summary>
+public static class Workloads
+{
+    public static readonly int[] RuleCounts = [1, 5, 20, 50];
+
+    public static readonly int[] AppMetadataSizes = [1024, 16 * 1024, 64 * 1024];
+
+    /// <summary>The pipeline the goals are stated for: the first five sample rules.</summary>
+    public const int GoalRuleCount = 5;
+
+    public static RuleSet SampleRuleSet()
+    {
+        var root = BenchmarkData.FindRepositoryRoot() ?? throw new InvalidOperationException("run from inside the repository (Rules.sln not found)");
+        return RuleSetDirectory.Load(Path.Combine(root, "Rules.Samples", "rules"));
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> enabled sample rules in rules.json order, cycling past the last one; a repeated
+    /// rule is renamed "name #2", "#3"... (names must be unique, and every engine logs under the same name).
+    /// </summary>
+    public static Workload Pipeline(int count, int? appMetadataBytes = null)
+    {
+        var sample = SampleRuleSet();
+        var enabled = sample.Rules.Where(r => r.Enabled).ToArray();
+        var rules = Enumerable.Range(0, count).Select(i =>
+        {
+            var source = enabled[i % enabled.Length];
+            var round = i / enabled.Length;
+            return round == 0 ? source : source with { Name = $"{source.Name} #{round + 1}" };
+        });
+        var label = appMetadataBytes is { } bytes ? $"{count} rules, app_metadata {bytes / 1024} KB" : $"{count} rules";
+        return new Workload(label, new RuleSet(rules, sample.Configuration), Logins(appMetadataBytes));
+    }
+
+    public static IReadOnlyList<LoginCase> Logins(int? appMetadataBytes = null) =>
+        BenchmarkData.Logins.Select(login =>
+        {
+            var json = login == BenchmarkData.Impersonated ? BenchmarkData.ImpersonatedJson : BenchmarkData.NormalJson;
+            if (appMetadataBytes is { } bytes)
+            {
+                json = PadAppMetadata(json, bytes);
+            }
+            return new LoginCase(login, json, TransactionJson.Parse(json, login));
+        }).ToArray();
+
+    /// <summary>
+    /// Grows user.app_metadata to about <paramref name="bytes"/> of JSON with a login history (objects of strings and
+    /// numbers), the way real profiles grow; the rules' own keys (roles, visits) stay as they are.
+    /// </summary>
+    public static string PadAppMetadata(string transactionJson, int bytes)
+    {
+        var root = JsonNode.Parse(transactionJson)!.AsObject();
+        var metadata = root["user"]!["app_metadata"]!.AsObject();
+        var history = new JsonArray();
+        metadata["login_history"] = history;
+        for (var i = 0; metadata.ToJsonString().Length < bytes; i++)
+        {
+            history.Add(new JsonObject
+            {
+                ["at"] = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(i * 7).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+                ["ip"] = $"73.162.{i % 250}.{(i * 7) % 250}",
+                ["client"] = i % 2 == 0 ? "kQ3xR8vT2mN7pL4wY9bZ1cD6fG0hJ5sA" : "Vb7nM2qW9eR4tY1uI6oP3aS8dF5gH0jK",
+                ["ok"] = i % 5 != 0,
+                ["n"] = i,
+            });
+        }
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+}
