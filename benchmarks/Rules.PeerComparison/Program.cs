@@ -7,6 +7,7 @@ using Rules.PeerComparison.Reporting;
 // Rules.PeerComparison compare --out DIR [--quick]     the side-by-side comparison; tables + charts into DIR
 // Rules.PeerComparison memory jint|v8                   (child process) RSS growth per warm runtime, as JSON
 // Rules.PeerComparison load --base URL --out DIR ...    the auth-server load client (see ServerLoad.cs)
+// Rules.PeerComparison profile --report TOPN.txt --out DIR --about TEXT   server profile table from dotnet-trace's topN report
 // Rules.PeerComparison readme --out DIR --readme FILE   puts DIR's tables into FILE between the peer-comparison markers
 switch (args.FirstOrDefault())
 {
@@ -17,6 +18,15 @@ switch (args.FirstOrDefault())
         return Compare(Option("--out") ?? "benchmarks/results", args.Contains("--quick"));
     case "load":
         return await ServerLoad.RunAsync(args);
+    case "profile":
+    {
+        // profile --report TOPN.txt --out DIR --about TEXT: the server profile table from dotnet-trace's topN report.
+        var table = ServerProfile.Build(File.ReadAllText(Option("--report")!), Option("--about") ?? "");
+        File.WriteAllText(Path.Combine(Option("--out")!, table.Id + ".md"), table.Markdown(withChartLink: false) + $"![{table.Title}]({table.Id}.svg)\n");
+        File.WriteAllText(Path.Combine(Option("--out")!, table.Id + ".svg"), SvgBarChart.Render(table));
+        Console.WriteLine(table.Markdown(withChartLink: false));
+        return 0;
+    }
     case "readme":
         ReadmeSection.Update(Option("--out")!, Option("--readme")!);
         return 0;
