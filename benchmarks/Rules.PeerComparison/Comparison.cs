@@ -79,6 +79,7 @@ public sealed class Comparison(TimingBudget budget, NodeVm? node, TextWriter log
     public void Run()
     {
         var goal = Workloads.Pipeline(Workloads.GoalRuleCount);
+        CheckAgreement(Workloads.SampleTransactions());
         SettleJit(goal);
         log.WriteLine("side by side, 5 sample rules");
         var headline = TimeAll(goal, [OursWarm, OursCold, V8Reused, V8Fresh, Native], withNodeFresh: true);
@@ -99,6 +100,20 @@ public sealed class Comparison(TimingBudget budget, NodeVm? node, TextWriter log
         var threads = ThreadTable(goal);
         Tables.Add(threads.Table);
         Tables.Add(GoalsTable(headline, threads.OursScaling, headline[(OursWarm.Name, "impersonated")].AllocatedBytesPerLogin, headline[(OursWarm.Name, "normal")].AllocatedBytesPerLogin));
+    }
+
+    /// <summary>Every engine, Node included, must reach our outcome on every sample transaction; nothing is timed here.</summary>
+    private void CheckAgreement(Workload workload)
+    {
+        var expected = Expected(workload);
+        foreach (var kind in new[] { OursCold, V8Reused, V8Fresh, Native })
+        {
+            using var engine = kind.Create(workload);
+            CheckSame(kind, engine, workload, expected);
+        }
+        node?.Verify(workload, expected);
+        var denials = expected.Count(e => (string?)e["decision"] == "deny");
+        log.WriteLine($"  agreement: {(node is null ? 4 : 6)} engines reach Rules.Engine's outcome on all {workload.Logins.Count} sample transactions ({denials} denials)");
     }
 
     /// <summary>

@@ -52,6 +52,23 @@ public static class Workloads
         return new Workload(label, new RuleSet(rules, sample.Configuration), Logins(appMetadataBytes));
     }
 
+    /// <summary>
+    /// The whole sample rule set against every transaction in Rules.Samples/transactions (allow and deny paths alike):
+    /// the agreement check that runs before anything is timed, so the engines are shown to share the contract on the
+    /// denials too, not only on the two benchmark logins.
+    /// </summary>
+    public static Workload SampleTransactions()
+    {
+        var root = BenchmarkData.FindRepositoryRoot()!;
+        var logins = Directory.GetFiles(Path.Combine(root, "Rules.Samples", "transactions"), "*.json").Order(StringComparer.Ordinal)
+            .Select(file =>
+            {
+                var json = File.ReadAllText(file);
+                return new LoginCase(Path.GetFileNameWithoutExtension(file), json, TransactionJson.Parse(json, file));
+            }).ToArray();
+        return new Workload("sample rules × Rules.Samples/transactions", SampleRuleSet(), logins);
+    }
+
     public static IReadOnlyList<LoginCase> Logins(int? appMetadataBytes = null) =>
         BenchmarkData.Logins.Select(login =>
         {

@@ -3,6 +3,7 @@
 // the C# engines, through benchmarks/peers/rules-contract.js. Standard library only.
 //
 //   node node-vm-bench.js WORKLOAD.json            times the logins; prints one JSON result line per mode and login
+//   node node-vm-bench.js --verify WORKLOAD.json   only checks that every login reaches the expected outcome
 //   node --expose-gc node-vm-bench.js --memory WORKLOAD.json   resident memory per warm context
 //
 // WORKLOAD.json (written by Rules.PeerComparison): { rules: [{name, script}], configuration, logins: [{login, json,
@@ -15,7 +16,8 @@ const vm = require('vm');
 
 const args = process.argv.slice(2);
 const memoryMode = args[0] === '--memory';
-const workload = JSON.parse(fs.readFileSync(memoryMode ? args[1] : args[0], 'utf8'));
+const verifyOnly = args[0] === '--verify';
+const workload = JSON.parse(fs.readFileSync(memoryMode || verifyOnly ? args[1] : args[0], 'utf8'));
 const contract = fs.readFileSync(path.join(__dirname, 'rules-contract.js'), 'utf8');
 
 // The same setup text as PeerSetupScript.Build in C#.
@@ -81,6 +83,7 @@ async function timeAll() {
       }
     }
   }
+  if (verifyOnly) return;
   for (const mode of workload.modes) {
     for (const item of workload.logins) {
       const result = await measure(() => modes[mode](item.json));

@@ -42,6 +42,20 @@ public sealed class NodeVm(string scriptPath)
         }
     }
 
+    /// <summary>Checks, in a reused and in a fresh context, that Node reaches <paramref name="expected"/> on every login; times nothing.</summary>
+    public void Verify(Workload workload, IReadOnlyList<JsonObject> expected)
+    {
+        var file = WriteWorkload(workload, expected, TimingBudget.Quick, ["reused", "fresh"]);
+        try
+        {
+            Run([scriptPath, "--verify", file], workload.Label);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Resident-memory growth, in bytes, after 1..8 warm contexts.</summary>
     public IReadOnlyList<(int Contexts, long RssBytes)> Memory(Workload workload, IReadOnlyList<JsonObject> expected)
     {
