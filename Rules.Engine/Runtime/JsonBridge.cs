@@ -50,24 +50,49 @@ internal static class JsonBridge
 
     private static JsValue ToJsPrimitive(JsonValue value)
     {
+        // Values parsed from JSON text are backed by a JsonElement: read its kind once and decode once, instead of
+        // GetValueKind() plus GetValue<T>() re-reading the element for each (this runs for every value of every login).
+        if (value.TryGetValue<JsonElement>(out var element))
+        {
+            return FromElement(element);
+        }
+        if (value.TryGetValue<string>(out var text))
+        {
+            return new JsString(text);
+        }
+        if (value.TryGetValue<bool>(out var flag))
+        {
+            return flag ? JsBoolean.True : JsBoolean.False;
+        }
         switch (value.GetValueKind())
         {
-            case JsonValueKind.String:
-                return new JsString(value.GetValue<string>());
-            case JsonValueKind.True:
-                return JsBoolean.True;
-            case JsonValueKind.False:
-                return JsBoolean.False;
             case JsonValueKind.Number:
                 if (value.TryGetValue<double>(out var d)) return JsNumber.Create(d);
                 if (value.TryGetValue<long>(out var l)) return JsNumber.Create(l);
                 if (value.TryGetValue<int>(out var i)) return JsNumber.Create(i);
                 if (value.TryGetValue<decimal>(out var m)) return JsNumber.Create(m);
                 return JsNumber.Create(double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture));
+            case JsonValueKind.String:
+                return new JsString(value.GetValue<string>());
+            case JsonValueKind.True:
+                return JsBoolean.True;
+            case JsonValueKind.False:
+                return JsBoolean.False;
             default:
                 return JsValue.Null;
         }
     }
+
+    private static JsValue FromElement(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => new JsString(element.GetString()!),
+        JsonValueKind.True => JsBoolean.True,
+        JsonValueKind.False => JsBoolean.False,
+        JsonValueKind.Number => element.TryGetDouble(out var d)
+            ? JsNumber.Create(d)
+            : JsNumber.Create(double.Parse(element.GetRawText(), System.Globalization.CultureInfo.InvariantCulture)),
+        _ => JsValue.Null,
+    };
 
     /// <summary>
     /// Reads a rule's value back as JSON, the way JSON.stringify would see it, except that only own
