@@ -55,7 +55,9 @@ static int Compare(string outDir, bool quick)
 
     Console.WriteLine("resident memory");
     var memory = MemoryTable(node);
-    var tables = comparison.Tables.Append(memory).ToList();
+    Console.WriteLine("allocations (BenchmarkDotNet MemoryDiagnoser)");
+    var allocations = Rules.PeerComparison.Bdn.PeerAllocations.Run(quick);
+    var tables = comparison.Tables.Append(memory).Append(allocations).ToList();
     foreach (var table in tables)
     {
         File.WriteAllText(Path.Combine(outDir, table.Id + ".md"), table.Markdown(withChartLink: false) + $"![{table.Title}]({table.Id}.svg)\n");
