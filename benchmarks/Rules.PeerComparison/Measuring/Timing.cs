@@ -55,6 +55,54 @@ public static class Sampler
     }
 
     /// <summary>
+    /// Times several logins (engines × logins) in turns: after each one's warm-up, sample 1 of every case, then sample 2 of
+    /// every case, and so on. Other load on a shared machine then lands on every case alike, so the ratios between them
+    /// hold up better than the absolute times would if each case were timed in a window of its own.
+    /// </summary>
+    public static Timing[] MeasureInterleaved(IReadOnlyList<Func<object>> logins, TimingBudget budget)
+    {
+        var batches = new int[logins.Count];
+        for (var c = 0; c < logins.Count; c++)
+        {
+            var warmUntil = Stopwatch.GetTimestamp() + ToTicks(budget.WarmUp);
+            long warmed = 0;
+            var started = Stopwatch.GetTimestamp();
+            do
+            {
+                GC.KeepAlive(logins[c]());
+                warmed++;
+            }
+            while (Stopwatch.GetTimestamp() < warmUntil);
+            var perLogin = (double)(Stopwatch.GetTimestamp() - started) / warmed;
+            batches[c] = (int)Math.Clamp(ToTicks(budget.SampleTime) / perLogin, 1, 1_000_000);
+        }
+
+        var times = logins.Select(_ => new double[budget.Samples]).ToArray();
+        var allocations = logins.Select(_ => new double[budget.Samples]).ToArray();
+        object? keep = null;
+        for (var s = 0; s < budget.Samples; s++)
+        {
+            for (var c = 0; c < logins.Count; c++)
+            {
+                var login = logins[c];
+                var batch = batches[c];
+                var bytes = GC.GetAllocatedBytesForCurrentThread();
+                var t0 = Stopwatch.GetTimestamp();
+                for (var i = 0; i < batch; i++)
+                {
+                    keep = login();
+                }
+                var elapsed = Stopwatch.GetTimestamp() - t0;
+                allocations[c][s] = (double)(GC.GetAllocatedBytesForCurrentThread() - bytes) / batch;
+                times[c][s] = elapsed * 1e6 / Stopwatch.Frequency / batch;
+            }
+        }
+        GC.KeepAlive(keep);
+        return logins.Select((_, c) => new Timing(Percentile(times[c], 0.5), Percentile(times[c], 0.1), Percentile(times[c], 0.9),
+            Percentile(allocations[c], 0.5), budget.Samples, (long)batches[c] * budget.Samples)).ToArray();
+    }
+
+    /// <summary>
     /// Logins per second with <paramref name="threads"/> threads, each on its own engine from <paramref name="engineForThread"/>
     /// (which may hand every thread the same thread-safe engine): a start barrier, a fixed time, the median of rounds.
     /// </summary>
