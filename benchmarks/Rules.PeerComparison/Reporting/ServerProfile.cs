@@ -16,6 +16,8 @@ public static partial class ServerProfile
         ("JWT signing (JsonWebTokenHandler.CreateToken)", ["JsonWebTokenHandler.CreateToken("]),
         ("JWT validation (Management token on link creation)", ["JsonWebTokenHandler+<ValidateTokenAsync>", "JsonWebTokenHandler.ValidateSignature("]),
         ("Rule pipeline (RuleRuntime.Run)", ["RuleRuntime.Run("]),
+        ("Opening a store connection + its PRAGMAs (Database.Open)", ["Database.Open("]),
+        ("A login's records in one transaction (LoginRecorder.Record)", ["LoginRecorder.Record("]),
         ("Audit trail write (AuditLog.Write)", ["AuditLog.Write("]),
         ("Decision log write (DecisionLog.Write)", ["DecisionLog.Write("]),
         ("GET link endpoint (ImpersonationLinkEndpoint.Handle)", ["ImpersonationLinkEndpoint.Handle("]),
