@@ -44,6 +44,12 @@ public static partial class ServerProfile
         foreach (var (label, frames) in Parts)
         {
             var share = Share(frames);
+            if (share < 0.05)
+            {
+                // A frame the sampler (about 100 Hz per thread) never or hardly caught: too short, or inlined into its caller.
+                table.Row(label, "not seen", "not seen (too short to sample, or inlined)");
+                continue;
+            }
             table.Row(label, $"{share:0.00}%", total > 0 ? $"{share / total * 100:0.0}%" : "—");
             if (total > 0 && share > 0 && !ReferenceEquals(frames, Parts[0].Frames)) table.Bars(label.Split(" (")[0], new ChartBar("% of request handling", share / total * 100));
         }
