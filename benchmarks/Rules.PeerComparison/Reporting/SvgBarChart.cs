@@ -50,7 +50,7 @@ public static class SvgBarChart
         var y = top;
         foreach (var (group, bars) in table.Chart)
         {
-            svg.AppendLine(Inv($"<text x=\"{labelWidth - 8}\" y=\"{y + bars.Count * barHeight / 2.0 + 4:0.#}\" text-anchor=\"end\">{Esc(group)}</text>"));
+            svg.AppendLine(Inv($"<text x=\"{labelWidth - 8}\" y=\"{y + bars.Count * barHeight / 2.0 + 4:0.#}\" text-anchor=\"end\">{Esc(Fit(group))}</text>"));
             for (var i = 0; i < bars.Count; i++)
             {
                 var bar = bars[i];
@@ -82,6 +82,9 @@ public static class SvgBarChart
         >= 10 => value.ToString("0.0", CultureInfo.InvariantCulture),
         _ => value.ToString("0.00", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>Row labels sit in a 230-pixel column; longer ones are cut so they never run off the image.</summary>
+    private static string Fit(string label) => label.Length <= 36 ? label : label[..35] + "…";
 
     private static string Esc(string text) => WebUtility.HtmlEncode(text);
 
