@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit.Abstractions;
 
 namespace Rules.Host.Tests.Soak;
@@ -14,34 +13,17 @@ public class SoakScriptTests(ITestOutputHelper output)
     [Fact]
     public async Task A_short_soak_passes_every_check()
     {
-        var root = Http.RulesHostFactory.RepositoryRoot;
-        var start = new ProcessStartInfo("bash", [Path.Combine(root, "tests", "soak", "run"), "--duration", "20", "--concurrency", "4", "--max-rss-growth-mb", "128"])
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["RULES_CMD"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "rules.dll")}";
-        start.Environment["SOAK_CMD"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "Rules.Soak.dll")}";
+        var (exitCode, report) = await EndToEnd.RepositoryScript.RunAsync("tests/soak/run",
+            ["--duration", "20", "--concurrency", "4", "--max-rss-growth-mb", "128"],
+            new Dictionary<string, string>
+            {
+                ["RULES_CMD"] = EndToEnd.RepositoryScript.RulesCommand,
+                ["SOAK_CMD"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "Rules.Soak.dll")}",
+            },
+            TimeSpan.FromMinutes(3));
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // The script's trap stops its server when bash goes; killing the tree makes sure of it.
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the soak did not finish in 3 minutes:\n" + await stdout + await stderr);
-        }
-
-        var report = await stdout + await stderr;
         output.WriteLine(report);
-        process.ExitCode.Should().Be(0, report);
+        exitCode.Should().Be(0, report);
         report.Should().Contain("soak: passed");
     }
 }
