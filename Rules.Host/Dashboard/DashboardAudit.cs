@@ -10,7 +10,7 @@ namespace Rules.Host.Dashboard;
 /// </summary>
 public sealed class DashboardAudit(AuditLog audit, TimeProvider clock)
 {
-    public const string SignedIn = "dashboard_login";
+    public const string SignedIn = Login.LoginAttemptLimiter.OperatorSignInType;
     public const string SignInRefused = "dashboard_login_failed";
     public const string SignedOut = "dashboard_logout";
     public const string Action = "dashboard_action";
@@ -22,7 +22,7 @@ public sealed class DashboardAudit(AuditLog audit, TimeProvider clock)
             Type = type,
             Description = description,
             UserId = by?.UserId,
-            UserName = by?.Email ?? userName,
+            UserName = userName ?? by?.Email,
             Ip = http.Connection.RemoteIpAddress?.ToString(),
             UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = details ?? [],

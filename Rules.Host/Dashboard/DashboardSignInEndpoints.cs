@@ -78,7 +78,8 @@ public static class DashboardSignInEndpoints
 
         // A new cookie on every sign-in: a session identifier planted before it is never promoted.
         await http.SignInAsync(DashboardAuthentication.Scheme, DashboardOperator.ToPrincipal(user));
-        audit.Write(http, DashboardAudit.SignedIn, $"{account} signed in to the Dashboard", who, details);
+        // Under the account key, as the failed attempts are written, so this success clears their count.
+        audit.Write(http, DashboardAudit.SignedIn, $"{account} signed in to the Dashboard", who, details, userName: account);
         return Results.Redirect(SafeReturnUrl(returnUrl));
     }
 

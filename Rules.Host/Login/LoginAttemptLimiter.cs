@@ -8,7 +8,7 @@ namespace Rules.Host.Login;
 /// <summary>
 /// Brute-force protection, as Auth0 applies it: after <see cref="LoginOptions.MaxFailedAttempts"/> failed passwords
 /// for one account from one IP address within <see cref="LoginOptions.FailedAttemptWindow"/>, that pair is refused
-/// until the window moves on; a successful login from that IP clears the count. The audit trail is the count's source
+/// until the window moves on; a successful login (or Dashboard sign-in) from that IP clears the count. The audit trail is the count's source
 /// (fp and fu entries), so it survives restarts and is shared by every instance on the same database.
 /// </summary>
 public sealed class LoginAttemptLimiter(Database database, TimeProvider clock, IOptions<RulesHostOptions> options)
@@ -16,6 +16,9 @@ public sealed class LoginAttemptLimiter(Database database, TimeProvider clock, I
     public const string WrongPasswordType = "fp";
     public const string UnknownUserType = "fu";
     public const string BlockedType = "limit_wc";
+
+    /// <summary>A successful Dashboard sign-in: like a successful login, it clears the account's count from that IP.</summary>
+    public const string OperatorSignInType = "dashboard_login";
 
     /// <summary>Failed attempts are recorded under the email as typed, trimmed and lower-cased: one account, one count.</summary>
     public static string AccountKey(string email) => email.Trim().ToLowerInvariant();
@@ -27,13 +30,14 @@ public sealed class LoginAttemptLimiter(Database database, TimeProvider clock, I
         var failures = connection.ExecuteScalar<long>("""
             SELECT COUNT(*) FROM audit_log
             WHERE user_name = @account AND ip IS @ip AND type IN (@WrongPasswordType, @UnknownUserType) AND date > @since
-              AND date > COALESCE((SELECT MAX(date) FROM audit_log WHERE user_name = @account AND ip IS @ip AND type = 's'), '')
+              AND date > COALESCE((SELECT MAX(date) FROM audit_log WHERE user_name = @account AND ip IS @ip AND type IN ('s', @OperatorSignInType)), '')
             """, new
         {
             account = AccountKey(email),
             ip,
             WrongPasswordType,
             UnknownUserType,
+            OperatorSignInType,
             since = JsonColumns.Timestamp(clock.GetUtcNow() - login.FailedAttemptWindow),
         });
         return failures >= login.MaxFailedAttempts;

@@ -83,6 +83,20 @@ public class DashboardSignInTests
         harness.AuditEntries("fp").Should().HaveCount(2).And.OnlyContain(e => e.Details["surface"]!.GetValue<string>() == "dashboard");
     }
 
+    [Fact]
+    public async Task A_successful_sign_in_clears_the_count_of_failures()
+    {
+        using var harness = new HostHarness(new Dictionary<string, string?> { ["Rules:Login:MaxFailedAttempts"] = "2" });
+        using var priya = new DashboardClient(harness);
+        (await priya.SignInAsync(password: "guess-1")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await priya.SignInAsync()).StatusCode.Should().Be(HttpStatusCode.Redirect);
+
+        using var again = new DashboardClient(harness);
+        (await again.SignInAsync(password: "guess-2")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        (await again.SignInAsync()).StatusCode.Should().Be(HttpStatusCode.Redirect, "one failure since the last success is under the limit of 2");
+    }
+
     [Theory]
     [InlineData("https://evil.example/")]
     [InlineData("//evil.example/dashboard/")]
