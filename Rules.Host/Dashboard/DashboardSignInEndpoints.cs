@@ -20,7 +20,7 @@ public static class DashboardSignInEndpoints
     public static IResult Show(HttpContext http, string? returnUrl) => Page(http, returnUrl, email: null, error: null);
 
     public static async Task<IResult> SubmitAsync(HttpContext http, IAntiforgery antiforgery, OperatorDirectory operators,
-        PasswordAuthenticator authenticator, LoginAttemptLimiter limiter, DashboardAudit audit)
+        PasswordAuthenticator authenticator, DashboardAudit audit)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -46,25 +46,23 @@ public static class DashboardSignInEndpoints
 
         var account = LoginAttemptLimiter.AccountKey(email);
         var details = new JsonObject { ["surface"] = "dashboard" };
-        if (limiter.IsLimited(email, http.Connection.RemoteIpAddress?.ToString()))
-        {
-            audit.Write(http, LoginAttemptLimiter.BlockedType, "Too many failed Dashboard sign-in attempts for this account from this IP address", null, details, account);
-            return Page(http, returnUrl, email, "Too many failed attempts. This account is temporarily locked from this network; try again later.", 429);
-        }
-
         var connection = operators.ConnectionFor(email);
         if (connection is null)
         {
             return Page(http, returnUrl, email, "This tenant has no database connection, so no one can sign in with a password.", 503);
         }
-        var (check, user) = authenticator.Check(connection, email, password);
+        var (check, user) = authenticator.Attempt(http, connection, email, password, entry => entry with
+        {
+            Description = entry.Type == LoginAttemptLimiter.BlockedType
+                ? "Too many failed Dashboard sign-in attempts for this account from this IP address"
+                : entry.Description + " (Dashboard)",
+            Details = (JsonObject)details.DeepClone(),
+        });
         switch (check)
         {
-            case PasswordCheck.UnknownUser:
-                audit.Write(http, LoginAttemptLimiter.UnknownUserType, "Wrong email or password (Dashboard)", null, details, account);
-                return Page(http, returnUrl, email, LoginEndpoints.WrongCredentials, 401);
-            case PasswordCheck.WrongPassword:
-                audit.Write(http, LoginAttemptLimiter.WrongPasswordType, "Wrong email or password (Dashboard)", null, details, account);
+            case PasswordCheck.Limited:
+                return Page(http, returnUrl, email, "Too many failed attempts. This account is temporarily locked from this network; try again later.", 429);
+            case PasswordCheck.UnknownUser or PasswordCheck.WrongPassword:
                 return Page(http, returnUrl, email, LoginEndpoints.WrongCredentials, 401);
         }
 

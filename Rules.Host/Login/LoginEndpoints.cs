@@ -28,7 +28,7 @@ public static class LoginEndpoints
     }
 
     public static async Task<IResult> SubmitAsync(HttpContext http, AuthorizeRequestValidator validator, IAntiforgery antiforgery,
-        PasswordAuthenticator authenticator, LoginAttemptLimiter limiter, LoginCompletion completion, AuditLog audit, TimeProvider clock)
+        PasswordAuthenticator authenticator, LoginCompletion completion, AuditLog audit, TimeProvider clock)
     {
         var validation = validator.Validate(http.Request.Query);
         if (validation.Request is not { } request)
@@ -61,25 +61,25 @@ public static class LoginEndpoints
             return Again("Enter your email address and your password.", 400);
         }
 
-        var ip = http.Connection.RemoteIpAddress?.ToString();
         var account = LoginAttemptLimiter.AccountKey(email);
-        if (limiter.IsLimited(email, ip))
-        {
-            Audit(http, audit, clock, LoginAttemptLimiter.BlockedType, "Too many failed login attempts for this account from this IP address", request, account, null);
-            return Again("Too many failed attempts. Your account is temporarily locked from this network; try again later.", 429);
-        }
-
-        var (check, user) = authenticator.Check(request.Connection, email, password);
+        var (check, user) = authenticator.Attempt(http, request.Connection, email, password, entry => Described(entry, request));
         switch (check)
         {
-            case PasswordCheck.UnknownUser:
-                Audit(http, audit, clock, LoginAttemptLimiter.UnknownUserType, "Wrong email or password", request, account, null);
-                return Again(WrongCredentials, 401);
-            case PasswordCheck.WrongPassword:
-                Audit(http, audit, clock, LoginAttemptLimiter.WrongPasswordType, "Wrong email or password", request, account, user!.UserId);
+            case PasswordCheck.Limited:
+                return Again("Too many failed attempts. Your account is temporarily locked from this network; try again later.", 429);
+            case PasswordCheck.UnknownUser or PasswordCheck.WrongPassword:
                 return Again(WrongCredentials, 401);
             case PasswordCheck.Blocked:
-                Audit(http, audit, clock, "f", "Failed login: user is blocked", request, account, user!.UserId);
+                audit.Write(Described(new AuditEntry
+                {
+                    Date = clock.GetUtcNow(),
+                    Type = "f",
+                    Description = "Failed login: user is blocked",
+                    UserId = user!.UserId,
+                    UserName = account,
+                    Ip = http.Connection.RemoteIpAddress?.ToString(),
+                    UserAgent = http.Request.Headers.UserAgent.ToString(),
+                }, request));
                 return Again("This account is blocked. Contact your administrator.", 403);
         }
 
@@ -93,18 +93,11 @@ public static class LoginEndpoints
             "Sign-in refused", login.Outcome.ErrorDescription ?? "Access denied.", $"Return to {request.Client.Name}");
     }
 
-    private static void Audit(HttpContext http, AuditLog audit, TimeProvider clock, string type, string description, AuthorizeRequest request, string account, string? userId) =>
-        audit.Write(new AuditEntry
-        {
-            Date = clock.GetUtcNow(),
-            Type = type,
-            Description = description,
-            ClientId = request.Client.ClientId,
-            ClientName = request.Client.Name,
-            UserId = userId,
-            UserName = account,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
-            Details = new JsonObject { ["connection"] = request.Connection.Name },
-        });
+    /// <summary>What the login page knows about a failed attempt: the application and the connection.</summary>
+    private static AuditEntry Described(AuditEntry entry, AuthorizeRequest request) => entry with
+    {
+        ClientId = request.Client.ClientId,
+        ClientName = request.Client.Name,
+        Details = new JsonObject { ["connection"] = request.Connection.Name },
+    };
 }

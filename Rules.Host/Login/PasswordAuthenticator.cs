@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Rules.Host.Audit;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.Login;
@@ -9,15 +10,57 @@ public enum PasswordCheck
     UnknownUser,
     WrongPassword,
     Blocked,
+
+    /// <summary>Too many failed attempts for the account from this IP: the password was not checked.</summary>
+    Limited,
 }
 
 /// <summary>
-/// Checks an email and password against a database connection. An unknown email costs one hash verification, as a
-/// wrong password does, and both get the same message on the page. A hash in an older format is upgraded on success.
+/// Checks an email and password against a database connection, for every page that takes a password (the login page,
+/// the Dashboard). An attempt is refused while <see cref="LoginAttemptLimiter"/> holds the account from this IP, and each
+/// failure is audited under the account key, as the types the limiter counts: the counting and the writing live here
+/// together. An unknown email costs one hash verification, as a wrong password does. A hash in an older format is
+/// upgraded on success.
 /// </summary>
-public sealed class PasswordAuthenticator(TenantStore store)
+public sealed class PasswordAuthenticator(TenantStore store, LoginAttemptLimiter limiter, AuditLog audit, TimeProvider clock)
 {
-    public (PasswordCheck Result, TenantUser? User) Check(Connection connection, string email, string password)
+    /// <summary>
+    /// One attempt. <paramref name="describe"/> adds what the caller knows to each failure's audit entry (the
+    /// application, the surface); the entry it receives already has the type, account key, IP and user agent.
+    /// </summary>
+    public (PasswordCheck Result, TenantUser? User) Attempt(HttpContext http, Connection connection, string email, string password, Func<AuditEntry, AuditEntry> describe)
+    {
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        void Record(string type, string description, string? userId) => audit.Write(describe(new AuditEntry
+        {
+            Date = clock.GetUtcNow(),
+            Type = type,
+            Description = description,
+            UserId = userId,
+            UserName = LoginAttemptLimiter.AccountKey(email),
+            Ip = ip,
+            UserAgent = http.Request.Headers.UserAgent.ToString(),
+        }));
+
+        if (limiter.IsLimited(email, ip))
+        {
+            Record(LoginAttemptLimiter.BlockedType, "Too many failed login attempts for this account from this IP address", null);
+            return (PasswordCheck.Limited, null);
+        }
+        var (check, user) = Check(connection, email, password);
+        switch (check)
+        {
+            case PasswordCheck.UnknownUser:
+                Record(LoginAttemptLimiter.UnknownUserType, "Wrong email or password", null);
+                break;
+            case PasswordCheck.WrongPassword:
+                Record(LoginAttemptLimiter.WrongPasswordType, "Wrong email or password", user!.UserId);
+                break;
+        }
+        return (check, user);
+    }
+
+    private (PasswordCheck Result, TenantUser? User) Check(Connection connection, string email, string password)
     {
         var user = store.FindUserByEmail(email, connection.Name);
         if (user?.PasswordHash is not { } hash)
