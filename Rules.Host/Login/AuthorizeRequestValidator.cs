@@ -231,7 +231,8 @@ public sealed partial class AuthorizeRequestValidator(TenantStore store)
         return enabled is null ? (null, $"No database connection is enabled for {client.Name}.") : (enabled, null);
     }
 
-    private static string? Value(IQueryCollection parameters, string name) =>
+    /// <summary>A parameter given once and not empty; a repeated or empty one counts as absent.</summary>
+    internal static string? Value(IQueryCollection parameters, string name) =>
         parameters.TryGetValue(name, out StringValues values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
     private static AuthorizeValidationResult Page(string message) => new() { PageError = message };

@@ -23,8 +23,8 @@ public static class LogoutEndpoint
 {
     public static IResult Handle(HttpContext http, SessionStore sessions, TenantStore store, AuditLog audit, TimeProvider clock)
     {
-        var returnTo = Single(http, "returnTo");
-        var clientId = Single(http, "client_id");
+        var returnTo = AuthorizeRequestValidator.Value(http.Request.Query, "returnTo");
+        var clientId = AuthorizeRequestValidator.Value(http.Request.Query, "client_id");
         return SignOut(http, sessions, store, audit, clock, clientId is null ? null : store.GetClient(clientId), returnTo, state: null,
             missingClient: "pass client_id so it can be checked against that application's Allowed Logout URLs");
     }
@@ -32,8 +32,8 @@ public static class LogoutEndpoint
     public static async Task<IResult> HandleOidcAsync(HttpContext http, SessionStore sessions, TenantStore store, AuditLog audit, TimeProvider clock,
         JwtFactory jwt, IssuerUrls urls)
     {
-        var clientId = Single(http, "client_id");
-        if (Single(http, "id_token_hint") is { } hint)
+        var clientId = AuthorizeRequestValidator.Value(http.Request.Query, "client_id");
+        if (AuthorizeRequestValidator.Value(http.Request.Query, "id_token_hint") is { } hint)
         {
             var token = hint.Length > 8192 ? null : await jwt.ValidateHintAsync(hint, urls.Issuer(http));
             var audience = token?.Audiences.FirstOrDefault();
@@ -43,8 +43,8 @@ public static class LogoutEndpoint
             }
             clientId = audience;
         }
-        return SignOut(http, sessions, store, audit, clock, clientId is null ? null : store.GetClient(clientId), Single(http, "post_logout_redirect_uri"),
-            Single(http, "state"), missingClient: "pass id_token_hint or client_id so it can be checked against that application's Allowed Logout URLs");
+        return SignOut(http, sessions, store, audit, clock, clientId is null ? null : store.GetClient(clientId), AuthorizeRequestValidator.Value(http.Request.Query, "post_logout_redirect_uri"),
+            AuthorizeRequestValidator.Value(http.Request.Query, "state"), missingClient: "pass id_token_hint or client_id so it can be checked against that application's Allowed Logout URLs");
     }
 
     private static IResult SignOut(HttpContext http, SessionStore sessions, TenantStore store, AuditLog audit, TimeProvider clock,
@@ -92,7 +92,4 @@ public static class LogoutEndpoint
         http.Response.Headers.CacheControl = "no-store";
         return Results.Redirect(state is null ? returnTo : QueryHelpers.AddQueryString(returnTo, "state", state));
     }
-
-    private static string? Single(HttpContext http, string name) =>
-        http.Request.Query.TryGetValue(name, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 }
