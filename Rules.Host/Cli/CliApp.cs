@@ -81,14 +81,15 @@ public static class CliApp
     private static Command BuildServe(TextWriter output, TextWriter error, out Option[] options)
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => ServeCommand.DefaultUrls };
-        var data = new Option<string>("--data") { Description = "Directory for the embedded SQLite database and the signing key", DefaultValueFactory = _ => "data" };
+        var data = new Option<string>("--data") { Description = "Directory for the embedded SQLite database (unused with --database)", DefaultValueFactory = _ => "data" };
+        var database = new Option<string?>("--database") { Description = "Store connection string: PostgreSQL (\"Host=…;Database=…;Username=…\" or postgres://…) to share one store between instances, or a SQLite file" };
         var rules = new Option<string?>("--rules") { Description = "Serve (and watch) this rules directory, Deploy CLI export or tenant.yaml instead of the rules in the database" };
         var import = new Option<string?>("--import") { Description = "Replace the database's rules and rules-configs with this Deploy CLI export (or rules directory) at start" };
         var seed = new Option<string?>("--seed") { Description = "Tenant file (Deploy CLI export shape) to seed an empty database with (default: Rules.Samples/tenant.json)" };
-        options = [urls, data, rules, seed, import];
+        options = [urls, data, rules, seed, import, database];
         var command = new Command("serve", "Run the auth server (the default verb). Other --Section:Key=value arguments are read as configuration.\n\n" + ServeCommand.Examples)
         {
-            urls, data, rules, seed, import,
+            urls, data, database, rules, seed, import,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         var captured = options;
@@ -104,7 +105,8 @@ public static class CliApp
             result.GetValue((Option<string?>)options[2]),
             result.GetValue((Option<string?>)options[3]),
             result.UnmatchedTokens.ToArray(),
-            result.GetValue((Option<string?>)options[4]));
+            result.GetValue((Option<string?>)options[4]),
+            result.GetValue((Option<string?>)options[5]));
         return ServeCommand.RunAsync(parameters, output, error, token);
     }
 }

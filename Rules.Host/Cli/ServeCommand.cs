@@ -6,18 +6,19 @@ using Rules.Host.Tenant;
 
 namespace Rules.Host.Cli;
 
-/// <summary><c>rules serve</c> (the default verb): the auth server on the embedded SQLite store.</summary>
+/// <summary><c>rules serve</c> (the default verb): the auth server on the embedded SQLite store, or on a shared PostgreSQL with --database.</summary>
 public static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5000";
 
     /// <param name="ConfigurationArgs">Anything else on the command line, read as ASP.NET Core configuration (--Rules:ImpersonationEnabled=true).</param>
-    public sealed record Parameters(string Urls, string DataDirectory, string? RulesDirectory, string? SeedFile, IReadOnlyList<string> ConfigurationArgs, string? ImportFrom = null);
+    public sealed record Parameters(string Urls, string DataDirectory, string? RulesDirectory, string? SeedFile, IReadOnlyList<string> ConfigurationArgs, string? ImportFrom = null, string? Database = null);
 
     public const string Examples = """
         Examples:
           rules                                   serve the sample tenant on http://127.0.0.1:5000, data in ./data
           rules serve --urls http://127.0.0.1:8080 --data /var/lib/rules
+          rules serve --database "Host=db;Database=rules;Username=rules;Password=…"   several instances sharing one PostgreSQL
           rules serve --rules ./rules             serve (and watch) a rules directory instead of the database's rules
           rules serve --rules ./tenant-export     the same with an Auth0 Deploy CLI export (directory or tenant.yaml)
           rules serve --import ./tenant-export    replace the database's rules and rules-configs with an export, then serve them
@@ -32,6 +33,10 @@ public static class ServeCommand
             $"--urls={parameters.Urls}",
             $"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.DataDirectory)}={parameters.DataDirectory}",
         };
+        if (parameters.Database is not null)
+        {
+            args.Add($"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.Database)}={parameters.Database}");
+        }
         if (parameters.ImportFrom is not null)
         {
             if (parameters.RulesDirectory is not null)
@@ -101,7 +106,7 @@ public static class ServeCommand
         var settings = tenant.GetSettings();
 
         output.WriteLine($"rules: listening on {parameters.Urls}");
-        output.WriteLine($"rules: data in {Path.GetFullPath(options.DataDirectory)}");
+        output.WriteLine($"rules: store {app.Services.GetRequiredService<Rules.Host.Storage.Database>()}");
         output.WriteLine(rules.Current is { } pipeline
             ? $"rules: rule set {pipeline.Version} from {rules.Source} ({pipeline.RuleSet.Enabled.Count} enabled)"
             : $"rules: NO RULE SET IS LIVE, logins are denied:\n{rules.LastError}");

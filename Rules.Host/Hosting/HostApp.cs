@@ -28,7 +28,9 @@ public static class HostApp
 
         builder.Services.AddOptions<RulesHostOptions>().BindConfiguration(RulesHostOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<RulesHostOptions>>().Value.DatabasePath));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<RulesHostOptions>>().Value is var options && options.Database is { Length: > 0 } store
+            ? Database.Create(store)
+            : new SqliteDatabase(options.DatabasePath));
         builder.Services.AddSingleton<TenantStore>();
         builder.Services.AddSingleton<TenantSeed>();
         builder.Services.AddSingleton<RulesMetrics>();

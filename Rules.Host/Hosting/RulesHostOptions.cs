@@ -10,8 +10,14 @@ public sealed class RulesHostOptions
 {
     public const string Section = "Rules";
 
-    /// <summary>Where the SQLite database and the signing key live.</summary>
+    /// <summary>Where the embedded SQLite database lives when <see cref="Database"/> is not set.</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// The store's connection string: PostgreSQL (<c>Host=…;Database=…;Username=…;Password=…</c> or a <c>postgres://</c>
+    /// URL), shared by every instance behind a load balancer; or a SQLite file. Default: data/rules.db.
+    /// </summary>
+    public string? Database { get; set; }
 
     /// <summary>A rules directory to serve and watch; when unset, rules come from the database (Management API).</summary>
     public string? RulesDirectory { get; set; }
@@ -49,4 +55,7 @@ public sealed class RulesHostOptions
     public Login.LoginOptions Login { get; set; } = new();
 
     public string DatabasePath => Path.Combine(DataDirectory, "rules.db");
+
+    /// <summary>How often an instance checks the store for rule and signing-key changes made by another instance.</summary>
+    public TimeSpan SharedStatePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -29,8 +29,8 @@ public sealed class LoginAttemptLimiter(Database database, TimeProvider clock, I
         using var connection = database.Open();
         var failures = connection.ExecuteScalar<long>("""
             SELECT COUNT(*) FROM audit_log
-            WHERE user_name = @account AND ip IS @ip AND type IN (@WrongPasswordType, @UnknownUserType) AND date > @since
-              AND date > COALESCE((SELECT MAX(date) FROM audit_log WHERE user_name = @account AND ip IS @ip AND type IN ('s', @OperatorSignInType)), '')
+            WHERE user_name = @account AND ip IS NOT DISTINCT FROM @ip AND type IN (@WrongPasswordType, @UnknownUserType) AND date > @since
+              AND date > COALESCE((SELECT MAX(date) FROM audit_log WHERE user_name = @account AND ip IS NOT DISTINCT FROM @ip AND type IN ('s', @OperatorSignInType)), '')
             """, new
         {
             account = AccountKey(email),

@@ -40,7 +40,7 @@ public sealed class AuditLogSearch(Database database)
 
     public (IReadOnlyList<JsonObject> Logs, int Total) Find(LogFilter filter, int page, int perPage)
     {
-        var (where, parameters) = ToSql(filter);
+        var (where, parameters) = ToSql(filter, database.Sql);
         parameters.Add("limit", perPage);
         parameters.Add("offset", page * perPage);
         using var connection = database.Open();
@@ -56,7 +56,7 @@ public sealed class AuditLogSearch(Database database)
         return connection.QuerySingleOrDefault<AuditRow>("SELECT * FROM audit_log WHERE log_id = @logId", new { logId })?.ToLogEvent();
     }
 
-    public static (string Where, DynamicParameters Parameters) ToSql(LogFilter filter)
+    public static (string Where, DynamicParameters Parameters) ToSql(LogFilter filter, SqlDialect sql)
     {
         var clauses = new List<string> { "1 = 1" };
         var parameters = new DynamicParameters();
@@ -85,17 +85,17 @@ public sealed class AuditLogSearch(Database database)
         }
         if (filter.Outcome is { } outcome)
         {
-            clauses.Add("json_extract(details, '$.decision') = @outcome");
+            clauses.Add($"{sql.JsonText("details", "decision")} = @outcome");
             parameters.Add("outcome", outcome);
         }
         if (!string.IsNullOrWhiteSpace(filter.Query))
         {
-            clauses.Add(QueryClause(filter.Query.Trim(), parameters));
+            clauses.Add(QueryClause(filter.Query.Trim(), parameters, sql));
         }
         return (string.Join(" AND ", clauses), parameters);
     }
 
-    private static string QueryClause(string query, DynamicParameters parameters)
+    private static string QueryClause(string query, DynamicParameters parameters, SqlDialect sql)
     {
         var colon = query.IndexOf(':');
         if (colon > 0 && SearchableFields.TryGetValue(query[..colon], out var column))
@@ -104,7 +104,7 @@ public sealed class AuditLogSearch(Database database)
             if (value.EndsWith('*'))
             {
                 parameters.Add("q", Escape(value[..^1]) + "%");
-                return $"{column} LIKE @q ESCAPE '\\'";
+                return $"{column} {sql.LikeIgnoringCase} @q ESCAPE '\\'";
             }
             parameters.Add("q", value);
             return $"{column} = @q";
@@ -112,8 +112,9 @@ public sealed class AuditLogSearch(Database database)
 
         parameters.Add("q", "%" + Escape(query.Trim('"').TrimEnd('*')) + "%");
         parameters.Add("qType", query.Trim('"'));
-        return "(description LIKE @q ESCAPE '\\' OR user_id LIKE @q ESCAPE '\\' OR user_name LIKE @q ESCAPE '\\' OR client_id LIKE @q ESCAPE '\\'"
-            + " OR client_name LIKE @q ESCAPE '\\' OR impersonator_id LIKE @q ESCAPE '\\' OR impersonator_email LIKE @q ESCAPE '\\' OR ip LIKE @q ESCAPE '\\' OR type = @qType)";
+        var matches = new[] { "description", "user_id", "user_name", "client_id", "client_name", "impersonator_id", "impersonator_email", "ip" }
+            .Select(column => $"{column} {sql.LikeIgnoringCase} @q ESCAPE '\\'");
+        return $"({string.Join(" OR ", matches)} OR type = @qType)";
     }
 
     private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");

@@ -109,7 +109,7 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
         lock (_gate)
         {
             using var connection = database.Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
+            using var transaction = database.BeginWrite(connection, exclusive: true);
             var proposal = propose(RuleStore.ReadDraft(connection, transaction));
             if (proposal.Error is { } refused)
             {

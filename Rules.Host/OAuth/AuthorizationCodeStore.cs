@@ -21,7 +21,7 @@ public sealed class AuthorizationCodeStore(Database database, TimeProvider clock
         var code = Secrets.NewSecret();
         var now = clock.GetUtcNow();
         writes.Connection.Execute("""
-            INSERT INTO authorization_codes(code_hash, client_id, redirect_uri, grant, created_at, expires_at)
+            INSERT INTO authorization_codes(code_hash, client_id, redirect_uri, "grant", created_at, expires_at)
             VALUES (@hash, @clientId, @redirectUri, @grant, @createdAt, @expiresAt)
             """, new
         {
@@ -43,7 +43,7 @@ public sealed class AuthorizationCodeStore(Database database, TimeProvider clock
         var row = connection.QuerySingleOrDefault<(string ClientId, string RedirectUri, string Grant)?>("""
             UPDATE authorization_codes SET consumed_at = @now
             WHERE code_hash = @hash AND consumed_at IS NULL AND expires_at > @now
-            RETURNING client_id, redirect_uri, grant
+            RETURNING client_id, redirect_uri, "grant"
             """, new { hash = Secrets.Hash(code), now = JsonColumns.Timestamp(clock.GetUtcNow()) });
         return row is { } found ? new RedeemedCode(found.ClientId, found.RedirectUri, AuthorizationGrant.FromJson(found.Grant)) : null;
     }

@@ -36,7 +36,7 @@ public static class RuleSetDatabaseImport
         {
             RuleStore.ReplaceAll(connection, transaction, ruleSet, now);
             return 0;
-        });
+        }, exclusive: true);
         return ruleSet;
     }
 }

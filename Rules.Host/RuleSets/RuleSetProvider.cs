@@ -165,10 +165,9 @@ public sealed class RuleSetProvider : IDisposable
 
     public RuleSet LoadFromDatabase()
     {
-        using var connection = _database.Open();
-        using var transaction = connection.BeginTransaction();
-        // The same reading the Management API compiles a candidate from, so what it checked is what goes live.
-        return Management.RuleStore.ReadDraft(connection, transaction).ToRuleSet();
+        // The same reading the Management API compiles a candidate from, so what it checked is what goes live; one
+        // snapshot, so rules and rules-configs come from the same committed change.
+        return _database.InSnapshot((connection, transaction) => Management.RuleStore.ReadDraft(connection, transaction).ToRuleSet());
     }
 
     private void Refuse(string reason)

@@ -1,85 +1,81 @@
 using System.Data;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Rules.Host.Storage;
 
 /// <summary>
-/// The embedded SQLite store: opens connections (WAL, foreign keys, busy timeout) and creates or
-/// migrates the schema at start-up. Schema versions are numbered files applied in order and recorded
-/// in PRAGMA user_version, so an older database is upgraded in place and never half-migrated.
+/// The store every feature reads and writes through: the embedded SQLite file (the default) or a shared PostgreSQL
+/// server (several instances behind a load balancer). Features use Dapper on the connections it opens and the few
+/// SQL forms the two engines spell differently come from <see cref="Sql"/>. The schema is created and migrated at
+/// start-up by <see cref="Migrate"/>, versioned in the same numbered steps for both.
 /// </summary>
-public sealed class Database
+public abstract class Database : IDisposable
 {
-    private readonly string _connectionString;
+    /// <summary>
+    /// The store a connection string names: <c>Host=…</c> (Npgsql keywords) or a <c>postgres://</c> URL is PostgreSQL;
+    /// <c>Data Source=…</c> or a plain file path is SQLite.
+    /// </summary>
+    public static Database Create(string connectionStringOrPath) =>
+        PostgresDatabase.Recognises(connectionStringOrPath)
+            ? new PostgresDatabase(connectionStringOrPath)
+            : new SqliteDatabase(connectionStringOrPath);
 
-    public Database(string path)
-    {
-        Path = path;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-    }
+    /// <summary>"SQLite" or "PostgreSQL".</summary>
+    public abstract string Engine { get; }
 
-    public string Path { get; }
+    /// <summary>Where the data lives, without credentials: a file path, or host:port/database.</summary>
+    public abstract string Location { get; }
 
-    public SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    public abstract SqlDialect Sql { get; }
 
-    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction: all of it is written, or none.</summary>
-    public T InTransaction<T>(Func<SqliteConnection, IDbTransaction, T> work)
+    public abstract DbConnection Open();
+
+    /// <summary>Begins a transaction for writes on <paramref name="connection"/>.</summary>
+    /// <param name="exclusive">
+    /// Serialise with every other exclusive writer, across instances too: for read-check-write changes (the rule set,
+    /// a user's unique email, seeding) that must not interleave. SQLite's writers are always serialised.
+    /// </param>
+    public abstract DbTransaction BeginWrite(DbConnection connection, bool exclusive = false);
+
+    /// <summary>Begins a read-only transaction that sees one consistent state of every table it reads.</summary>
+    public abstract DbTransaction BeginSnapshot(DbConnection connection);
+
+    /// <summary>Creates the schema in an empty store or brings an older one up to date; safe when several instances start at once.</summary>
+    public abstract void Migrate();
+
+    /// <summary>The schema version the store is at (the number of the last migration applied).</summary>
+    public abstract long SchemaVersion();
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction: all of it is written, or none.</summary>
+    public T InTransaction<T>(Func<DbConnection, IDbTransaction, T> work, bool exclusive = false)
     {
         using var connection = Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var transaction = BeginWrite(connection, exclusive);
         var result = work(connection, transaction);
         transaction.Commit();
         return result;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction that stores write through (<see cref="Writes"/>).</summary>
+    /// <summary>Runs <paramref name="work"/> in one write transaction that stores write through (<see cref="Writes"/>).</summary>
     public void Write(Action<Writes> work) => InTransaction((connection, transaction) =>
     {
         work(new Writes(connection, transaction));
         return 0;
     });
 
-    public void Migrate()
+    /// <summary>Runs <paramref name="read"/> against one consistent state of the store.</summary>
+    public T InSnapshot<T>(Func<DbConnection, IDbTransaction, T> read)
     {
         using var connection = Open();
-        using (var wal = connection.CreateCommand())
-        {
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
-        }
-
-        var current = Scalar<long>(connection, "PRAGMA user_version;");
-        foreach (var (version, sql) in Migrations.All.Where(m => m.Version > current).OrderBy(m => m.Version))
-        {
-            using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql + $"\nPRAGMA user_version = {version};";
-            command.ExecuteNonQuery();
-            transaction.Commit();
-        }
+        using var transaction = BeginSnapshot(connection);
+        var result = read(connection, transaction);
+        transaction.Commit();
+        return result;
     }
 
-    private static T Scalar<T>(SqliteConnection connection, string sql)
+    public override string ToString() => $"{Engine} {Location}";
+
+    public virtual void Dispose()
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

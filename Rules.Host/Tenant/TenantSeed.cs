@@ -40,12 +40,16 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
             throw new TenantSeedException($"{seedFile}: cannot be read: {e.Message}");
         }
 
-        database.InTransaction((connection, transaction) =>
+        // Exclusive, and checked again inside: instances starting together on an empty shared store seed it once.
+        return database.InTransaction((connection, transaction) =>
         {
+            if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM clients", transaction: transaction) > 0)
+            {
+                return false;
+            }
             Apply(seedFile, seed, connection, transaction);
-            return 0;
-        });
-        return true;
+            return true;
+        }, exclusive: true);
     }
 
     private void Apply(string file, JsonObject seed, System.Data.IDbConnection connection, System.Data.IDbTransaction transaction)

@@ -87,7 +87,7 @@ public sealed class TenantStore(Database database, TimeProvider clock)
     public TenantUser? FindUserByEmail(string email, string connectionName)
     {
         using var connection = database.Open();
-        return connection.QuerySingleOrDefault<UserRow>("SELECT * FROM users WHERE email = @email AND connection = @connectionName", new { email, connectionName })?.ToUser();
+        return connection.QuerySingleOrDefault<UserRow>($"SELECT * FROM users WHERE {database.Sql.EmailEquals("email", "@email")} AND connection = @connectionName", new { email, connectionName })?.ToUser();
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ public sealed class TenantStore(Database database, TimeProvider clock)
     /// </summary>
     public (IReadOnlyList<TenantUser> Users, int Total) ListUsers(string? query, int page, int perPage)
     {
-        var (where, parameters) = UserSearch.ToSql(query);
+        var (where, parameters) = UserSearch.ToSql(query, database.Sql);
         parameters.Add("limit", perPage);
         parameters.Add("offset", page * perPage);
         using var connection = database.Open();
@@ -134,7 +134,7 @@ public sealed class TenantStore(Database database, TimeProvider clock)
         var (connection, transaction) = writes;
         foreach (var update in updates)
         {
-            var row = connection.QuerySingleOrDefault<UserRow>("SELECT * FROM users WHERE user_id = @UserId", new { update.UserId }, transaction);
+            var row = connection.QuerySingleOrDefault<UserRow>("SELECT * FROM users WHERE user_id = @UserId" + database.Sql.ForUpdate, new { update.UserId }, transaction);
             if (row is null)
             {
                 continue;
@@ -175,7 +175,7 @@ public sealed class TenantStore(Database database, TimeProvider clock)
 
     /// <summary>
     /// Inserts a new user unless its user_id, or its email within its connection, is taken. The check and the insert
-    /// are one IMMEDIATE transaction, so two concurrent creates of the same email cannot both succeed.
+    /// are one exclusive transaction, so two concurrent creates of the same email cannot both succeed, on any instance.
     /// </summary>
     public UserWriteStatus CreateUser(TenantUser user)
     {
@@ -194,7 +194,7 @@ public sealed class TenantStore(Database database, TimeProvider clock)
                 VALUES (@UserId, @Email, @Connection, @PasswordHash, @Blocked, @LoginsCount, @Profile, @CreatedAt, @UpdatedAt)
                 """, UserRow.From(user), transaction);
             return UserWriteStatus.Done;
-        });
+        }, exclusive: true);
     }
 
     /// <summary>
@@ -205,7 +205,7 @@ public sealed class TenantStore(Database database, TimeProvider clock)
     {
         return database.InTransaction<(UserWriteStatus, TenantUser?)>((connection, transaction) =>
         {
-            var current = connection.QuerySingleOrDefault<UserRow>("SELECT * FROM users WHERE user_id = @userId", new { userId }, transaction)?.ToUser();
+            var current = connection.QuerySingleOrDefault<UserRow>("SELECT * FROM users WHERE user_id = @userId" + database.Sql.ForUpdate, new { userId }, transaction)?.ToUser();
             if (current is null)
             {
                 return (UserWriteStatus.NotFound, null);
@@ -222,12 +222,12 @@ public sealed class TenantStore(Database database, TimeProvider clock)
                 WHERE user_id = @UserId
                 """, UserRow.From(changed), transaction);
             return (UserWriteStatus.Done, changed);
-        });
+        }, exclusive: true);
     }
 
-    private static bool EmailTaken(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string email, string connectionName, string? exceptUserId) =>
+    private bool EmailTaken(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, string email, string connectionName, string? exceptUserId) =>
         connection.ExecuteScalar<long>(
-            "SELECT COUNT(*) FROM users WHERE email = @email AND connection = @connectionName AND (@exceptUserId IS NULL OR user_id <> @exceptUserId)",
+            $"SELECT COUNT(*) FROM users WHERE {database.Sql.EmailEquals("email", "@email")} AND connection = @connectionName AND (@exceptUserId IS NULL OR user_id <> @exceptUserId)",
             new { email, connectionName, exceptUserId }, transaction) > 0;
 
     // Dapper maps by column name; these rows are the storage shape only.

@@ -9,7 +9,7 @@ namespace Rules.Host.Tenant;
 /// </summary>
 internal static class UserSearch
 {
-    public static (string Where, DynamicParameters Parameters) ToSql(string? query)
+    public static (string Where, DynamicParameters Parameters) ToSql(string? query, Storage.SqlDialect sql)
     {
         var parameters = new DynamicParameters();
         if (string.IsNullOrWhiteSpace(query))
@@ -30,12 +30,14 @@ internal static class UserSearch
         var pattern = text.EndsWith('*') ? Escape(text[..^1]) + "%" : Escape(text);
         var contains = field is null ? "%" + Escape(text.TrimEnd('*')) + "%" : pattern;
         parameters.Add("pattern", contains);
+        string Like(string column) => $"{column} {sql.LikeIgnoringCase} @pattern ESCAPE '\\'";
+        var name = sql.JsonText("profile", "name");
         return field switch
         {
-            "email" => ("email LIKE @pattern ESCAPE '\\'", parameters),
-            "user_id" => ("user_id LIKE @pattern ESCAPE '\\'", parameters),
-            "name" => ("json_extract(profile, '$.name') LIKE @pattern ESCAPE '\\'", parameters),
-            _ => ("(user_id LIKE @pattern ESCAPE '\\' OR email LIKE @pattern ESCAPE '\\' OR json_extract(profile, '$.name') LIKE @pattern ESCAPE '\\')", parameters),
+            "email" => (Like("email"), parameters),
+            "user_id" => (Like("user_id"), parameters),
+            "name" => (Like(name), parameters),
+            _ => ($"({Like("user_id")} OR {Like("email")} OR {Like(name)})", parameters),
         };
     }
 

@@ -18,7 +18,7 @@ public sealed class RuleSetProviderTests : IDisposable
     private RuleSetProvider StartProvider(string? rules = null)
     {
         var options = Options.Create(new RulesHostOptions { DataDirectory = Path.Combine(_dir.Root, "data"), RulesDirectory = rules ?? _dir.Rules });
-        var database = new Database(options.Value.DatabasePath);
+        var database = new SqliteDatabase(options.Value.DatabasePath);
         database.Migrate();
         var metrics = new RulesMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var provider = new RuleSetProvider(database, options, NullLogger<RuleSetProvider>.Instance, metrics, new LastGoodRuleSet(database, TimeProvider.System));

@@ -1,7 +1,7 @@
 namespace Rules.Host.Storage;
 
-/// <summary>Schema versions, applied in order by <see cref="Database.Migrate"/>. Never edit a shipped version; add the next.</summary>
-internal static class Migrations
+/// <summary>SQLite schema versions, applied in order by <see cref="SqliteDatabase.Migrate"/>. Never edit a shipped version; add the next, and the same step to <see cref="PostgresMigrations"/>.</summary>
+internal static class SqliteMigrations
 {
     public static readonly IReadOnlyList<(long Version, string Sql)> All =
     [
@@ -135,6 +135,38 @@ internal static class Migrations
                 rule_set     TEXT NOT NULL,              -- JSON: rules (name, file, script, enabled) and configuration
                 went_live_at TEXT NOT NULL
             );
+            """),
+        (4, """
+            -- Scale-out: everything an instance used to keep in its data directory is shared through the store.
+            -- Token signing keys: the current one signs; a retired one stays in the JWKS until its tokens expire.
+            CREATE TABLE signing_keys (
+                kid         TEXT PRIMARY KEY,
+                private_key TEXT NOT NULL,              -- PKCS#8 PEM
+                created_at  TEXT NOT NULL,
+                retired_at  TEXT                        -- null for the one current key
+            );
+            CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys((retired_at IS NULL)) WHERE retired_at IS NULL;
+            -- ASP.NET Core Data Protection keys (login-page CSRF tokens, Dashboard cookies), so any instance reads what another wrote.
+            CREATE TABLE data_protection_keys (
+                name TEXT PRIMARY KEY,
+                xml  TEXT NOT NULL
+            );
+            -- Change counters every instance polls: a rule, rules-config or signing-key change made anywhere
+            -- (Management API, Dashboard, import, plain SQL) bumps its counter in the same transaction.
+            CREATE TABLE revisions (
+                name  TEXT PRIMARY KEY,
+                value INTEGER NOT NULL
+            );
+            INSERT INTO revisions(name, value) VALUES ('rules', 0), ('signing_keys', 0);
+            CREATE TRIGGER rules_inserted AFTER INSERT ON rules BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            CREATE TRIGGER rules_updated AFTER UPDATE ON rules BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            CREATE TRIGGER rules_deleted AFTER DELETE ON rules BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            CREATE TRIGGER rules_configs_inserted AFTER INSERT ON rules_configs BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            CREATE TRIGGER rules_configs_updated AFTER UPDATE ON rules_configs BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            CREATE TRIGGER rules_configs_deleted AFTER DELETE ON rules_configs BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            CREATE TRIGGER signing_keys_inserted AFTER INSERT ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
+            CREATE TRIGGER signing_keys_updated AFTER UPDATE ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
+            CREATE TRIGGER signing_keys_deleted AFTER DELETE ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
             """),
     ];
 }

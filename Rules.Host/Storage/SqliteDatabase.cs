@@ -1,0 +1,93 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Rules.Host.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode (foreign keys on, busy timeout). Writers are serialised by
+/// SQLite itself (every write transaction is IMMEDIATE). Schema versions are recorded in PRAGMA user_version, so
+/// an older file is upgraded in place and never half-migrated.
+/// </summary>
+public sealed class SqliteDatabase : Database
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string connectionStringOrPath)
+    {
+        var builder = connectionStringOrPath.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(connectionStringOrPath)
+            : new SqliteConnectionStringBuilder { DataSource = connectionStringOrPath };
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
+        builder.Cache = SqliteCacheMode.Private;
+        builder.Pooling = true;
+        builder.DefaultTimeout = 30;
+        Path = builder.DataSource;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        _connectionString = builder.ToString();
+    }
+
+    public string Path { get; }
+
+    public override string Engine => "SQLite";
+
+    public override string Location => System.IO.Path.GetFullPath(Path);
+
+    public override SqlDialect Sql => SqlDialect.Sqlite;
+
+    public override DbConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    // IMMEDIATE takes the write lock up front, so a transaction that read something never finds it changed when it writes.
+    public override DbTransaction BeginWrite(DbConnection connection, bool exclusive = false) =>
+        ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    // A deferred transaction in WAL mode reads one snapshot from its first read on.
+    public override DbTransaction BeginSnapshot(DbConnection connection) =>
+        ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true);
+
+    public override void Migrate()
+    {
+        using var connection = Open();
+        Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        foreach (var (version, sql) in SqliteMigrations.All.OrderBy(m => m.Version))
+        {
+            // IMMEDIATE: two processes starting on one file at once apply each version once.
+            using var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
+            if (UserVersion(connection, transaction) < version)
+            {
+                Execute(connection, transaction, sql + $"\nPRAGMA user_version = {version};");
+            }
+            transaction.Commit();
+        }
+    }
+
+    public override long SchemaVersion()
+    {
+        using var connection = Open();
+        return UserVersion(connection, null);
+    }
+
+    private static long UserVersion(DbConnection connection, DbTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
