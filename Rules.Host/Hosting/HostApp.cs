@@ -31,6 +31,8 @@ public static class HostApp
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<RulesHostOptions>>().Value is var options && options.Database is { Length: > 0 } store
             ? Database.Create(store)
             : new SqliteDatabase(options.DatabasePath));
+        builder.Services.AddSingleton<RevisionWatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionWatcher>());
         builder.Services.AddSingleton<TenantStore>();
         builder.Services.AddSingleton<TenantSeed>();
         builder.Services.AddSingleton<RulesMetrics>();

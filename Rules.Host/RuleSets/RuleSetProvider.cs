@@ -24,9 +24,12 @@ public sealed class RuleSetProvider : IDisposable
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private volatile RulePipeline? _current;
+    private readonly RevisionWatcher? _revisions;
 
-    public RuleSetProvider(Database database, IOptions<RulesHostOptions> options, ILogger<RuleSetProvider> logger, RulesMetrics metrics, LastGoodRuleSet lastGood)
+    public RuleSetProvider(Database database, IOptions<RulesHostOptions> options, ILogger<RuleSetProvider> logger, RulesMetrics metrics, LastGoodRuleSet lastGood,
+        RevisionWatcher? revisions = null)
     {
+        _revisions = revisions;
         _lastGood = lastGood;
         _database = database;
         _options = options.Value;
@@ -78,6 +81,12 @@ public sealed class RuleSetProvider : IDisposable
 
     public void Start()
     {
+        if (_options.RulesDirectory is null)
+        {
+            // Another instance (or anything else writing the store) changed the rules: compile and swap them in here too.
+            // Watched before the first load, so a change committed during it is not missed.
+            _revisions?.Watch("rules", () => Reload());
+        }
         Reload();
         if (_current is null)
         {
