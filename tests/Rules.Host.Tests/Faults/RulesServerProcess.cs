@@ -12,14 +12,22 @@ namespace Rules.Host.Tests.Faults;
 /// with a temporary data directory seeded from the sample tenant and a copy of the sample rules with the
 /// business-hours rule disabled (as tests/e2e/impersonation-flow.sh does), so logins pass at any hour. It can be
 /// killed with SIGKILL and started again on the same data directory. Disposing kills it and deletes the directory.
+/// With a <c>database</c> connection string it serves that store (several processes can share one PostgreSQL), and
+/// with <c>importRules</c> the rules are imported into the store at start (--import) instead of served from the directory.
 /// </summary>
 public sealed class RulesServerProcess : IDisposable
 {
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly string? _database;
+    private readonly bool _importRules;
+    private readonly string[] _settings;
     private Process? _process;
 
-    public RulesServerProcess()
+    public RulesServerProcess(string? database = null, bool importRules = false, params string[] settings)
     {
+        _database = database;
+        _importRules = importRules;
+        _settings = settings;
         Root = Path.Combine(Path.GetTempPath(), "rules-host-faults-" + Guid.NewGuid().ToString("N"));
         DataDirectory = Path.Combine(Root, "data");
         RulesDirectory = Path.Combine(Root, "rules");
@@ -59,13 +67,24 @@ public sealed class RulesServerProcess : IDisposable
         {
             ArgumentList =
             {
-                rulesDll, "serve", "--urls", BaseUri.ToString().TrimEnd('/'), "--data", DataDirectory, "--rules", RulesDirectory,
+                rulesDll, "serve", "--urls", BaseUri.ToString().TrimEnd('/'), "--data", DataDirectory,
                 "--seed", Path.Combine(RulesHostFactory.RepositoryRoot, "Rules.Samples", "tenant.json"),
             },
             WorkingDirectory = Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (_database is not null)
+        {
+            start.ArgumentList.Add("--database");
+            start.ArgumentList.Add(_database);
+        }
+        start.ArgumentList.Add(_importRules ? "--import" : "--rules");
+        start.ArgumentList.Add(RulesDirectory);
+        foreach (var setting in _settings)
+        {
+            start.ArgumentList.Add(setting);
+        }
         // Warnings only: at Information the server logs every request.
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         _process = Process.Start(start)!;
