@@ -35,6 +35,15 @@ public static class ServeCommand
         };
         if (parameters.Database is not null)
         {
+            try
+            {
+                using var _ = Rules.Host.Storage.Database.Create(parameters.Database);
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine($"error: --database is not a valid connection string: {e.Message}");
+                return ExitCodes.BadInput;
+            }
             args.Add($"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.Database)}={parameters.Database}");
         }
         if (parameters.ImportFrom is not null)
@@ -76,6 +85,12 @@ public static class ServeCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (System.Data.Common.DbException e)
+        {
+            // Unreachable server, wrong password, missing database: say which store, never the connection string (it holds the password).
+            error.WriteLine($"error: cannot open the store ({DescribeStore(parameters)}): {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException && e.Message.Contains("Sandbox option", StringComparison.Ordinal))
         {
             error.WriteLine($"error: {e.Message} (check Rules:Sandbox settings)");
@@ -96,6 +111,10 @@ public static class ServeCommand
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
     }
+
+    private static string DescribeStore(Parameters parameters) => parameters.Database is null
+        ? $"SQLite {Path.GetFullPath(Path.Combine(parameters.DataDirectory, "rules.db"))}"
+        : Rules.Host.Storage.Database.Describe(parameters.Database);
 
     private static void PrintWelcome(WebApplication app, Parameters parameters, TextWriter output)
     {

@@ -20,6 +20,20 @@ public abstract class Database : IDisposable
             ? new PostgresDatabase(connectionStringOrPath)
             : new SqliteDatabase(connectionStringOrPath);
 
+    /// <summary>The store a connection string names, for messages: engine and location, never credentials.</summary>
+    public static string Describe(string connectionStringOrPath)
+    {
+        try
+        {
+            using var database = Create(connectionStringOrPath);
+            return database.ToString();
+        }
+        catch (ArgumentException)
+        {
+            return "an unreadable connection string";
+        }
+    }
+
     /// <summary>"SQLite" or "PostgreSQL".</summary>
     public abstract string Engine { get; }
 

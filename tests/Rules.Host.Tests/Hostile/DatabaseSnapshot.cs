@@ -26,7 +26,7 @@ internal sealed record DatabaseSnapshot(IReadOnlyDictionary<string, string> Tabl
         }
         foreach (var table in Digested)
         {
-            var rows = connection.Query($"SELECT * FROM {table} ORDER BY rowid")
+            var rows = connection.Query($"SELECT * FROM {table} ORDER BY 1") // each table's primary key, on either store
                 .Select(row => string.Join("\u001f", ((IDictionary<string, object?>)row).Select(c => $"{c.Key}={c.Value}")));
             var all = string.Join("\u001e", rows);
             tables[table] = $"{connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM {table}")} rows, sha256 {Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(all)))[..16]}";

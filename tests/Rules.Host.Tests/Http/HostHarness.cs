@@ -222,6 +222,10 @@ public sealed class HostHarness : IDisposable
         using (var factory = new RulesHostFactory())
         {
             factory.Services.GetRequiredService<Rules.Host.OAuth.SigningKeys>(); // writes the key file
+            if (factory.Services.GetRequiredService<Database>() is not SqliteDatabase)
+            {
+                return template; // RULES_TEST_STORE=postgres: every server seeds its own schema
+            }
             using var connection = factory.Services.GetRequiredService<Database>().Open();
             // A consistent single-file copy of the WAL-mode database.
             connection.Execute($"VACUUM INTO '{Path.Combine(template, "rules.db").Replace("'", "''")}'");

@@ -6,11 +6,21 @@ namespace Rules.Host.Tests.Http;
 /// <summary>
 /// The real server in-process, on a fresh temporary data directory seeded from the sample tenant, so tests
 /// never share data. Extra settings (e.g. Rules:ImpersonationEnabled) come through <see cref="Settings"/>.
+/// With RULES_TEST_STORE=postgres (on demand, not in CI) every in-process server runs on a private PostgreSQL schema
+/// instead, seeded at start: the whole host suite as a check of the PostgreSQL store, minus the tests that reach into
+/// SQLite itself (triggers that refuse writes, file snapshots, kill -9 integrity checks).
 /// </summary>
 public sealed class RulesHostFactory : WebApplicationFactory<Program>
 {
+    private readonly Storage.TestStore? _store;
+
     public RulesHostFactory(IDictionary<string, string?>? settings = null)
     {
+        if (Environment.GetEnvironmentVariable("RULES_TEST_STORE") == Storage.TestStore.Postgres)
+        {
+            _store = Storage.TestStore.Create(Storage.TestStore.Postgres);
+            settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Rules:Database"] = _store.ConnectionString };
+        }
         DataDirectory = Path.Combine(Path.GetTempPath(), "rules-host-tests", Guid.NewGuid().ToString("N"));
         Settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
@@ -36,6 +46,7 @@ public sealed class RulesHostFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        _store?.Dispose();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
