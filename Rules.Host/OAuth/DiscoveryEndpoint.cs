@@ -5,7 +5,8 @@ namespace Rules.Host.OAuth;
 /// <summary>OpenID Connect Discovery 1.0 metadata and the JWKS (RFC 7517) that verifies every token this server signs.</summary>
 public static class DiscoveryEndpoint
 {
-    public static IResult Jwks(SigningKeys keys) => Results.Json(keys.Jwks);
+    /// <summary>The current key and every retired key a live token may still be signed with (see <see cref="SigningKeys"/>).</summary>
+    public static IResult Jwks(SigningKeys keys) => Results.Text(keys.Current.JwksJson, "application/json; charset=utf-8");
 
     public static IResult Configuration(HttpContext http, IssuerUrls urls)
     {

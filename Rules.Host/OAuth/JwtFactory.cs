@@ -4,7 +4,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Rules.Host.OAuth;
 
-/// <summary>Creates and validates this server's JWTs (RS256, with the key from <see cref="SigningKeys"/>).</summary>
+/// <summary>
+/// Creates this server's JWTs (RS256, signed with the current key of <see cref="SigningKeys"/>) and validates them against
+/// every key it publishes, so a token signed before a rotation stays valid until it expires.
+/// </summary>
 public sealed class JwtFactory(SigningKeys keys, TimeProvider clock)
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -33,42 +36,65 @@ public sealed class JwtFactory(SigningKeys keys, TimeProvider clock)
         });
     }
 
-    /// <summary>Validates signature (RS256 with our key only: no "none", no other key), issuer, audience and lifetime.</summary>
-    public async Task<JsonWebToken?> ValidateAsync(string token, string issuer, string audience)
+    /// <summary>Validates signature (RS256 with a key we publish only: no "none", no other key), issuer, audience and lifetime.</summary>
+    public Task<JsonWebToken?> ValidateAsync(string token, string issuer, string audience) => ValidateWithRefreshAsync(token, set => new TokenValidationParameters
     {
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = issuer,
-            ValidAudience = audience,
-            IssuerSigningKey = keys.Key,
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            ClockSkew = TimeSpan.FromSeconds(30),
-            LifetimeValidator = (notBefore, expires, _, _) =>
-                expires is { } exp && exp > clock.GetUtcNow().UtcDateTime.AddSeconds(-30)
-                && (notBefore is not { } nbf || nbf <= clock.GetUtcNow().UtcDateTime.AddSeconds(30)),
-        });
-        return result.IsValid ? result.SecurityToken as JsonWebToken : null;
-    }
+        ValidIssuer = issuer,
+        ValidAudience = audience,
+        IssuerSigningKeys = set.Published,
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        LifetimeValidator = (notBefore, expires, _, _) =>
+            expires is { } exp && exp > clock.GetUtcNow().UtcDateTime.AddSeconds(-30)
+            && (notBefore is not { } nbf || nbf <= clock.GetUtcNow().UtcDateTime.AddSeconds(30)),
+    });
 
     /// <summary>
     /// An ID token presented back to us as a hint (RP-initiated logout): our signature and issuer are checked, but not
     /// the audience (it names the client) nor the lifetime (an expired ID token is still a valid hint, OIDC RP-Initiated
     /// Logout §2).
     /// </summary>
-    public async Task<JsonWebToken?> ValidateHintAsync(string token, string issuer)
+    public Task<JsonWebToken?> ValidateHintAsync(string token, string issuer) => ValidateWithRefreshAsync(token, set => new TokenValidationParameters
     {
-        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        ValidIssuer = issuer,
+        ValidateAudience = false,
+        ValidateLifetime = false,
+        IssuerSigningKeys = set.Published,
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        RequireSignedTokens = true,
+    });
+
+    /// <summary>
+    /// Validates with the published keys; a token whose kid we do not publish may come from a key another instance has
+    /// just made current, so the keys are re-read (at most once a second) and the token tried once more.
+    /// </summary>
+    private async Task<JsonWebToken?> ValidateWithRefreshAsync(string token, Func<SigningKeySet, TokenValidationParameters> parameters)
+    {
+        var set = keys.Current;
+        var result = await _handler.ValidateTokenAsync(token, parameters(set));
+        if (!result.IsValid && KeyIdOf(token) is { } keyId && !set.Publishes(keyId) && keys.RefreshForUnknownKey(keyId))
         {
-            ValidIssuer = issuer,
-            ValidateAudience = false,
-            ValidateLifetime = false,
-            IssuerSigningKey = keys.Key,
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-            RequireSignedTokens = true,
-        });
+            result = await _handler.ValidateTokenAsync(token, parameters(keys.Current));
+        }
         return result.IsValid ? result.SecurityToken as JsonWebToken : null;
+    }
+
+    private string? KeyIdOf(string token)
+    {
+        if (!_handler.CanReadToken(token))
+        {
+            return null;
+        }
+        try
+        {
+            return _handler.ReadJsonWebToken(token).Kid is { Length: > 0 } kid ? kid : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static object ToClaimValue(JsonNode node) => node switch

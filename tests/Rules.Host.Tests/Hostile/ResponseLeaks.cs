@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Rules.Host.OAuth;
 using Rules.Host.Tests.Http;
 
 namespace Rules.Host.Tests.Hostile;
@@ -33,7 +32,7 @@ internal static partial class ResponseLeaks
     // 64 characters from the middle of the PEM body: present in any copy of the key, however it is wrapped.
     private static string SigningKeyFragment(HostHarness harness)
     {
-        var pem = File.ReadAllText(Path.Combine(harness.DataDirectory, SigningKeys.FileName));
+        var pem = harness.SigningKeyPem();
         var body = string.Concat(pem.Split('\n').Where(line => !line.StartsWith("-----", StringComparison.Ordinal)).Select(l => l.Trim()));
         return body.Substring(body.Length / 2, 64);
     }

@@ -23,7 +23,7 @@ public sealed class ResponseLeaksTests : IClassFixture<ResponseLeaksTests.Server
     [Fact]
     public void Finds_the_signing_key_in_any_wrapping()
     {
-        var pem = File.ReadAllText(Path.Combine(_harness.DataDirectory, Rules.Host.OAuth.SigningKeys.FileName));
+        var pem = _harness.SigningKeyPem();
         var unwrapped = string.Concat(pem.Split('\n').Where(l => !l.StartsWith("-----")).Select(l => l.Trim()));
         ResponseLeaks.Find("{\"key\":\"" + unwrapped + "\"}", _harness).Should().Contain("the signing key");
     }

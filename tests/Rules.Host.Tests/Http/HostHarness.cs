@@ -203,6 +203,9 @@ public sealed class HostHarness : IDisposable
         return connection.ExecuteScalar<T>(sql, parameters)!;
     }
 
+    /// <summary>The current signing key's PKCS#8 PEM, as the store holds it.</summary>
+    public string SigningKeyPem() => Scalar<string>("SELECT private_key FROM signing_keys WHERE retired_at IS NULL");
+
     public void Execute(string sql, object? parameters = null)
     {
         using var connection = Service<Database>().Open();
@@ -221,7 +224,7 @@ public sealed class HostHarness : IDisposable
         Directory.CreateDirectory(template);
         using (var factory = new RulesHostFactory())
         {
-            factory.Services.GetRequiredService<Rules.Host.OAuth.SigningKeys>(); // writes the key file
+            factory.Services.GetRequiredService<Rules.Host.OAuth.SigningKeys>(); // inserts the signing key, so the copy carries it
             if (factory.Services.GetRequiredService<Database>() is not SqliteDatabase)
             {
                 return template; // RULES_TEST_STORE=postgres: every server seeds its own schema
@@ -229,7 +232,6 @@ public sealed class HostHarness : IDisposable
             using var connection = factory.Services.GetRequiredService<Database>().Open();
             // A consistent single-file copy of the WAL-mode database.
             connection.Execute($"VACUUM INTO '{Path.Combine(template, "rules.db").Replace("'", "''")}'");
-            File.Copy(Path.Combine(factory.DataDirectory, Rules.Host.OAuth.SigningKeys.FileName), Path.Combine(template, Rules.Host.OAuth.SigningKeys.FileName));
         }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {

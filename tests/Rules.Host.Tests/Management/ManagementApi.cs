@@ -29,7 +29,8 @@ internal static class ManagementApi
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         all.TryAdd("Rules:SeedFile", FastSeed.Value);
         var factory = new RulesHostFactory(all);
-        // Generating an RSA key is the other slow part of a first start; one key per test run is enough.
+        // Generating an RSA key is the other slow part of a first start; one key per test run is enough. The server
+        // imports it from the legacy key file into its empty database, as an upgraded deployment's first start does.
         Directory.CreateDirectory(factory.DataDirectory);
         File.WriteAllText(Path.Combine(factory.DataDirectory, SigningKeys.FileName), SigningKeyPem.Value);
         return factory;
