@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
-using Microsoft.Extensions.Options;
-using Rules.Host.Hosting;
+using Rules.Host.Storage;
 
 namespace Rules.Host.Login;
 
@@ -17,11 +15,10 @@ public static class LoginFeature
         services.AddSingleton<LoginAttemptLimiter>();
         services.AddSingleton<LoginCompletion>();
 
-        // The antiforgery tokens are protected with Data Protection keys kept in the data directory, so a login page
-        // served before a restart can still be submitted after it.
+        // The antiforgery tokens (and the Dashboard's cookies) are protected with Data Protection keys kept in the store,
+        // so a login page served before a restart, or by another instance, can still be submitted.
         services.AddDataProtection().SetApplicationName("rules");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<RulesHostOptions>, ILoggerFactory>((keys, options, logs) =>
-            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(options.Value.DataDirectory, "keys")), logs));
+        services.AddOptions<KeyManagementOptions>().Configure<Database>((keys, database) => keys.XmlRepository = new DatabaseXmlRepository(database));
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "rules_csrf";

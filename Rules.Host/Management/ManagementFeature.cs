@@ -18,6 +18,7 @@ public static class ManagementFeature
         endpoints.MapRulesConfigsEndpoints();
         endpoints.MapLogsEndpoints();
         endpoints.MapDecisionLogsEndpoints();
+        endpoints.MapSigningKeysEndpoints();
         return endpoints;
     }
 }

@@ -18,7 +18,8 @@ internal static class ManagementApi
 
     public const string AllScopes =
         "read:users update:users create:users read:rules create:rules update:rules delete:rules "
-        + "read:rules_configs update:rules_configs delete:rules_configs read:logs";
+        + "read:rules_configs update:rules_configs delete:rules_configs read:logs "
+        + "read:signing_keys create:signing_keys update:signing_keys";
 
     /// <summary>
     /// A server on the sample tenant minus its users' passwords: hashing seven sample passwords (PBKDF2) is most of a

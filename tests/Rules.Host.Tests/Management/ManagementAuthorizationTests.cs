@@ -40,6 +40,9 @@ public sealed class ManagementAuthorizationTests(SharedHost host) : IClassFixtur
         { "GET", "/api/v2/logs/log_x", "read:logs" },
         { "GET", "/api/v2/decision-logs", "read:logs" },
         { "GET", "/api/v2/decision-logs/dec_x", "read:logs" },
+        { "GET", "/api/v2/keys/signing", "read:signing_keys" },
+        { "POST", "/api/v2/keys/signing/rotate", "create:signing_keys" },
+        { "POST", "/api/v2/keys/signing/rotate", "update:signing_keys" },
     };
 
     [Theory]
