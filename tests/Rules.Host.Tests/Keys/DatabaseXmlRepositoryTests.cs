@@ -1,0 +1,60 @@
+using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
+using Rules.Host.Storage;
+
+namespace Rules.Host.Tests.Keys;
+
+/// <summary>Data Protection keys in the store: two instances read each other's antiforgery tokens and cookies.</summary>
+public sealed class DatabaseXmlRepositoryTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "rules-host-tests", "dp-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public void Stores_and_returns_elements()
+    {
+        var repository = new DatabaseXmlRepository(Database());
+        repository.StoreElement(new XElement("key", new XAttribute("id", "1"), new XElement("secret", "a")), "key-1");
+        repository.StoreElement(new XElement("key", new XAttribute("id", "2")), "key-1"); // name taken: kept under another
+        repository.StoreElement(new XElement("key", new XAttribute("id", "3")), null!);
+
+        var elements = new DatabaseXmlRepository(Database()).GetAllElements();
+        elements.Select(e => e.Attribute("id")!.Value).Should().BeEquivalentTo("1", "2", "3");
+        elements.Single(e => e.Attribute("id")!.Value == "1").Element("secret")!.Value.Should().Be("a");
+    }
+
+    [Fact]
+    public void Two_instances_unprotect_each_others_payloads()
+    {
+        var first = Protector(Database());
+        var second = Protector(Database());
+
+        var fromFirst = first.Protect("antiforgery token");
+        second.Unprotect(fromFirst).Should().Be("antiforgery token");
+        var fromSecond = second.Protect("dashboard cookie");
+        first.Unprotect(fromSecond).Should().Be("dashboard cookie");
+    }
+
+    private static IDataProtector Protector(Database database)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection().SetApplicationName("rules");
+        services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new DatabaseXmlRepository(database));
+        return services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+    }
+
+    private SqliteDatabase Database()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "rules.db"));
+        database.Migrate();
+        return database;
+    }
+}
