@@ -3,23 +3,22 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Rules.Host.Storage;
+using Rules.Host.Tests.Storage;
 
 namespace Rules.Host.Tests.Keys;
 
 /// <summary>Data Protection keys in the store: two instances read each other's antiforgery tokens and cookies.</summary>
 public sealed class DatabaseXmlRepositoryTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "rules-host-tests", "dp-" + Guid.NewGuid().ToString("N"));
+    private TestStore? _store;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _store?.Dispose();
 
-    [Fact]
-    public void Stores_and_returns_elements()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void Stores_and_returns_elements(string kind)
     {
+        _store = TestStore.Create(kind);
         var repository = new DatabaseXmlRepository(Database());
         repository.StoreElement(new XElement("key", new XAttribute("id", "1"), new XElement("secret", "a")), "key-1");
         repository.StoreElement(new XElement("key", new XAttribute("id", "2")), "key-1"); // name taken: kept under another
@@ -30,9 +29,11 @@ public sealed class DatabaseXmlRepositoryTests : IDisposable
         elements.Single(e => e.Attribute("id")!.Value == "1").Element("secret")!.Value.Should().Be("a");
     }
 
-    [Fact]
-    public void Two_instances_unprotect_each_others_payloads()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void Two_instances_unprotect_each_others_payloads(string kind)
     {
+        _store = TestStore.Create(kind);
         var first = Protector(Database());
         var second = Protector(Database());
 
@@ -51,10 +52,5 @@ public sealed class DatabaseXmlRepositoryTests : IDisposable
         return services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
     }
 
-    private SqliteDatabase Database()
-    {
-        var database = new SqliteDatabase(Path.Combine(_directory, "rules.db"));
-        database.Migrate();
-        return database;
-    }
+    private Database Database() => _store!.OpenAnother();
 }

@@ -9,10 +9,11 @@ using Rules.Host.Hosting;
 using Rules.Host.OAuth;
 using Rules.Host.Storage;
 using Rules.Host.Tests.Http;
+using Rules.Host.Tests.Storage;
 
 namespace Rules.Host.Tests.Keys;
 
-/// <summary>Several instances over one store: they sign with one key, and one sees the other's rotation.</summary>
+/// <summary>Several instances over one store (SQLite and PostgreSQL): they sign with one key, and one sees the other's rotation.</summary>
 public sealed class SharedSigningKeysTests : IDisposable
 {
     private const string Issuer = "https://rules.example.com/";
@@ -20,16 +21,19 @@ public sealed class SharedSigningKeysTests : IDisposable
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "rules-host-tests", "keys-" + Guid.NewGuid().ToString("N"));
     private readonly FixedClock _clock = new(FixedClock.WeekdayMorning);
+    private TestStore? _store;
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _store?.Dispose();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
     }
 
-    [Fact]
-    public void A_second_instance_starts_with_the_key_the_first_one_made()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void A_second_instance_starts_with_the_key_the_first_one_made(string kind)
     {
+        _store = TestStore.Create(kind);
         var first = NewInstance();
         var second = NewInstance();
 
@@ -37,20 +41,23 @@ public sealed class SharedSigningKeysTests : IDisposable
         Count("SELECT COUNT(*) FROM signing_keys").Should().Be(1);
     }
 
-    [Fact]
-    public void Instances_starting_at_once_on_an_empty_store_end_with_one_current_key()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void Instances_starting_at_once_on_an_empty_store_end_with_one_current_key(string kind)
     {
-        var database = Database();
+        _store = TestStore.Create(kind);
         var instances = new SigningKeys[4];
-        Parallel.For(0, instances.Length, i => instances[i] = new SigningKeys(database, Options(), _clock));
+        Parallel.For(0, instances.Length, i => instances[i] = NewInstance());
 
         instances.Select(k => k.KeyId).Distinct().Should().ContainSingle();
         Count("SELECT COUNT(*) FROM signing_keys WHERE retired_at IS NULL").Should().Be(1);
     }
 
-    [Fact]
-    public void A_rotation_through_one_instance_is_picked_up_by_another_on_refresh()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void A_rotation_through_one_instance_is_picked_up_by_another_on_refresh(string kind)
     {
+        _store = TestStore.Create(kind);
         var first = NewInstance();
         var second = NewInstance();
         var revision = second.Revision;
@@ -65,9 +72,11 @@ public sealed class SharedSigningKeysTests : IDisposable
         second.Current.Published.Select(k => k.KeyId).Should().Equal(first.Current.Published.Select(k => k.KeyId));
     }
 
-    [Fact]
-    public async Task A_token_from_a_key_another_instance_just_made_current_validates_at_once()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task A_token_from_a_key_another_instance_just_made_current_validates_at_once(string kind)
     {
+        _store = TestStore.Create(kind);
         var first = NewInstance();
         var second = NewInstance();
         first.Rotate();
@@ -79,9 +88,11 @@ public sealed class SharedSigningKeysTests : IDisposable
         second.KeyId.Should().Be(first.KeyId);
     }
 
-    [Fact]
-    public async Task A_token_naming_a_key_nobody_has_is_still_refused()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task A_token_naming_a_key_nobody_has_is_still_refused(string kind)
     {
+        _store = TestStore.Create(kind);
         var keys = NewInstance();
         using var rsa = RSA.Create(2048);
         var token = new JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
@@ -126,9 +137,11 @@ public sealed class SharedSigningKeysTests : IDisposable
         (await client.GetAsync("/api/v2/keys/signing")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
     }
 
-    [Fact]
-    public void A_legacy_file_does_not_replace_the_key_the_store_already_has()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void A_legacy_file_does_not_replace_the_key_the_store_already_has(string kind)
     {
+        _store = TestStore.Create(kind);
         var first = NewInstance();
         Directory.CreateDirectory(_directory);
         using (var rsa = RSA.Create(2048))
@@ -139,20 +152,14 @@ public sealed class SharedSigningKeysTests : IDisposable
         NewInstance().KeyId.Should().Be(first.KeyId);
     }
 
-    private SigningKeys NewInstance() => new(Database(), Options(), _clock, NullLogger<SigningKeys>.Instance);
-
-    private SqliteDatabase Database()
-    {
-        var database = new SqliteDatabase(Path.Combine(_directory, "rules.db"));
-        database.Migrate();
-        return database;
-    }
+    // Each instance opens the store through its own handle, as a separate process would.
+    private SigningKeys NewInstance() => new(_store!.OpenAnother(), Options(), _clock, NullLogger<SigningKeys>.Instance);
 
     private IOptions<RulesHostOptions> Options() => Microsoft.Extensions.Options.Options.Create(new RulesHostOptions { DataDirectory = _directory });
 
     private long Count(string sql)
     {
-        using var connection = Database().Open();
+        using var connection = _store!.Database.Open();
         return connection.ExecuteScalar<long>(sql);
     }
 }
