@@ -102,6 +102,11 @@ public static class HostApp
         var database = app.Services.GetRequiredService<Database>();
         database.Migrate();
 
+        // The signing key exists (created, or imported from a pre-store data directory) before the first request, and a
+        // rotation made through another instance is picked up here.
+        app.Services.GetRequiredService<RevisionWatcher>().Watch("signing_keys", () => app.Services.GetRequiredService<SigningKeys>().Refresh());
+        app.Services.GetRequiredService<SigningKeys>();
+
         var seedFile = options.SeedFile ?? Cli.SamplePaths.FindSampleTenant();
         if (seedFile is not null && app.Services.GetRequiredService<TenantSeed>().SeedIfEmpty(seedFile))
         {

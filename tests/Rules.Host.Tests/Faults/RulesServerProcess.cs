@@ -13,20 +13,28 @@ namespace Rules.Host.Tests.Faults;
 /// business-hours rule disabled (as tests/e2e/impersonation-flow.sh does), so logins pass at any hour. It can be
 /// killed with SIGKILL and started again on the same data directory. Disposing kills it and deletes the directory.
 /// With a <c>database</c> connection string it serves that store (several processes can share one PostgreSQL), and
-/// with <c>importRules</c> the rules are imported into the store at start (--import) instead of served from the directory.
+/// <c>rules</c> says where its rules come from: the directory (--rules, the default), the directory imported into the
+/// store at start (--import), or the store alone (what another instance imported or changed).
 /// </summary>
 public sealed class RulesServerProcess : IDisposable
 {
     private readonly ConcurrentQueue<string> _log = new();
     private readonly string? _database;
-    private readonly bool _importRules;
+    private readonly RulesFrom _rules;
     private readonly string[] _settings;
     private Process? _process;
 
-    public RulesServerProcess(string? database = null, bool importRules = false, params string[] settings)
+    public enum RulesFrom
+    {
+        Directory,
+        ImportedDirectory,
+        Store,
+    }
+
+    public RulesServerProcess(string? database = null, RulesFrom rules = RulesFrom.Directory, params string[] settings)
     {
         _database = database;
-        _importRules = importRules;
+        _rules = rules;
         _settings = settings;
         Root = Path.Combine(Path.GetTempPath(), "rules-host-faults-" + Guid.NewGuid().ToString("N"));
         DataDirectory = Path.Combine(Root, "data");
@@ -79,8 +87,11 @@ public sealed class RulesServerProcess : IDisposable
             start.ArgumentList.Add("--database");
             start.ArgumentList.Add(_database);
         }
-        start.ArgumentList.Add(_importRules ? "--import" : "--rules");
-        start.ArgumentList.Add(RulesDirectory);
+        if (_rules != RulesFrom.Store)
+        {
+            start.ArgumentList.Add(_rules == RulesFrom.ImportedDirectory ? "--import" : "--rules");
+            start.ArgumentList.Add(RulesDirectory);
+        }
         foreach (var setting in _settings)
         {
             start.ArgumentList.Add(setting);

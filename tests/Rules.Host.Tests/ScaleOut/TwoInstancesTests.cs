@@ -17,7 +17,7 @@ namespace Rules.Host.Tests.ScaleOut;
 /// over both gives one login, tokens from either verify with the other's JWKS, a login page served by one is
 /// submitted to the other, and a rule changed through one is enforced by the other within 2 seconds.
 /// </summary>
-public sealed class TwoInstancesTests : IAsyncLifetime
+public sealed class TwoInstancesTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const string PublicIssuer = "http://rules.example.test/";
     private TestStore _store = null!;
@@ -29,8 +29,8 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     {
         _store = TestStore.Create(TestStore.Postgres);
         // The first instance seeds the empty store and imports the sample rules; the second finds both there.
-        _first = new RulesServerProcess(_store.ConnectionString, importRules: true, $"--Rules:Issuer={PublicIssuer}");
-        _second = new RulesServerProcess(_store.ConnectionString, importRules: false, $"--Rules:Issuer={PublicIssuer}");
+        _first = new RulesServerProcess(_store.ConnectionString, RulesServerProcess.RulesFrom.ImportedDirectory, $"--Rules:Issuer={PublicIssuer}");
+        _second = new RulesServerProcess(_store.ConnectionString, RulesServerProcess.RulesFrom.Store, $"--Rules:Issuer={PublicIssuer}");
         await _first.StartAsync(TimeSpan.FromSeconds(60));
         await _second.StartAsync(TimeSpan.FromSeconds(60));
         _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
@@ -94,6 +94,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             }
         }
         error.Should().Be("logins are paused", "the second instance enforces the first's change within 2 s ({0} ms)", changed.ElapsedMilliseconds);
+        output.WriteLine($"the rule added on the first instance was enforced by the second after {changed.ElapsedMilliseconds} ms");
         (await ReadyVersionAsync(_second)).Should().NotBe(before).And.Be(await ReadyVersionAsync(_first));
     }
 
