@@ -10,9 +10,10 @@
 # cluster (tests/postgres start --durable: fsync and synchronous commit on, as SQLite's WAL + synchronous=NORMAL
 # commits are durable too). Prints a table and writes it to benchmarks/results/scale-out.md. See benchmarks/README.md.
 #
-# usage: benchmarks/scale-out.sh [--duration SECONDS=30] [--concurrency N=8] [--balance round-robin|sticky]
+# usage: benchmarks/scale-out.sh [--duration SECONDS=30] [--concurrency N=8] [--balance round-robin|sticky] [--rounds N=1]
 #   --balance sticky: in (c) each client keeps to one instance with its own Management token (for a build whose
 #   instances do not share signing keys yet).
+#   --rounds N: run (a), (b), (c) N times in turn, one row each, so the spread on a shared machine shows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -20,12 +21,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 duration=30
 concurrency=8
 balance=round-robin
+rounds=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --concurrency) concurrency=$2; shift 2 ;;
     --balance) balance=$2; shift 2 ;;
-    *) echo "usage: benchmarks/scale-out.sh [--duration SECONDS=30] [--concurrency N=8] [--balance round-robin|sticky]" >&2; exit 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) echo "usage: benchmarks/scale-out.sh [--duration SECONDS=30] [--concurrency N=8] [--balance round-robin|sticky] [--rounds N=1]" >&2; exit 2 ;;
   esac
 done
 
@@ -130,28 +133,32 @@ PY
   reports+=("### $label"$'\n\n'"load average before: $load"$'\n\n```\n'"$(cat "$work/soak.out")"$'\n```')
 }
 
-# (a) one instance, SQLite
-port=$(free_port)
-start_server sqlite "http://127.0.0.1:$port" --rules "$work/rules"
-measure "(a) 1 instance, SQLite" --url "http://127.0.0.1:$port" --data "$work/sqlite-data" --pid "${server_pids[0]}"
-stop_servers
+for round in $(seq 1 "$rounds"); do
+  suffix=""; [ "$rounds" -gt 1 ] && suffix=", round $round"
 
-# (b) one instance, PostgreSQL
-db=$(fresh_database bench_one)
-port=$(free_port)
-start_server pg-one "http://127.0.0.1:$port" --database "$db" --import "$work/rules"
-measure "(b) 1 instance, PostgreSQL" --url "http://127.0.0.1:$port" --database "$db" --pid "${server_pids[0]}"
-stop_servers
+  # (a) one instance, SQLite
+  port=$(free_port)
+  start_server "sqlite-$round" "http://127.0.0.1:$port" --rules "$work/rules"
+  measure "(a) 1 instance, SQLite$suffix" --url "http://127.0.0.1:$port" --data "$work/sqlite-$round-data" --pid "${server_pids[0]}"
+  stop_servers
 
-# (c) two instances, one PostgreSQL: the first imports the rules, the second starts once the first is ready
-db=$(fresh_database bench_two)
-port1=$(free_port)
-start_server pg-first "http://127.0.0.1:$port1" --database "$db" --import "$work/rules"
-port2=$(free_port)
-start_server pg-second "http://127.0.0.1:$port2" --database "$db"
-measure "(c) 2 instances, one PostgreSQL, $balance" --url "http://127.0.0.1:$port1,http://127.0.0.1:$port2" \
-  --database "$db" --pid "${server_pids[0]}" --balance "$balance"
-stop_servers
+  # (b) one instance, PostgreSQL
+  db=$(fresh_database "bench_one_$round")
+  port=$(free_port)
+  start_server "pg-one-$round" "http://127.0.0.1:$port" --database "$db" --import "$work/rules"
+  measure "(b) 1 instance, PostgreSQL$suffix" --url "http://127.0.0.1:$port" --database "$db" --pid "${server_pids[0]}"
+  stop_servers
+
+  # (c) two instances, one PostgreSQL: the first imports the rules, the second starts once the first is ready
+  db=$(fresh_database "bench_two_$round")
+  port1=$(free_port)
+  start_server "pg-first-$round" "http://127.0.0.1:$port1" --database "$db" --import "$work/rules"
+  port2=$(free_port)
+  start_server "pg-second-$round" "http://127.0.0.1:$port2" --database "$db"
+  measure "(c) 2 instances, one PostgreSQL, $balance$suffix" --url "http://127.0.0.1:$port1,http://127.0.0.1:$port2" \
+    --database "$db" --pid "${server_pids[0]}" --balance "$balance"
+  stop_servers
+done
 
 for log in "$work"/*.log; do
   if grep -qE 'fail:|crit:' "$log"; then echo "--- errors in $(basename "$log") ---"; grep -E -A3 'fail:|crit:' "$log" | head -n 20; fi
@@ -163,7 +170,7 @@ mkdir -p benchmarks/results
 {
   echo "# Scale-out: one and two instances on PostgreSQL"
   echo
-  echo "\`benchmarks/scale-out.sh --duration $duration --concurrency $concurrency --balance $balance\`, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)," \
+  echo "\`benchmarks/scale-out.sh --duration $duration --concurrency $concurrency --balance $balance --rounds $rounds\`, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)," \
        "$(nproc) cores shared by the servers, PostgreSQL $pg_version (durable: fsync and synchronous commit on) and the load client."
   echo "A flow is create link -> follow -> exchange code (three requests); latency is per flow."
   echo
