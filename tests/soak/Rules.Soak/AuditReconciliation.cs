@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Rules.Soak;
 
@@ -19,12 +21,24 @@ public sealed record AuditReconciliation(int LoginEntries, int ExchangeEntries, 
         }.ToString();
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
+        return Count(connection, "json_extract(details, '$.link_id')", redeemedLinkIds);
+    }
 
+    /// <summary>The same counts from a shared PostgreSQL (details is JSON text there too). The database must be the run's own.</summary>
+    public static AuditReconciliation ReadPostgres(string connectionString, IReadOnlyCollection<string> redeemedLinkIds)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        return Count(connection, "details::jsonb ->> 'link_id'", redeemedLinkIds);
+    }
+
+    private static AuditReconciliation Count(DbConnection connection, string linkIdExpression, IReadOnlyCollection<string> redeemedLinkIds)
+    {
         var loggedLinks = new HashSet<string>(StringComparer.Ordinal);
         var loginEntries = 0;
         using (var logins = connection.CreateCommand())
         {
-            logins.CommandText = "SELECT json_extract(details, '$.link_id') FROM audit_log WHERE type = 's'";
+            logins.CommandText = $"SELECT {linkIdExpression} FROM audit_log WHERE type = 's'";
             using var reader = logins.ExecuteReader();
             while (reader.Read())
             {

@@ -20,11 +20,12 @@ public sealed class SoakTally
 
 /// <summary>
 /// <see cref="SoakOptions.Concurrency"/> clients, each repeating create link → follow → exchange as fast as the server
-/// answers until the time is up. A flow counts when all three steps handed out what they should.
+/// answers until the time is up. A flow counts when all three steps handed out what they should. Given several flow
+/// clients (one per server, for sticky load), client number w uses the (w mod count)th.
 /// </summary>
 public static class SoakLoad
 {
-    public static async Task<SoakTally> RunAsync(ImpersonationFlowClient client, SoakOptions options)
+    public static async Task<SoakTally> RunAsync(IReadOnlyList<ImpersonationFlowClient> clients, SoakOptions options)
     {
         var tally = new SoakTally();
         var deadline = Stopwatch.GetTimestamp() + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
@@ -35,7 +36,7 @@ public static class SoakLoad
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    if (await OneFlowAsync(client, tally, $"w{worker}-{flow}"))
+                    if (await OneFlowAsync(clients[worker % clients.Count], tally, $"w{worker}-{flow}"))
                     {
                         tally.FlowMilliseconds.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                         continue;

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Rules.Soak;
 
-/// <summary>The soak's figures and its verdict: every check that failed is named; none failing means the soak passed.</summary>
-public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconciliation audit, IReadOnlyList<ServerSample> samples, TimeSpan elapsed)
+/// <summary>
+/// The soak's figures and its verdict: every check that failed is named; none failing means the soak passed.
+/// Without an audit reconciliation (several servers and no --database) the audit check is skipped, and the report says so.
+/// </summary>
+public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconciliation? audit, IReadOnlyList<ServerSample> samples, TimeSpan elapsed)
 {
     public IReadOnlyList<string> Failures()
     {
@@ -11,9 +14,9 @@ public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconc
         if (tally.FlowMilliseconds.IsEmpty) failures.Add("no flow completed");
         if (tally.ServerErrors > 0) failures.Add($"{tally.ServerErrors} responses were 5xx");
         if (tally.FailedFlows > 0) failures.Add($"{tally.FailedFlows} flows did not complete");
-        if (audit.LoginEntries != tally.RedeemedLinkIds.Count || audit.RedemptionsWithoutEntry > 0)
+        if (audit is not null && (audit.LoginEntries != tally.RedeemedLinkIds.Count || audit.RedemptionsWithoutEntry > 0))
             failures.Add($"audit: {audit.LoginEntries} login entries for {tally.RedeemedLinkIds.Count} redemptions, {audit.RedemptionsWithoutEntry} redemptions without one");
-        if (audit.ExchangeEntries != tally.TokensIssued) failures.Add($"audit: {audit.ExchangeEntries} code-exchange entries for {tally.TokensIssued} token responses");
+        if (audit is not null && audit.ExchangeEntries != tally.TokensIssued) failures.Add($"audit: {audit.ExchangeEntries} code-exchange entries for {tally.TokensIssued} token responses");
         if (RssGrowthMb > options.MaxRssGrowthMb) failures.Add($"resident memory grew {RssGrowthMb:F1} MB after warm-up (limit {options.MaxRssGrowthMb} MB)");
         if (samples.All(s => s.IdleRuntimes is null)) failures.Add("/readyz does not report the rule runtimes (runtimes.idle, runtimes.poolBound)");
         if (samples.FirstOrDefault(s => s.IdleRuntimes > s.PoolBound) is { } over)
@@ -32,13 +35,15 @@ public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconc
         static string Mb(long kb) => (kb / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " MB";
         var withRuntimes = samples.Where(s => s.RuntimesCreated is not null).ToList();
 
-        output.WriteLine($"soak: {elapsed.TotalSeconds:F0} s, {options.Concurrency} clients, {options.BaseUri} (server pid {options.ServerPid}), warm-up {options.WarmUp.TotalSeconds:F0} s");
+        output.WriteLine($"soak: {elapsed.TotalSeconds:F0} s, {options.Concurrency} clients, {options.Servers} (server pid {options.ServerPid}), warm-up {options.WarmUp.TotalSeconds:F0} s");
         output.WriteLine($"  flows completed   {latencies.Length} ({latencies.Length / elapsed.TotalSeconds:F1}/s), failed {tally.FailedFlows}  [create link -> follow -> exchange code]");
         output.WriteLine($"  flow latency      p50 {Percentile(0.50):F1} ms, p99 {Percentile(0.99):F1} ms, max {(latencies.Length == 0 ? 0 : latencies[^1]):F1} ms");
         output.WriteLine($"  responses         {string.Join(", ", tally.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key.Step} {s.Key.Status}: {s.Value}"))}");
         output.WriteLine($"  5xx responses     {tally.ServerErrors}");
-        output.WriteLine($"  audit             logins 's' {audit.LoginEntries} for {tally.RedeemedLinkIds.Count} redemptions ({audit.RedemptionsWithoutEntry} without an entry); " +
-                         $"exchanges 'seacft' {audit.ExchangeEntries} for {tally.TokensIssued} tokens");
+        output.WriteLine(audit is null
+            ? "  audit             skipped: several servers and no --database, so there is no one store to read"
+            : $"  audit             logins 's' {audit.LoginEntries} for {tally.RedeemedLinkIds.Count} redemptions ({audit.RedemptionsWithoutEntry} without an entry); " +
+              $"exchanges 'seacft' {audit.ExchangeEntries} for {tally.TokensIssued} tokens");
         output.WriteLine($"  memory (VmRSS)    start {Mb(samples[0].RssKb)}, after warm-up {Mb(WarmSample.RssKb)}, end {Mb(samples[^1].RssKb)}, max {Mb(samples.Max(s => s.RssKb))}; " +
                          $"growth after warm-up {RssGrowthMb:F1} MB (limit {options.MaxRssGrowthMb} MB)");
         if (withRuntimes.Count > 0)
