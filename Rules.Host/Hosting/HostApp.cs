@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -106,6 +107,12 @@ public static class HostApp
         // rotation made through another instance is picked up here.
         app.Services.GetRequiredService<RevisionWatcher>().Watch("signing_keys", () => app.Services.GetRequiredService<SigningKeys>().Refresh());
         app.Services.GetRequiredService<SigningKeys>();
+
+        // The first Data Protection key (login-page CSRF tokens, Dashboard cookies) is made at start while holding the
+        // store's start-up lock, so instances starting together on an empty store share one key instead of each making
+        // its own and caching only that. Later keys are made days before they activate, and every instance re-reads the
+        // key table daily (ASP.NET Core's web-farm schedule), so they reach every instance first.
+        database.RunExclusively(() => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("rules.start-up").Protect([1]));
 
         var seedFile = options.SeedFile ?? Cli.SamplePaths.FindSampleTenant();
         if (seedFile is not null && app.Services.GetRequiredService<TenantSeed>().SeedIfEmpty(seedFile))

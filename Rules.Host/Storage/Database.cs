@@ -60,6 +60,12 @@ public abstract class Database : IDisposable
     /// <summary>The schema version the store is at (the number of the last migration applied).</summary>
     public abstract long SchemaVersion();
 
+    /// <summary>
+    /// Runs <paramref name="work"/> while no other instance runs its own: for start-up steps that create shared state
+    /// through their own connections. A SQLite file has one server, so there it just runs.
+    /// </summary>
+    public virtual void RunExclusively(Action work) => work();
+
     /// <summary>Runs <paramref name="work"/> in one write transaction: all of it is written, or none.</summary>
     public T InTransaction<T>(Func<DbConnection, IDbTransaction, T> work, bool exclusive = false)
     {

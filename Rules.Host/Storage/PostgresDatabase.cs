@@ -16,6 +16,7 @@ public sealed class PostgresDatabase : Database
     // Arbitrary constants naming this application's advisory locks (pg_advisory_lock takes a bigint).
     private const long MigrationLock = 0x52554C45_5301;
     private const long ExclusiveWriteLock = 0x52554C45_5302;
+    private const long StartUpLock = 0x52554C45_5303;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _location;
@@ -64,6 +65,20 @@ public sealed class PostgresDatabase : Database
     }
 
     public override DbTransaction BeginSnapshot(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
+
+    public override void RunExclusively(Action work)
+    {
+        using var connection = Open();
+        Execute(connection, null, $"SELECT pg_advisory_lock({StartUpLock})");
+        try
+        {
+            work();
+        }
+        finally
+        {
+            Execute(connection, null, $"SELECT pg_advisory_unlock({StartUpLock})");
+        }
+    }
 
     public override void Migrate()
     {
