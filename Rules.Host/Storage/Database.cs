@@ -62,9 +62,9 @@ public abstract class Database : IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> while no other instance runs its own: for start-up steps that create shared state
-    /// through their own connections. A SQLite file has one server, so there it just runs.
+    /// through connections of their own, so a transaction cannot serialise them.
     /// </summary>
-    public virtual void RunExclusively(Action work) => work();
+    public abstract void RunExclusively(Action work);
 
     /// <summary>Runs <paramref name="work"/> in one write transaction: all of it is written, or none.</summary>
     public T InTransaction<T>(Func<DbConnection, IDbTransaction, T> work, bool exclusive = false)

@@ -53,6 +53,32 @@ public sealed class SqliteDatabase : Database
     public override DbTransaction BeginSnapshot(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true);
 
+    /// <summary>
+    /// Serialised with any other process (or handle) on the same file by an exclusive lock on <c>rules.db.start-up.lock</c>
+    /// beside it: a transaction cannot do it, because the work writes through connections of its own.
+    /// </summary>
+    public override void RunExclusively(Action work)
+    {
+        var lockPath = Path + ".start-up.lock";
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        FileStream? held = null;
+        while (held is null)
+        {
+            try
+            {
+                held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(50);
+            }
+        }
+        using (held)
+        {
+            work();
+        }
+    }
+
     public override void Migrate()
     {
         using var connection = Open();

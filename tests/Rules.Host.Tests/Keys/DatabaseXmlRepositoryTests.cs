@@ -43,6 +43,31 @@ public sealed class DatabaseXmlRepositoryTests : IDisposable
         first.Unprotect(fromSecond).Should().Be("dashboard cookie");
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void Instances_making_their_first_key_at_once_under_the_start_up_lock_share_one(string kind)
+    {
+        _store = TestStore.Create(kind);
+        var databases = Enumerable.Range(0, 6).Select(_ => Database()).ToArray();
+        var protectors = databases.Select(Protector).ToArray();
+        using var start = new Barrier(protectors.Length);
+
+        // What HostApp does at start: the first Protect makes the key ring, and the key when there is none.
+        var payloads = protectors.AsParallel().WithDegreeOfParallelism(protectors.Length).Select((protector, i) =>
+        {
+            start.SignalAndWait();
+            string payload = "";
+            databases[i].RunExclusively(() => payload = protector.Protect($"from {i}"));
+            return payload;
+        }).ToArray();
+
+        new DatabaseXmlRepository(Database()).GetAllElements().Should().ContainSingle("the first instance made the key and the others found it");
+        foreach (var protector in protectors)
+        {
+            payloads.Select(protector.Unprotect).Should().BeEquivalentTo(Enumerable.Range(0, protectors.Length).Select(i => $"from {i}"));
+        }
+    }
+
     private static IDataProtector Protector(Database database)
     {
         var services = new ServiceCollection();
