@@ -57,16 +57,7 @@ rules=(dotnet Rules.Host/bin/Release/net10.0/rules.dll)
 soak=(dotnet tests/soak/Rules.Soak/bin/Release/net10.0/Rules.Soak.dll)
 
 # The sample rules minus the business-hours rule, so logins pass at any hour (as tests/soak/run does).
-cp -r Rules.Samples/rules "$work/rules"
-python3 - "$work/rules/rules.json" <<'PY'
-import json, sys
-path = sys.argv[1]
-manifest = json.load(open(path))
-for rule in manifest["rules"]:
-    if "business-hours" in rule["file"]:
-        rule["enabled"] = False
-json.dump(manifest, open(path, "w"), indent=2)
-PY
+bash tests/sample-rules-any-hour "$work/rules"
 
 echo "scale-out: starting a private PostgreSQL (durable settings)"
 pg_env=$(env -u RULES_TEST_PGDATA -u RULES_TEST_POSTGRES bash tests/postgres start --durable)

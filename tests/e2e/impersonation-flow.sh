@@ -26,16 +26,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 base="http://127.0.0.1:$port"
 
 # The sample rules, minus the business-hours rule, so the walk-through passes at any hour.
-cp -r Rules.Samples/rules "$work/rules"
-python3 - "$work/rules/rules.json" <<'PY'
-import json, sys
-path = sys.argv[1]
-manifest = json.load(open(path))
-for rule in manifest["rules"]:
-    if "business-hours" in rule["file"]:
-        rule["enabled"] = False
-json.dump(manifest, open(path, "w"), indent=2)
-PY
+bash tests/sample-rules-any-hour "$work/rules"
 
 $RULES_CMD serve --urls "$base" --data "$work/data" --rules "$work/rules" --seed Rules.Samples/tenant.json >"$work/server.log" 2>&1 &
 server_pid=$!

@@ -99,7 +99,7 @@ public class AuthorizationCodeTests
         using var host = new HostHarness();
         var code = await host.CodeAsync();
         host.Scalar<long>("SELECT COUNT(*) FROM authorization_codes WHERE code_hash = @hash", new { hash = Secrets.Hash(code) }).Should().Be(1);
-        host.Scalar<long>("SELECT COUNT(*) FROM authorization_codes WHERE grant LIKE @like", new { like = $"%{code}%" }).Should().Be(0);
+        host.Scalar<long>("SELECT COUNT(*) FROM authorization_codes WHERE \"grant\" LIKE @like", new { like = $"%{code}%" }).Should().Be(0);
         host.Scalar<string>("SELECT expires_at FROM authorization_codes").Should().Be("2026-03-10T15:01:00.0000000Z");
     }
 

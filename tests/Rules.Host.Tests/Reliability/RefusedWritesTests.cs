@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Rules.Host.Storage;
 using Rules.Host.Tests.Http;
 using Rules.Host.Tests.Login;
 
@@ -15,8 +16,10 @@ public sealed class RefusedWritesTests : IDisposable
 {
     private readonly HostHarness _host = new();
 
-    private void Refuse(string table) =>
-        _host.Execute($"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END;");
+    private void Refuse(string table) => _host.Execute(_host.Service<Database>() is PostgresDatabase
+        ? $"CREATE FUNCTION refuse_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk I/O error (simulated)'; END $$;"
+          + $" CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_{table}();"
+        : $"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END;");
 
     private long Count(string table) => _host.Scalar<long>($"SELECT COUNT(*) FROM {table}");
 
