@@ -18,7 +18,8 @@ public static class ServeCommand
         Examples:
           rules                                   serve the sample tenant on http://127.0.0.1:5000, data in ./data
           rules serve --urls http://127.0.0.1:8080 --data /var/lib/rules
-          rules serve --database "Host=db;Database=rules;Username=rules;Password=…"   several instances sharing one PostgreSQL
+          rules serve --database "Host=db;Database=rules;Username=rules;Password=…" --Rules:Issuer=https://login.example.com/
+                                                  one of several instances behind a load balancer, sharing one PostgreSQL
           rules serve --rules ./rules             serve (and watch) a rules directory instead of the database's rules
           rules serve --rules ./tenant-export     the same with an Auth0 Deploy CLI export (directory or tenant.yaml)
           rules serve --import ./tenant-export    replace the database's rules and rules-configs with an export, then serve them
