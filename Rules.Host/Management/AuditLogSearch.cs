@@ -103,21 +103,19 @@ public sealed class AuditLogSearch(Database database)
             var value = query[(colon + 1)..].Trim().Trim('"');
             if (value.EndsWith('*'))
             {
-                parameters.Add("q", Escape(value[..^1]) + "%");
-                return $"{column} {sql.LikeIgnoringCase} @q ESCAPE '\\'";
+                parameters.Add("q", SqlDialect.EscapeLike(value[..^1]) + "%");
+                return sql.LikeIgnoringCase(column, "@q");
             }
             parameters.Add("q", value);
             return $"{column} = @q";
         }
 
-        parameters.Add("q", "%" + Escape(query.Trim('"').TrimEnd('*')) + "%");
+        parameters.Add("q", "%" + SqlDialect.EscapeLike(query.Trim('"').TrimEnd('*')) + "%");
         parameters.Add("qType", query.Trim('"'));
         var matches = new[] { "description", "user_id", "user_name", "client_id", "client_name", "impersonator_id", "impersonator_email", "ip" }
-            .Select(column => $"{column} {sql.LikeIgnoringCase} @q ESCAPE '\\'");
+            .Select(column => sql.LikeIgnoringCase(column, "@q"));
         return $"({string.Join(" OR ", matches)} OR type = @qType)";
     }
-
-    private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     // Dapper maps by column name; the storage shape only.
     private sealed record AuditRow(long seq, string log_id, string date, string type, string? description, string? client_id, string? client_name,

@@ -1,4 +1,5 @@
 using Dapper;
+using Rules.Host.Storage;
 
 namespace Rules.Host.Tenant;
 
@@ -9,7 +10,7 @@ namespace Rules.Host.Tenant;
 /// </summary>
 internal static class UserSearch
 {
-    public static (string Where, DynamicParameters Parameters) ToSql(string? query, Storage.SqlDialect sql)
+    public static (string Where, DynamicParameters Parameters) ToSql(string? query, SqlDialect sql)
     {
         var parameters = new DynamicParameters();
         if (string.IsNullOrWhiteSpace(query))
@@ -27,10 +28,10 @@ internal static class UserSearch
         }
 
         text = text.Trim().Trim('"');
-        var pattern = text.EndsWith('*') ? Escape(text[..^1]) + "%" : Escape(text);
-        var contains = field is null ? "%" + Escape(text.TrimEnd('*')) + "%" : pattern;
+        var pattern = text.EndsWith('*') ? SqlDialect.EscapeLike(text[..^1]) + "%" : SqlDialect.EscapeLike(text);
+        var contains = field is null ? "%" + SqlDialect.EscapeLike(text.TrimEnd('*')) + "%" : pattern;
         parameters.Add("pattern", contains);
-        string Like(string column) => $"{column} {sql.LikeIgnoringCase} @pattern ESCAPE '\\'";
+        string Like(string column) => sql.LikeIgnoringCase(column, "@pattern");
         var name = sql.JsonText("profile", "name");
         return field switch
         {
@@ -40,6 +41,4 @@ internal static class UserSearch
             _ => ($"({Like("user_id")} OR {Like("email")} OR {Like(name)})", parameters),
         };
     }
-
-    private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }
