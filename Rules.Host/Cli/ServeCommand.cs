@@ -34,11 +34,14 @@ public static class ServeCommand
             $"--urls={parameters.Urls}",
             $"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.DataDirectory)}={parameters.DataDirectory}",
         };
+        // Named in errors as engine and location, never as the connection string (it holds the password).
+        var store = $"SQLite {Path.GetFullPath(new RulesHostOptions { DataDirectory = parameters.DataDirectory }.DatabasePath)}";
         if (parameters.Database is not null)
         {
             try
             {
-                using var _ = Rules.Host.Storage.Database.Create(parameters.Database);
+                using var named = Rules.Host.Storage.Database.Create(parameters.Database);
+                store = named.ToString();
             }
             catch (ArgumentException e)
             {
@@ -88,8 +91,8 @@ public static class ServeCommand
         }
         catch (System.Data.Common.DbException e)
         {
-            // Unreachable server, wrong password, missing database: say which store, never the connection string (it holds the password).
-            error.WriteLine($"error: cannot open the store ({DescribeStore(parameters)}): {e.Message}");
+            // Unreachable server, wrong password, missing database.
+            error.WriteLine($"error: cannot open the store ({store}): {e.Message}");
             return ExitCodes.BadInput;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException && e.Message.Contains("Sandbox option", StringComparison.Ordinal))
@@ -112,10 +115,6 @@ public static class ServeCommand
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
     }
-
-    private static string DescribeStore(Parameters parameters) => parameters.Database is null
-        ? $"SQLite {Path.GetFullPath(Path.Combine(parameters.DataDirectory, "rules.db"))}"
-        : Rules.Host.Storage.Database.Describe(parameters.Database);
 
     private static void PrintWelcome(WebApplication app, Parameters parameters, TextWriter output)
     {
