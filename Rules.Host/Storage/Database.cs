@@ -20,20 +20,6 @@ public abstract class Database : IDisposable
             ? new PostgresDatabase(connectionStringOrPath)
             : new SqliteDatabase(connectionStringOrPath);
 
-    /// <summary>The store a connection string names, for messages: engine and location, never credentials.</summary>
-    public static string Describe(string connectionStringOrPath)
-    {
-        try
-        {
-            using var database = Create(connectionStringOrPath);
-            return database.ToString();
-        }
-        catch (ArgumentException)
-        {
-            return "an unreadable connection string";
-        }
-    }
-
     /// <summary>"SQLite" or "PostgreSQL".</summary>
     public abstract string Engine { get; }
 
@@ -94,6 +80,15 @@ public abstract class Database : IDisposable
     }
 
     public override string ToString() => $"{Engine} {Location}";
+
+    /// <summary>Runs one statement that returns nothing: the engines' own schema and lock statements, outside Dapper.</summary>
+    protected static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 
     public virtual void Dispose()
     {

@@ -66,42 +66,21 @@ public sealed class PostgresDatabase : Database
 
     public override DbTransaction BeginSnapshot(DbConnection connection) => connection.BeginTransaction(IsolationLevel.RepeatableRead);
 
-    public override void RunExclusively(Action work)
-    {
-        using var connection = Open();
-        Execute(connection, null, $"SELECT pg_advisory_lock({StartUpLock})");
-        try
-        {
-            work();
-        }
-        finally
-        {
-            Execute(connection, null, $"SELECT pg_advisory_unlock({StartUpLock})");
-        }
-    }
+    public override void RunExclusively(Action work) => WithSessionLock(StartUpLock, _ => work());
 
-    public override void Migrate()
+    public override void Migrate() => WithSessionLock(MigrationLock, connection =>
     {
-        using var connection = Open();
-        Execute(connection, null, $"SELECT pg_advisory_lock({MigrationLock})");
-        try
+        Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        var current = CurrentVersion(connection);
+        foreach (var (version, sql) in PostgresMigrations.All.Where(m => m.Version > current).OrderBy(m => m.Version))
         {
-            Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-            var current = CurrentVersion(connection);
-            foreach (var (version, sql) in PostgresMigrations.All.Where(m => m.Version > current).OrderBy(m => m.Version))
-            {
-                // DDL is transactional in PostgreSQL: a version is applied whole or not at all.
-                using var transaction = connection.BeginTransaction();
-                Execute(connection, transaction, sql);
-                Execute(connection, transaction, $"INSERT INTO schema_version(version) VALUES ({version})");
-                transaction.Commit();
-            }
+            // DDL is transactional in PostgreSQL: a version is applied whole or not at all.
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, transaction, sql);
+            Execute(connection, transaction, $"INSERT INTO schema_version(version) VALUES ({version})");
+            transaction.Commit();
         }
-        finally
-        {
-            Execute(connection, null, $"SELECT pg_advisory_unlock({MigrationLock})");
-        }
-    }
+    });
 
     public override long SchemaVersion()
     {
@@ -110,6 +89,21 @@ public sealed class PostgresDatabase : Database
     }
 
     public override void Dispose() => _dataSource.Dispose();
+
+    /// <summary>Runs <paramref name="work"/> on a connection holding the session advisory lock <paramref name="key"/>, across instances.</summary>
+    private void WithSessionLock(long key, Action<DbConnection> work)
+    {
+        using var connection = Open();
+        Execute(connection, null, $"SELECT pg_advisory_lock({key})");
+        try
+        {
+            work(connection);
+        }
+        finally
+        {
+            Execute(connection, null, $"SELECT pg_advisory_unlock({key})");
+        }
+    }
 
     private static long CurrentVersion(DbConnection connection)
     {
@@ -123,14 +117,6 @@ public sealed class PostgresDatabase : Database
         {
             return 0;
         }
-    }
-
-    private static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 
     /// <summary>postgres://user:password@host:port/database?sslmode=require → Npgsql keywords; anything else unchanged.</summary>

@@ -86,7 +86,7 @@ public sealed class SqliteDatabase : Database
         foreach (var (version, sql) in SqliteMigrations.All.OrderBy(m => m.Version))
         {
             // IMMEDIATE: two processes starting on one file at once apply each version once.
-            using var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
+            using var transaction = BeginWrite(connection);
             if (UserVersion(connection, transaction) < version)
             {
                 Execute(connection, transaction, sql + $"\nPRAGMA user_version = {version};");
@@ -107,13 +107,5 @@ public sealed class SqliteDatabase : Database
         command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version;";
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }
