@@ -44,7 +44,7 @@ public static class UsersPages
         return DashboardPage.Render(http, "Users", body, DashboardPage.Section.Users);
     }
 
-    public static IResult Show(string user_id, HttpContext http, TenantStore store, OperatorDirectory operators, DashboardAudit audit)
+    public static IResult Show(string user_id, HttpContext http, TenantStore store, RoleStore roles, OperatorDirectory operators, DashboardAudit audit)
     {
         if (store.GetUser(user_id) is not { } user)
         {
@@ -74,6 +74,7 @@ public static class UsersPages
             </section>
             {SignInAsUser.Section(user, availability, mayImpersonate, who)}
             </div>
+            {UserRoles.Section(user, roles, DashboardCsrf.Token(http))}
             <section aria-labelledby="identities-heading" class="card">
               <h2 id="identities-heading">Identities</h2>
               {Identities(profile["identities"] as JsonArray)}

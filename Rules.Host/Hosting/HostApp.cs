@@ -35,6 +35,7 @@ public static class HostApp
         builder.Services.AddSingleton<RevisionWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionWatcher>());
         builder.Services.AddSingleton<TenantStore>();
+        builder.Services.AddSingleton<RoleStore>();
         builder.Services.AddSingleton<TenantSeed>();
         builder.Services.AddSingleton<RulesMetrics>();
         builder.Services.AddSingleton<LastGoodRuleSet>();

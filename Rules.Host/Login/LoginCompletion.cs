@@ -32,7 +32,7 @@ public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<
 /// decision record and the audit entry are written before the response.
 /// </summary>
 public sealed class LoginCompletion(
-    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock)
+    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles)
 {
     public const string DecisionKind = "login";
 
@@ -66,6 +66,7 @@ public sealed class LoginCompletion(
             Methods = methods,
             SessionId = sessionId,
             Scopes = request.Scopes,
+            Roles = roles.NamesOf(user.UserId),
         }, http, now);
 
         var outcome = rules.Execute(transaction);

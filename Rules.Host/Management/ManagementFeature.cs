@@ -14,6 +14,8 @@ public static class ManagementFeature
     public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapUsersEndpoints();
+        endpoints.MapUserRolesEndpoints();
+        endpoints.MapRolesEndpoints();
         endpoints.MapRulesEndpoints();
         endpoints.MapRulesConfigsEndpoints();
         endpoints.MapLogsEndpoints();

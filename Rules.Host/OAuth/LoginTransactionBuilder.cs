@@ -27,6 +27,9 @@ public sealed record LoginDescription
     public required JsonArray Methods { get; init; }
     public required string SessionId { get; init; }
     public required IReadOnlyList<string> Scopes { get; init; }
+
+    /// <summary>The names of the user's roles: Auth0's <c>context.authorization.roles</c>.</summary>
+    public required IReadOnlyList<string> Roles { get; init; }
 }
 
 /// <summary>
@@ -61,6 +64,7 @@ public static class LoginTransactionBuilder
             ["sessionID"] = login.SessionId,
             ["idToken"] = new JsonObject(),
             ["accessToken"] = new JsonObject { ["scope"] = new JsonArray(login.Scopes.Select(s => (JsonNode?)s).ToArray()) },
+            ["authorization"] = new JsonObject { ["roles"] = new JsonArray(login.Roles.Select(r => (JsonNode?)r).ToArray()) },
         };
         return new LoginTransaction(login.User, context, now);
     }

@@ -165,5 +165,18 @@ internal static class PostgresMigrations
             CREATE TRIGGER signing_keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON signing_keys
                 FOR EACH STATEMENT EXECUTE FUNCTION bump_revision('signing_keys');
             """),
+        (5, """
+            CREATE TABLE roles (
+                id          TEXT PRIMARY KEY,
+                name        TEXT NOT NULL UNIQUE,
+                description TEXT
+            );
+            CREATE TABLE user_roles (
+                user_id TEXT NOT NULL,
+                role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, role_id)
+            );
+            CREATE INDEX user_roles_role ON user_roles(role_id);
+            """),
     ];
 }

@@ -168,5 +168,20 @@ internal static class SqliteMigrations
             CREATE TRIGGER signing_keys_updated AFTER UPDATE ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
             CREATE TRIGGER signing_keys_deleted AFTER DELETE ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
             """),
+        (5, """
+            -- Role-based access control as Auth0 has it: named roles, assigned to users; every login fills
+            -- context.authorization.roles with the names of the user's roles.
+            CREATE TABLE roles (
+                id          TEXT PRIMARY KEY,           -- rol_ and 16 characters, as Auth0 makes them
+                name        TEXT NOT NULL UNIQUE,
+                description TEXT
+            );
+            CREATE TABLE user_roles (
+                user_id TEXT NOT NULL,
+                role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, role_id)
+            );
+            CREATE INDEX user_roles_role ON user_roles(role_id);
+            """),
     ];
 }
