@@ -15,6 +15,7 @@ public static class ManagementFeature
     {
         endpoints.MapUsersEndpoints();
         endpoints.MapUserRolesEndpoints();
+        endpoints.MapUsersByEmailEndpoints();
         endpoints.MapRolesEndpoints();
         endpoints.MapRulesEndpoints();
         endpoints.MapRulesConfigsEndpoints();
