@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Rules.Host.Audit;
 using Rules.Host.Dashboard;
 using Rules.Host.Errors;
+using Rules.Host.GeoIp;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
 using Rules.Host.Management;
@@ -51,6 +52,7 @@ public static class HostApp
         builder.Services.AddLogin();
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
+        builder.Services.AddGeoIp(builder.Configuration);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.MaxRequestBodyBytes)}") ?? new RulesHostOptions().MaxRequestBodyBytes);
@@ -103,6 +105,7 @@ public static class HostApp
         var options = app.Services.GetRequiredService<IOptions<RulesHostOptions>>().Value;
         var database = app.Services.GetRequiredService<Database>();
         database.Migrate();
+        app.Services.GetService<IGeoIpLookup>(); // opens Rules:GeoIp:Database now: a bad path fails the start, not logins
 
         // The signing key exists (created, or imported from a pre-store data directory) before the first request, and a
         // rotation made through another instance is picked up here.

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
+using Rules.Host.GeoIp;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.OAuth;
@@ -66,7 +67,32 @@ public static class LoginTransactionBuilder
             ["accessToken"] = new JsonObject { ["scope"] = new JsonArray(login.Scopes.Select(s => (JsonNode?)s).ToArray()) },
             ["authorization"] = new JsonObject { ["roles"] = new JsonArray(login.Roles.Select(r => (JsonNode?)r).ToArray()) },
         };
+        if (GeoIpOf(http) is { } geoip)
+        {
+            context["request"]!["geoip"] = geoip;
+        }
         return new LoginTransaction(login.User, context, now);
+    }
+
+    /// <summary>
+    /// Auth0's <c>context.request.geoip</c> for the client's address, when the operator configured a database
+    /// (<c>Rules:GeoIp:Database</c>) and it knows the address; otherwise absent, so a rule that depends on it fails closed.
+    /// </summary>
+    private static JsonObject? GeoIpOf(HttpContext http)
+    {
+        if (http.RequestServices?.GetService<IGeoIpLookup>() is not { } lookup || http.Connection.RemoteIpAddress is not { } address)
+        {
+            return null;
+        }
+        try
+        {
+            return lookup.Lookup(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)?.ToJson();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoginTransactionBuilder)).LogWarning(e, "GeoIP lookup failed; the login carries no geoip");
+            return null;
+        }
     }
 
     /// <summary>One entry of <c>context.authentication.methods</c>, as Auth0 writes it (timestamp in milliseconds).</summary>
