@@ -9,6 +9,7 @@ using Rules.Host.GeoIp;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
 using Rules.Host.Management;
+using Rules.Host.Risk;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
 using Rules.Host.Storage;
@@ -53,6 +54,7 @@ public static class HostApp
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
         builder.Services.AddGeoIp(builder.Configuration);
+        builder.Services.AddRisk();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.MaxRequestBodyBytes)}") ?? new RulesHostOptions().MaxRequestBodyBytes);
@@ -106,6 +108,7 @@ public static class HostApp
         var database = app.Services.GetRequiredService<Database>();
         database.Migrate();
         app.Services.GetService<IGeoIpLookup>(); // opens Rules:GeoIp:Database now: a bad path fails the start, not logins
+        app.Services.GetRequiredService<RiskAssessor>(); // parses Rules:Risk:UntrustedIps now, for the same reason
 
         // The signing key exists (created, or imported from a pre-store data directory) before the first request, and a
         // rotation made through another instance is picked up here.

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
 using Rules.Host.GeoIp;
+using Rules.Host.Risk;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.OAuth;
@@ -31,6 +32,9 @@ public sealed record LoginDescription
 
     /// <summary>The names of the user's roles: Auth0's <c>context.authorization.roles</c>.</summary>
     public required IReadOnlyList<string> Roles { get; init; }
+
+    /// <summary>Auth0's <c>context.request.body</c>: what a login that POSTs sent, secrets removed; empty for other logins.</summary>
+    public JsonObject? Body { get; init; }
 }
 
 /// <summary>
@@ -51,6 +55,7 @@ public static class LoginTransactionBuilder
             ["connection"] = login.Connection.Name,
             ["connectionStrategy"] = login.Connection.Strategy,
             ["connectionID"] = login.Connection.Id,
+            ["connectionOptions"] = ConnectionOptions(login.Connection),
             ["protocol"] = login.Protocol,
             ["request"] = new JsonObject
             {
@@ -58,6 +63,7 @@ public static class LoginTransactionBuilder
                 ["userAgent"] = http.Request.Headers.UserAgent.ToString(),
                 ["hostname"] = http.Request.Host.Host,
                 ["query"] = login.Query,
+                ["body"] = login.Body ?? [],
             },
             ["stats"] = new JsonObject { ["loginsCount"] = login.LoginsCount },
             ["sso"] = login.Sso,
@@ -70,6 +76,10 @@ public static class LoginTransactionBuilder
         if (GeoIpOf(http) is { } geoip)
         {
             context["request"]!["geoip"] = geoip;
+        }
+        if (http.RequestServices?.GetService<RiskAssessor>() is { } risk && login.User["user_id"]?.GetValue<string>() is { } userId)
+        {
+            context["riskAssessment"] = risk.Assess(userId, http);
         }
         return new LoginTransaction(login.User, context, now);
     }
@@ -94,6 +104,22 @@ public static class LoginTransactionBuilder
             return null;
         }
     }
+
+    /// <summary>
+    /// Auth0's <c>context.connectionOptions</c>. A database connection here has the options this server enforces (no
+    /// sign-up page, email as the identifier, brute-force protection, passwords of at least 8 characters); other
+    /// connections have no options of ours, so the object is empty.
+    /// </summary>
+    public static JsonObject ConnectionOptions(Connection connection) => connection.IsDatabase
+        ? new JsonObject
+        {
+            ["brute_force_protection"] = true,
+            ["disable_signup"] = true,
+            ["requires_username"] = false,
+            ["import_mode"] = false,
+            ["password_complexity_options"] = new JsonObject { ["min_length"] = 8 },
+        }
+        : [];
 
     /// <summary>One entry of <c>context.authentication.methods</c>, as Auth0 writes it (timestamp in milliseconds).</summary>
     public static JsonObject Method(string name, DateTimeOffset at) => new() { ["name"] = name, ["timestamp"] = at.ToUnixTimeMilliseconds() };

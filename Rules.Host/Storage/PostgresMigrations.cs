@@ -178,5 +178,15 @@ internal static class PostgresMigrations
             );
             CREATE INDEX user_roles_role ON user_roles(role_id);
             """),
+        (6, """
+            CREATE TABLE user_devices (
+                user_id     TEXT NOT NULL,
+                device_hash TEXT NOT NULL,
+                user_agent  TEXT NOT NULL,
+                first_seen  TEXT NOT NULL,
+                last_seen   TEXT NOT NULL,
+                PRIMARY KEY (user_id, device_hash, user_agent)
+            );
+            """),
     ];
 }

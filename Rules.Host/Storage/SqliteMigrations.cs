@@ -183,5 +183,17 @@ internal static class SqliteMigrations
             );
             CREATE INDEX user_roles_role ON user_roles(role_id);
             """),
+        (6, """
+            -- context.riskAssessment's NewDevice: the devices (a random cookie, stored as its SHA-256) and user agents
+            -- each user signed in from, recorded on allowed logins of the user's own (never on impersonated ones).
+            CREATE TABLE user_devices (
+                user_id     TEXT NOT NULL,
+                device_hash TEXT NOT NULL,
+                user_agent  TEXT NOT NULL,
+                first_seen  TEXT NOT NULL,
+                last_seen   TEXT NOT NULL,
+                PRIMARY KEY (user_id, device_hash, user_agent)
+            );
+            """),
     ];
 }
