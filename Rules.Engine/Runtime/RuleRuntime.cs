@@ -190,9 +190,14 @@ internal sealed partial class RuleRuntime : IDisposable
                 {
                     user = ReprotectImpersonation(transaction, nextUser, (ObjectInstance)user);
                 }
+                var received = context;
                 if (invocation.Context is ObjectInstance nextContext)
                 {
                     context = nextContext;
+                }
+                if (RefusedEffect(rule, received, context, transaction.Context) is { } refused)
+                {
+                    return Finish(refused, transaction, user, context, started, timings, ran);
                 }
             }
 
