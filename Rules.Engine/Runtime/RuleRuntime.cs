@@ -237,7 +237,14 @@ internal sealed partial class RuleRuntime : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Classify(e, rule);
+            var thrown = Classify(e, rule);
+            if (!invocation.Called || thrown.Kind != DenialKind.RuleError || Broken)
+            {
+                return thrown;
+            }
+            // As in Node (and so in Auth0), the first call of callback decides: a script error thrown after it is
+            // logged, not fatal. Limits and sandbox failures still deny, whenever they happen.
+            _state.AddSystemLog($"rule '{rule.Name}' threw after calling callback, which had already decided: {thrown.Failure}");
         }
 
         if (invocation.Called)
