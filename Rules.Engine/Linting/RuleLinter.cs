@@ -26,6 +26,8 @@ public static class RuleLinter
         ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules have no network access",
         ["eval"] = "eval is not available: string compilation is switched off in the sandbox",
         ["__dirname"] = "__dirname is not available: rules have no file system",
+        ["request"] = "request is not a global here, as it was in Auth0's older runtime: rules have no network access",
+        ["jwt"] = "jwt is not a global here, as it was in Auth0's older runtime: there is no JSON Web Token module in the sandbox",
     };
 
     /// <summary>Standard OIDC claims (OpenID Connect Core 1.0, 5.1) that Auth0 allowed without a namespace.</summary>
@@ -100,6 +102,74 @@ public static class RuleLinter
             CollectDeclarations((Node)function);
             Walk((Node)function.Body);
             CheckCallback();
+            MarkWhatCanOnlyDeny();
+        }
+
+        /// <summary>
+        /// An unavailable API that the rule's body reaches on every path before it calls back throws on every login:
+        /// the rule can only deny, which is an error, not a style warning.
+        /// </summary>
+        private void MarkWhatCanOnlyDeny()
+        {
+            if (function.Body is not BlockStatement body || _callback is null)
+            {
+                return;
+            }
+            var certain = new HashSet<(int, int)>();
+            foreach (var statement in body.Body)
+            {
+                if (statement is not (ExpressionStatement or VariableDeclaration or ReturnStatement or ThrowStatement))
+                {
+                    break;
+                }
+                foreach (var node in UnconditionalNodes(statement))
+                {
+                    if (node is Identifier identifier && IsUnavailable(identifier.Name) || node is CallExpression { Callee: Identifier { Name: "Function" } } or NewExpression { Callee: Identifier { Name: "Function" } })
+                    {
+                        certain.Add(rule.ToAuthorPosition(node.Location.Start.Line, node.Location.Start.Column));
+                    }
+                }
+                if (References(statement, _callback))
+                {
+                    break;
+                }
+            }
+            for (var i = 0; i < Warnings.Count; i++)
+            {
+                var warning = Warnings[i];
+                if (warning.Code == LintCodes.UnavailableApi && certain.Contains((warning.Line, warning.Column)))
+                {
+                    Warnings[i] = warning with
+                    {
+                        Message = warning.Message + $"; the rule reaches this before calling {_callback} on every path, so every login that runs it is denied",
+                        Severity = LintSeverity.Error,
+                    };
+                }
+            }
+        }
+
+        private bool IsUnavailable(string name) => UnavailableGlobals.ContainsKey(name) && !_declared.Contains(name);
+
+        /// <summary>The nodes of <paramref name="node"/> that run whenever it runs: not inside a function, a branch or a typeof.</summary>
+        private static IEnumerable<Node> UnconditionalNodes(Node node)
+        {
+            yield return node;
+            IEnumerable<Node> children = node switch
+            {
+                IFunction or ChainExpression => [],
+                UnaryExpression { Operator: Acornima.Operator.TypeOf } => [],
+                ConditionalExpression conditional => [conditional.Test],
+                LogicalExpression logical => [logical.Left],
+                MemberExpression { Computed: false } member => [member.Object],
+                _ => node.ChildNodes,
+            };
+            foreach (var child in children)
+            {
+                foreach (var inner in UnconditionalNodes(child))
+                {
+                    yield return inner;
+                }
+            }
         }
 
         private void CheckSignature()

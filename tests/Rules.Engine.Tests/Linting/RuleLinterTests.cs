@@ -29,7 +29,7 @@ public sealed class RuleLinterTests
 
         warning.Message.Should().StartWith(api);
         (warning.Line, warning.Column).Should().Be((line, column));
-        warning.Format().Should().StartWith($"rule.js:{line}:{column}: warning: {api}");
+        warning.Format().Should().StartWith($"rule.js:{line}:{column}: error: {api}", "each example reaches the API before calling back, so it can only deny");
     }
 
     [Theory]
@@ -174,5 +174,43 @@ public sealed class RuleLinterTests
     public void Reading_clearing_or_writing_elsewhere_is_not_asking(string body)
     {
         Lint(body + "\n  callback(null, user, context);").Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("  request.post({ url: 'https://example.com' }, function () { callback(null, user, context); });", "request is not a global here")]
+    [InlineData("  var token = jwt.sign({}, 'secret');\n  callback(null, user, context);", "jwt is not a global here")]
+    public void Auth0s_old_globals_are_named(string body, string message)
+    {
+        Single(body, LintCodes.UnavailableApi).Message.Should().StartWith(message);
+    }
+
+    [Fact]
+    public void A_local_named_like_an_old_global_is_fine()
+    {
+        Lint("  var request = { post: function () {} };\n  request.post();\n  callback(null, user, context);").Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("  var request = require('request');\n  callback(null, user, context);")]
+    [InlineData("  const secret = process.env.SECRET;\n  callback(null, user, context);")]
+    [InlineData("  return fetch('https://example.com').then(function () { callback(null, user, context); });")]
+    [InlineData("  var f = Function('return 1');\n  callback(null, user, context);")]
+    public void An_unavailable_api_reached_on_every_path_before_callback_is_an_error(string body)
+    {
+        var lint = Single(body, LintCodes.UnavailableApi);
+
+        lint.Severity.Should().Be(LintSeverity.Error);
+        lint.Message.Should().EndWith("so every login that runs it is denied");
+    }
+
+    [Theory]
+    [InlineData("  if (user.app_metadata.legacy) {\n    var request = require('request');\n  }\n  callback(null, user, context);")]
+    [InlineData("  var hasFetch = typeof fetch === 'function';\n  callback(null, user, context);")]
+    [InlineData("  var f = function () { return require('x'); };\n  callback(null, user, context);")]
+    [InlineData("  var x = user.legacy ? require('x') : null;\n  callback(null, user, context);")]
+    [InlineData("  callback(null, user, context);\n  require('x');")]
+    public void One_that_some_path_avoids_stays_a_warning(string body)
+    {
+        Lint(body).Should().NotContain(l => l.Severity == LintSeverity.Error);
     }
 }
