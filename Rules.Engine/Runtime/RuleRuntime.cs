@@ -261,7 +261,7 @@ internal sealed partial class RuleRuntime : IDisposable
         {
             JsString text => text.ToString(),
             ObjectInstance errorObject when ReadMessage(errorObject) is { Length: > 0 } message => message,
-            _ => $"Access denied by rule '{rule.Name}'.",
+            _ => DenialDescriptions.RuleDeniedWithoutMessage(rule.Name),
         };
         return new Denial(DenialKind.RuleDenied, rule.Name, unauthorized ? "unauthorized" : "access_denied", description, null);
     }

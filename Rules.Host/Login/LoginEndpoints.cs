@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
+using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.Hosting;
 using Rules.Host.OAuth;
@@ -90,7 +91,7 @@ public static class LoginEndpoints
         }
         // The user is looking at our page: say why here, then hand the same error to the application.
         return AuthorizeResponse.ContinuePage(http, request.RedirectUri, request.ResponseMode, login.Response,
-            "Sign-in refused", login.Outcome.ErrorDescription ?? "Access denied.", $"Return to {request.Client.Name}");
+            "Sign-in refused", DenialDescriptions.ForApplication(login.Outcome), $"Return to {request.Client.Name}");
     }
 
     /// <summary>What the login page knows about a failed attempt: the application and the connection.</summary>
