@@ -37,6 +37,7 @@ internal sealed partial class RuleRuntime : IDisposable
     private readonly ObjectInstance _unauthorizedErrorPrototype;
     private readonly GlobalSnapshot _snapshot;
     private readonly RuntimeInstrumentation? _instrumentation;
+    private readonly TokenClaimsLimit _claimsLimit;
 
     public RuleRuntime(CompiledRuleSet ruleSet)
         : this(ruleSet, null)
@@ -50,6 +51,7 @@ internal sealed partial class RuleRuntime : IDisposable
         _ruleSet = ruleSet;
         _options = ruleSet.Options;
         _state = new LoginState(_options.MaxLogEntries, _options.MaxLogEntryLength);
+        _claimsLimit = new TokenClaimsLimit(_options.MaxTokenClaimsBytes);
         _engine = new Jint.Engine(ConfigureEngine);
 
         // Freezing every built-in takes far more statements than a rule budget allows; the budget is for rules.
