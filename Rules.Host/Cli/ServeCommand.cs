@@ -84,6 +84,11 @@ public static class ServeCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (StartupSettingsException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (RuleSetImportException e)
         {
             error.WriteLine($"error: {e.Message}");

@@ -114,6 +114,9 @@ public static class HostApp
         // key table daily (ASP.NET Core's web-farm schedule), so they reach every instance first.
         database.RunExclusively(() => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("rules.start-up").Protect([1]));
 
+        // Settings that can only be checked once bound fail the start, not the first login.
+        app.Services.GetRequiredService<SuspiciousIpThrottle>();
+
         var seedFile = options.SeedFile ?? Cli.SamplePaths.FindSampleTenant();
         if (seedFile is not null && app.Services.GetRequiredService<TenantSeed>().SeedIfEmpty(seedFile))
         {

@@ -17,6 +17,9 @@ public static class LoginEndpoints
 {
     public const string WrongCredentials = "Wrong email or password.";
 
+    /// <summary>Shown while the address is throttled for password spraying; it names no account.</summary>
+    public const string TooManyFromThisNetwork = "Too many failed sign-in attempts from this network; try again later.";
+
     public static IResult Show(HttpContext http, AuthorizeRequestValidator validator, IAntiforgery antiforgery, AuditLog audit, TimeProvider clock)
     {
         var validation = validator.Validate(http.Request.Query);
@@ -68,6 +71,8 @@ public static class LoginEndpoints
         {
             case PasswordCheck.Limited:
                 return Again("Too many failed attempts. Your account is temporarily locked from this network; try again later.", 429);
+            case PasswordCheck.IpThrottled:
+                return Again(TooManyFromThisNetwork, 429);
             case PasswordCheck.UnknownUser or PasswordCheck.WrongPassword:
                 return Again(WrongCredentials, 401);
             case PasswordCheck.Blocked:

@@ -13,6 +13,7 @@ public static class LoginFeature
         services.AddSingleton<SessionStore>();
         services.AddSingleton<PasswordAuthenticator>();
         services.AddSingleton<LoginAttemptLimiter>();
+        services.AddSingleton<SuspiciousIpThrottle>();
         services.AddSingleton<LoginCompletion>();
 
         // The antiforgery tokens (and the Dashboard's cookies) are protected with Data Protection keys kept in the store,
