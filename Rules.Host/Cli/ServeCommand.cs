@@ -84,7 +84,7 @@ public static class ServeCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (StartupSettingsException e)
+        catch (SettingsException e)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;

@@ -31,12 +31,12 @@ public sealed class SuspiciousIpThrottle
         _options = options.Value.Login;
         if (_options.SuspiciousIpAccounts <= 0)
         {
-            throw new StartupSettingsException(
+            throw new SettingsException(
                 $"Rules:Login:SuspiciousIpAccounts must be positive (it is {_options.SuspiciousIpAccounts}); to switch IP throttling off set Rules:Login:SuspiciousIpThrottling=false.");
         }
         if (_options.SuspiciousIpWindow <= TimeSpan.Zero)
         {
-            throw new StartupSettingsException($"Rules:Login:SuspiciousIpWindow must be positive (it is {_options.SuspiciousIpWindow}).");
+            throw new SettingsException($"Rules:Login:SuspiciousIpWindow must be positive (it is {_options.SuspiciousIpWindow}).");
         }
         _allowlist = _options.SuspiciousIpAllowlist.Select(Parse).ToList();
     }
@@ -74,6 +74,6 @@ public sealed class SuspiciousIpThrottle
         {
             return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
         }
-        throw new StartupSettingsException($"Rules:Login:SuspiciousIpAllowlist: '{entry}' is neither an IP address nor a CIDR range (203.0.113.0/24).");
+        throw new SettingsException($"Rules:Login:SuspiciousIpAllowlist: '{entry}' is neither an IP address nor a CIDR range (203.0.113.0/24).");
     }
 }

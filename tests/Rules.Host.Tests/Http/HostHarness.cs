@@ -204,7 +204,8 @@ public sealed class HostHarness : IDisposable
     }
 
     /// <summary>The current signing key's PKCS#8 PEM, as the store holds it.</summary>
-    public string SigningKeyPem() => Scalar<string>("SELECT private_key FROM signing_keys WHERE retired_at IS NULL");
+    /// <summary>The current signing key's private PEM, as the server holds it (the store may hold it encrypted).</summary>
+    public string SigningKeyPem() => Service<Rules.Host.OAuth.SigningKeys>().Key.Rsa.ExportPkcs8PrivateKeyPem();
 
     public void Execute(string sql, object? parameters = null)
     {
