@@ -37,6 +37,7 @@ internal sealed partial class RuleRuntime : IDisposable
     private readonly ObjectInstance _unauthorizedErrorPrototype;
     private readonly GlobalSnapshot _snapshot;
     private readonly RuntimeInstrumentation? _instrumentation;
+    private readonly TokenClaimsLimit _claimsLimit;
 
     public RuleRuntime(CompiledRuleSet ruleSet)
         : this(ruleSet, null)
@@ -50,6 +51,7 @@ internal sealed partial class RuleRuntime : IDisposable
         _ruleSet = ruleSet;
         _options = ruleSet.Options;
         _state = new LoginState(_options.MaxLogEntries, _options.MaxLogEntryLength);
+        _claimsLimit = new TokenClaimsLimit(_options.MaxTokenClaimsBytes);
         _engine = new Jint.Engine(ConfigureEngine);
 
         // Freezing every built-in takes far more statements than a rule budget allows; the budget is for rules.
@@ -273,7 +275,7 @@ internal sealed partial class RuleRuntime : IDisposable
         {
             JsString text => text.ToString(),
             ObjectInstance errorObject when ReadMessage(errorObject) is { Length: > 0 } message => message,
-            _ => $"Access denied by rule '{rule.Name}'.",
+            _ => DenialDescriptions.RuleDeniedWithoutMessage(rule.Name),
         };
         return new Denial(DenialKind.RuleDenied, rule.Name, unauthorized ? "unauthorized" : "access_denied", description, null);
     }

@@ -165,5 +165,8 @@ internal static class PostgresMigrations
             CREATE TRIGGER signing_keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON signing_keys
                 FOR EACH STATEMENT EXECUTE FUNCTION bump_revision('signing_keys');
             """),
+        (5, """
+            CREATE INDEX audit_log_ip_attempts ON audit_log(ip, date);
+            """),
     ];
 }

@@ -168,5 +168,9 @@ internal static class SqliteMigrations
             CREATE TRIGGER signing_keys_updated AFTER UPDATE ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
             CREATE TRIGGER signing_keys_deleted AFTER DELETE ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
             """),
+        (5, """
+            -- Suspicious IP throttling counts the accounts that failed from one address.
+            CREATE INDEX audit_log_ip_attempts ON audit_log(ip, date);
+            """),
     ];
 }
