@@ -40,6 +40,8 @@ public static class HostApp
         builder.Services.AddSingleton<LastGoodRuleSet>();
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditCheckpoints>();
+        builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddSingleton<DecisionLog>();
         builder.Services.AddSingleton<LoginRecorder>();
         builder.Services.AddSingleton<SigningKeys>();

@@ -128,6 +128,14 @@ public sealed class SigningKeys
             .Select(row => new SigningKeyInfo(row.Kid, JsonColumns.ReadTimestamp(row.CreatedAt), row.RetiredAt is null ? null : JsonColumns.ReadTimestamp(row.RetiredAt)))
             .ToList());
 
+    /// <summary>Every key the store holds, retired ones too, by kid: audit checkpoints signed long ago verify against them.</summary>
+    public static IReadOnlyDictionary<string, RsaSecurityKey> ReadAll(Database database)
+    {
+        using var connection = database.Open();
+        return connection.Query<(string Kid, string PrivateKey)>("SELECT kid, private_key FROM signing_keys")
+            .ToDictionary(row => row.Kid, row => Parse(row.Kid, row.PrivateKey), StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// Makes sure the store has a current key. Several instances may start on an empty store at once: the key is
     /// prepared outside the lock, then an exclusive transaction checks again and inserts only if there is still none.
