@@ -125,7 +125,7 @@ public static class HostApp
         if (options.ImpersonationEnabled is { } enabled)
         {
             var store = app.Services.GetRequiredService<TenantStore>();
-            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled });
+            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled }, ChangeActor.Settings($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.ImpersonationEnabled)}"));
         }
 
         var provider = app.Services.GetRequiredService<RuleSetProvider>();

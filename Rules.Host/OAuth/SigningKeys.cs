@@ -105,7 +105,7 @@ public sealed class SigningKeys
     /// Retires the current key and makes a new one current, in one exclusive transaction so two rotations at once on two
     /// instances leave exactly one current key. The retired key stays published for the longest token lifetime.
     /// </summary>
-    public SigningKeyInfo Rotate()
+    public SigningKeyInfo Rotate(Audit.ChangeActor actor)
     {
         using var rsa = RSA.Create(2048); // generated before the lock: it takes a while
         var pem = rsa.ExportPkcs8PrivateKeyPem();
@@ -113,9 +113,12 @@ public sealed class SigningKeys
         var now = _clock.GetUtcNow();
         _database.InTransaction((connection, transaction) =>
         {
+            var retired = connection.ExecuteScalar<string?>("SELECT kid FROM signing_keys WHERE retired_at IS NULL", transaction: transaction);
             connection.Execute("UPDATE signing_keys SET retired_at = @now WHERE retired_at IS NULL",
                 new { now = JsonColumns.Timestamp(now) }, transaction);
-            return Insert(connection, transaction, keyId, pem, now);
+            var inserted = Insert(connection, transaction, keyId, pem, now);
+            new Audit.AuditLog(_database).Write(new Writes(connection, transaction), Audit.ChangeEntries.ForSigningKeyRotation(retired, keyId, actor, now));
+            return inserted;
         }, exclusive: true);
         Refresh();
         return new SigningKeyInfo(keyId, now, null);
