@@ -40,6 +40,8 @@ public static class HostApp
         builder.Services.AddSingleton<LastGoodRuleSet>();
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditCheckpoints>();
+        builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddSingleton<DecisionLog>();
         builder.Services.AddSingleton<LoginRecorder>();
         builder.Services.AddSingleton(sp => KeyEncryption.From(sp.GetRequiredService<IOptions<RulesHostOptions>>().Value));
@@ -128,7 +130,7 @@ public static class HostApp
         if (options.ImpersonationEnabled is { } enabled)
         {
             var store = app.Services.GetRequiredService<TenantStore>();
-            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled });
+            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled }, ChangeActor.Settings($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.ImpersonationEnabled)}"));
         }
 
         var provider = app.Services.GetRequiredService<RuleSetProvider>();
