@@ -80,8 +80,9 @@ public static class HostApp
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var error = exception switch
         {
+            BadHttpRequestException { StatusCode: 413 } => Auth0Error.PayloadTooLarge(context.RequestServices.GetRequiredService<IOptions<RulesHostOptions>>().Value.MaxRequestBodyBytes),
             BadHttpRequestException { StatusCode: >= 400 and < 500 } bad => new Auth0Error(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode),
-                bad.StatusCode == 413 ? "The request body is too large" : "The request could not be read", "invalid_request"),
+                "The request could not be read", "invalid_request"),
             // The login's records are written in one transaction before anything is handed out, so a refused write
             // means nothing was issued: say so, and that trying again is safe.
             System.Data.Common.DbException => new Auth0Error(503, "Service Unavailable",

@@ -32,8 +32,14 @@ public static class UsersEndpoints
             return paging.Error!.ToTypedResult();
         }
 
+        var q = ManagementQuery.Single(request.Query, "q");
+        if (UserSearch.Parse(q).Error is { } badQuery)
+        {
+            return ManagementQuery.SearchError(badQuery).ToTypedResult();
+        }
+
         var (page, perPage, includeTotals, _) = paging.Value!;
-        var (users, total) = store.ListUsers(ManagementQuery.Single(request.Query, "q"), page, perPage);
+        var (users, total) = store.ListUsers(q, page, perPage);
         var list = new JsonArray(users.Select(u => (JsonNode)ToResponse(u)).ToArray());
         JsonNode body = includeTotals
             ? new JsonObject { ["start"] = page * perPage, ["limit"] = perPage, ["length"] = users.Count, ["total"] = total, ["users"] = list }
