@@ -42,7 +42,7 @@ public static class RuleTrialEndpoints
         var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
         if (bodyError is not null)
         {
-            return new Auth0Error(bodyError.StatusCode, "Bad Request", bodyError.Message, "invalid_body").ToResult();
+            return bodyError.ToAuth0Error().ToResult();
         }
         if (body!["script"] is not JsonValue scriptValue || !scriptValue.TryGetValue<string>(out var script))
         {

@@ -17,6 +17,9 @@ public sealed record ImpersonationLinkValidationResult
     public Client? Client { get; init; }
     public TenantUser? User { get; init; }
     public TenantUser? Impersonator { get; init; }
+
+    /// <summary>Set when <see cref="Link"/> is null: why the link was refused (used, expired, unknown) and, if known, which link it was.</summary>
+    public UnredeemableLink? Refused { get; init; }
 }
 
 /// <summary>
@@ -30,7 +33,14 @@ public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, Ten
         var link = links.Consume(secret, now);
         if (link is null)
         {
-            return new ImpersonationLinkValidationResult();
+            var refused = links.WhyNotRedeemable(secret, now);
+            return new ImpersonationLinkValidationResult
+            {
+                Refused = refused,
+                Client = refused.ClientId is { } clientId ? store.GetClient(clientId) : null,
+                User = refused.UserId is { } userId ? store.GetUser(userId) : null,
+                Impersonator = refused.ImpersonatorId is { } impersonatorId ? store.GetUser(impersonatorId) : null,
+            };
         }
 
         var client = store.GetClient(link.ClientId);
