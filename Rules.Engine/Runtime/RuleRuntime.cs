@@ -136,6 +136,7 @@ internal sealed partial class RuleRuntime : IDisposable
             return JsValue.Undefined;
         }));
         AddActionHost(host);
+        AddModuleHost(host);
         return host;
     }
 
