@@ -1,5 +1,6 @@
 using Acornima.Ast;
 using Rules.Engine.Compilation;
+using Rules.Engine.Modules;
 using Rules.Engine.Pipeline;
 using Rules.Engine.RuleSets;
 
@@ -14,14 +15,12 @@ public static class RuleLinter
 {
     private static readonly Dictionary<string, string> UnavailableGlobals = new(StringComparer.Ordinal)
     {
-        ["require"] = "require() is not available: rules run in a sandbox without modules or packages; inline what you need or move the call to your own API",
         ["setTimeout"] = "setTimeout is not available: timers could outlive the login; finish the work before calling callback",
         ["setInterval"] = "setInterval is not available: timers could outlive the login",
         ["setImmediate"] = "setImmediate is not available: timers could outlive the login",
         ["clearTimeout"] = "clearTimeout is not available: there are no timers in the sandbox",
         ["clearInterval"] = "clearInterval is not available: there are no timers in the sandbox",
         ["process"] = "process is not available: rules run in a sandbox, not in Node.js (read settings from configuration)",
-        ["Buffer"] = "Buffer is not available: rules run in a sandbox, not in Node.js (use Uint8Array or plain strings)",
         ["fetch"] = "fetch is not available: rules have no network access",
         ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules have no network access",
         ["eval"] = "eval is not available: string compilation is switched off in the sandbox",
@@ -48,16 +47,24 @@ public static class RuleLinter
     private static readonly string[] RoleLabels = ["user", "context", "callback"];
 
     /// <summary>Lints every rule that compiles; rules that do not compile are left to the compiler's errors.</summary>
-    public static IReadOnlyList<LintWarning> Lint(RuleSet ruleSet) =>
-        ruleSet.Rules.SelectMany(Lint).ToArray();
-
-    public static IReadOnlyList<LintWarning> Lint(RuleSource source)
+    /// <param name="hostModules">The modules the host provides (<see cref="Sandbox.SandboxOptions.HostModules"/>), so a require of one is not flagged.</param>
+    public static IReadOnlyList<LintWarning> Lint(RuleSet ruleSet, IReadOnlyList<IModuleSource>? hostModules = null)
     {
-        var (rule, _) = RuleCompiler.CompileRule(source);
-        return rule is null ? [] : Lint(rule);
+        var modules = ModuleRegistry.For(hostModules ?? [], ruleSet.Packages);
+        return ruleSet.Rules.SelectMany(r => Lint(r, modules)).ToArray();
     }
 
-    internal static IReadOnlyList<LintWarning> Lint(CompiledRule rule)
+    public static IReadOnlyList<LintWarning> Lint(RuleSource source) => Lint(source, ModuleRegistry.For([], null));
+
+    private static IReadOnlyList<LintWarning> Lint(RuleSource source, ModuleRegistry modules)
+    {
+        var (rule, _) = RuleCompiler.CompileRule(source);
+        return rule is null ? [] : Lint(rule, modules);
+    }
+
+    internal static IReadOnlyList<LintWarning> Lint(CompiledRule rule) => Lint(rule, ModuleRegistry.For([], null));
+
+    private static IReadOnlyList<LintWarning> Lint(CompiledRule rule, ModuleRegistry modules)
     {
         // The lints read a (user, context, callback) function; an Actions-style module has none of those roles.
         if (rule.Kind == RuleKind.Action)
@@ -68,7 +75,7 @@ public static class RuleLinter
         {
             return [];
         }
-        var walker = new Walker(rule, function);
+        var walker = new Walker(rule, function, modules);
         walker.Run();
         return walker.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column).ToArray();
     }
@@ -86,7 +93,7 @@ public static class RuleLinter
         return null;
     }
 
-    private sealed class Walker(CompiledRule rule, IFunction function)
+    private sealed class Walker(CompiledRule rule, IFunction function, ModuleRegistry modules)
     {
         private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
         private readonly Stack<Node> _parents = new();
@@ -233,6 +240,12 @@ public static class RuleLinter
                                                 && !InsideTypeof():
                     Warn(identifier, LintCodes.UnavailableApi, why);
                     break;
+                case CallExpression { Callee: Identifier { Name: "require" } } call when !_declared.Contains("require"):
+                    if (UnresolvedRequire(call) is { } problem)
+                    {
+                        Warn(call, LintCodes.UnavailableApi, problem);
+                    }
+                    break;
                 case CallExpression { Callee: Identifier { Name: "Function" } } or NewExpression { Callee: Identifier { Name: "Function" } } when !_declared.Contains("Function"):
                     Warn(node, LintCodes.UnavailableApi, "Function(...) is not available: string compilation is switched off in the sandbox");
                     break;
@@ -273,6 +286,24 @@ public static class RuleLinter
                 Walk(child);
             }
             _parents.Pop();
+        }
+
+        /// <summary>Why this require will not load, as the compiler would say it; null when it resolves.</summary>
+        private string? UnresolvedRequire(CallExpression call)
+        {
+            if (call.Arguments is not [StringLiteral { Value: var specifier }])
+            {
+                return "require() must name its module in a string literal, such as require('crypto'), so the module can be resolved when the rule set compiles";
+            }
+            try
+            {
+                modules.Resolve(Modules.ModuleSpecifier.Parse(specifier));
+                return null;
+            }
+            catch (ModuleResolutionException e)
+            {
+                return e.Message;
+            }
         }
 
         private bool InsideTypeof() => _parents.TryPeek(out var parent) && parent is UnaryExpression { Operator: Acornima.Operator.TypeOf };

@@ -500,8 +500,43 @@
     };
 
     const unavailable = (name, why) => ({ [name]() { throw new Error(`${name} is not available in rules: ${why}`); } })[name];
-    const require = function require(moduleName) {
-        throw new Error(`require('${String(moduleName)}') is not available in rules: the sandbox has no modules; use the globals described in docs/authoring-rules.md`);
+    // ---- require: CommonJS modules resolved when the rule set compiled ------------------------------
+    // One cache per warm runtime: a module's top level runs once, inside the rule call that first requires it (so
+    // under that call's limits), and its exports are frozen like the built-ins. A module that throws is not cached.
+    const moduleCache = [];
+    const resolveModule = host.resolveModule;
+    const loadModule = (id) => {
+        const cached = moduleCache[id];
+        if (cached !== undefined) return cached.exports;
+        const name = host.moduleName(id);
+        const slash = apply(StringProto.lastIndexOf, name, ['/']);
+        const module = { exports: {}, id: name, filename: name, loaded: false };
+        moduleCache[id] = module;
+        try {
+            const factory = host.moduleFactory(id);
+            apply(factory, module.exports, [module.exports, requireFrom(id), module, name, apply(original.slice, name, [0, slash]), host.moduleNative(id)]);
+        } catch (e) {
+            moduleCache[id] = undefined;
+            throw e;
+        }
+        module.loaded = true;
+        deepFreeze(module.exports);
+        return module.exports;
+    };
+    const requireFrom = (from) => function require(specifier) {
+        const id = resolveModule(from, specifier);
+        if (id < 0) {
+            throw new Error(`require(${typeof specifier === 'string' ? `'${specifier}'` : 'a computed name'}) was not resolved when the rule set compiled: name the module in a string literal`);
+        }
+        return loadModule(id);
+    };
+    const require = requireFrom(-1);
+    // Node's globals that are modules here: loaded on first read, so a rule that never reads them pays nothing.
+    const bufferModule = host.bufferModule;
+    const lazyGlobals = {
+        Buffer: () => loadModule(bufferModule).Buffer,
+        URL: () => require('url').URL,
+        URLSearchParams: () => require('url').URLSearchParams,
     };
 
     // ---- Actions-style post-login: exports.onExecutePostLogin = async (event, api) => { ... } ---------
@@ -669,6 +704,9 @@
     };
     for (const name of getOwnPropertyNames(installed)) {
         defineProperty(globalThis, name, { value: installed[name], writable: true, enumerable: false, configurable: true });
+    }
+    for (const name of getOwnPropertyNames(lazyGlobals)) {
+        defineProperty(globalThis, name, { get: { [name]() { return lazyGlobals[name](); } }[name], enumerable: false, configurable: true });
     }
 
     // ---- freeze ---------------------------------------------------------------------------------

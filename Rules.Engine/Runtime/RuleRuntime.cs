@@ -138,6 +138,7 @@ internal sealed partial class RuleRuntime : IDisposable
             return JsValue.Undefined;
         }));
         AddActionHost(host);
+        AddModuleHost(host);
         return host;
     }
 

@@ -45,6 +45,12 @@ public sealed record SandboxOptions
     public int MaxPooledRuntimes { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
 
     /// <summary>
+    /// Modules the host provides to <c>require</c> (say <c>auth0</c>, or the outbound-HTTP facades), asked after the
+    /// engine's built-ins and before the rule set's npm packages. See docs/engine.md, "Modules".
+    /// </summary>
+    public IReadOnlyList<Modules.IModuleSource> HostModules { get; init; } = [];
+
+    /// <summary>
     /// Throws when a limit cannot be enforced as configured, so a typo in configuration
     /// cannot silently switch a limit off.
     /// </summary>

@@ -359,7 +359,7 @@ public static class HostileRules
         Escape("AsyncGeneratorFunction constructor", "(async function* () { }).constructor('return this')()", "String compilation"),
         Escape("ShadowRealm evaluate", "new ShadowRealm().evaluate('globalThis')", "String compilation"),
         Escape("setTimeout", "setTimeout(() => callback(null, user, context), 0)", "setTimeout is not available"),
-        Escape("require('fs')", "require('fs').readFileSync('/etc/passwd')", "require('fs') is not available"),
+        Escape("require('fs') hidden from the compiler", "require.call(null, 'fs').readFileSync('/etc/passwd')", "require('fs') was not resolved when the rule set compiled"),
         Escape("importNamespace", "importNamespace('System.IO')", "importNamespace is not defined"),
         Escape("System.IO", "System.IO.File.ReadAllText('/etc/passwd')", "System is not defined"),
         Escape("clrHelper", "clrHelper.typeOf('x')", "clrHelper is not defined"),

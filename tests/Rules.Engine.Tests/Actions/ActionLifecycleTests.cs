@@ -141,12 +141,12 @@ public class ActionLifecycleTests
     }
 
     [Fact]
-    public void Require_fails_with_the_sandbox_message()
+    public void Require_of_a_module_this_engine_lacks_fails_the_compile()
     {
-        using var pipeline = ActionPipeline.Of(("action", "const axios = require('axios');\nexports.onExecutePostLogin = async () => {};"));
-        var outcome = pipeline.Execute(PipelineFactory.Login());
-        outcome.Kind.Should().Be(DenialKind.RuleError);
-        outcome.Failure!.Message.Should().Contain("require('axios') is not available");
+        var compilation = Rules.Engine.Compilation.RuleCompiler.Compile(new Rules.Engine.RuleSets.RuleSet(
+            [new Rules.Engine.RuleSets.RuleSource("action", "action.js", "const axios = require('axios');\nexports.onExecutePostLogin = async () => {};")]));
+        compilation.Succeeded.Should().BeFalse();
+        compilation.Errors.Single().Format().Should().StartWith("action.js:1:15: error: require('axios') is not provided by this host");
     }
 
     [Fact]
