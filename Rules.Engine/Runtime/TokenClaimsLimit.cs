@@ -19,10 +19,11 @@ internal sealed class TokenClaimsLimit(int maxBytes)
     private Utf8JsonWriter? _writer;
 
     /// <summary>A <c>limit</c> denial naming the token and its largest claim, or null when both tokens fit.</summary>
-    public Denial? Check(JsonObject idToken, JsonObject accessToken) =>
-        Check(idToken, "ID token") ?? Check(accessToken, "access token");
+    /// <param name="rule">The last rule that ran: the claims are what the rules left when it finished.</param>
+    public Denial? Check(JsonObject idToken, JsonObject accessToken, string rule) =>
+        Check(idToken, "ID token", rule) ?? Check(accessToken, "access token", rule);
 
-    private Denial? Check(JsonObject claims, string token)
+    private Denial? Check(JsonObject claims, string token, string rule)
     {
         if (claims.Count == 0)
         {
@@ -36,7 +37,7 @@ internal sealed class TokenClaimsLimit(int maxBytes)
 
         var (largest, largestBytes) = claims.Select(claim => (claim.Key, Bytes: Measure(claim.Key, claim.Value))).MaxBy(claim => claim.Bytes);
         var what = $"the {token}'s custom claims take {total:N0} bytes, over the limit of {maxBytes:N0} (largest: claim '{largest}', {largestBytes:N0} bytes)";
-        return new Denial(DenialKind.Limit, "", "access_denied", $"The login could not be completed: claim '{largest}' makes the {token} too large.",
+        return new Denial(DenialKind.Limit, rule, "access_denied", $"The login could not be completed: claim '{largest}' makes the {token} too large.",
             new RuleFailure($"sandbox limit MaxTokenClaimsBytes tripped: {what}", Limit: "MaxTokenClaimsBytes"));
     }
 

@@ -34,6 +34,7 @@ public class TokenClaimsLimitTests
         outcome.Decision.Should().Be(Decision.Deny);
         outcome.Kind.Should().Be(DenialKind.Limit);
         outcome.Failure!.Limit.Should().Be("MaxTokenClaimsBytes");
+        outcome.Rule.Should().Be("rule1", "the denial names the last rule that ran, as every denial names a rule");
         outcome.Failure.Message.Should().Contain("'https://x/c'").And.Contain(tokenName).And.Contain("101 bytes");
         outcome.ErrorDescription.Should().Contain("'https://x/c'");
         outcome.IdToken.Should().BeEmpty("oversized claims are not carried into the outcome or the decision log");
