@@ -136,6 +136,7 @@ internal sealed partial class RuleRuntime : IDisposable
             return JsValue.Undefined;
         }));
         AddActionHost(host);
+        AddRedirectHost(host);
         return host;
     }
 
@@ -147,6 +148,7 @@ internal sealed partial class RuleRuntime : IDisposable
         var timings = new RuleTiming[rules.Count];
         var ran = 0;
         _state.Reset();
+        _redirectState = null;
         _clock.FixedNow = transaction.Now;
         _random.Seed(options?.RandomSeed);
         if (options?.FreshGlobal == true)
@@ -160,8 +162,19 @@ internal sealed partial class RuleRuntime : IDisposable
         {
             JsValue user = ToJsUser(transaction);
             JsValue context = ToJsContext(transaction.Context);
+            var first = 0;
+            if (options?.ContinueAction is { } continueAction)
+            {
+                first = IndexOfAction(continueAction);
+                if (first < 0)
+                {
+                    return Denied(new Denial(DenialKind.RuleError, continueAction, "access_denied", GenericFailure(continueAction),
+                        new RuleFailure($"the login continues after a redirect by '{continueAction}', which is not an action of this rule set")), transaction, started, timings, ran);
+                }
+                _state.Carry(options.CarriedMetadataUpdates);
+            }
 
-            for (var i = 0; i < rules.Count; i++)
+            for (var i = first; i < rules.Count; i++)
             {
                 var rule = rules[i];
                 _state.CurrentRule = rule.Name;
@@ -169,11 +182,17 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (rule.Kind == RuleKind.Action)
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
-                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true);
+                    var continuing = i == first && options?.ContinueAction is not null;
+                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true, continuing);
                     timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
-                    if (actionDenial is not null)
+                    var (actionRedirect, badActionRedirect) = actionDenial is null ? ReadRedirect(rule, context) : (null, null);
+                    if ((actionDenial ?? badActionRedirect) is { } stop)
                     {
-                        return Finish(actionDenial, transaction, user, context, started, timings, ran);
+                        return Finish(stop, transaction, user, context, started, timings, ran);
+                    }
+                    if (actionRedirect is not null)
+                    {
+                        return Finish(null, transaction, user, context, started, timings, ran, (rule.Name, actionRedirect));
                     }
                     continue;
                 }
@@ -193,6 +212,17 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (invocation.Context is ObjectInstance nextContext)
                 {
                     context = nextContext;
+                }
+
+                // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.
+                var (redirect, badRedirect) = ReadRedirect(rule, context);
+                if (badRedirect is not null)
+                {
+                    return Finish(badRedirect, transaction, user, context, started, timings, ran);
+                }
+                if (redirect is not null)
+                {
+                    return Finish(null, transaction, user, context, started, timings, ran, (rule.Name, redirect));
                 }
             }
 
