@@ -1,3 +1,4 @@
+using Rules.Host.Redirect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
@@ -48,6 +49,7 @@ public static class HostApp
         builder.Services.AddOAuth();
         builder.Services.AddImpersonation();
         builder.Services.AddLogin();
+        builder.Services.AddRedirects();
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
 
@@ -63,6 +65,7 @@ public static class HostApp
         app.MapOAuthEndpoints();
         app.MapImpersonationEndpoints();
         app.MapLoginEndpoints();
+        app.MapRedirectEndpoints();
         app.MapManagementEndpoints();
         app.MapDashboardEndpoints();
         return app;

@@ -28,11 +28,12 @@ public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, Ten
     public ImpersonationLinkValidationResult Validate(string secret, DateTimeOffset now)
     {
         var link = links.Consume(secret, now);
-        if (link is null)
-        {
-            return new ImpersonationLinkValidationResult();
-        }
+        return link is null ? new ImpersonationLinkValidationResult() : Recheck(link);
+    }
 
+    /// <summary>Everything but the consumption: also run when a login the rules redirected continues.</summary>
+    public ImpersonationLinkValidationResult Recheck(RedeemedLink link)
+    {
         var client = store.GetClient(link.ClientId);
         var user = store.GetUser(link.UserId);
         var impersonator = store.GetUser(link.ImpersonatorId);
