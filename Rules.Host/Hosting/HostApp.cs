@@ -1,4 +1,3 @@
-using Rules.Host.Redirect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
@@ -10,6 +9,7 @@ using Rules.Host.Impersonation;
 using Rules.Host.Login;
 using Rules.Host.Management;
 using Rules.Host.OAuth;
+using Rules.Host.Redirect;
 using Rules.Host.RuleSets;
 using Rules.Host.Storage;
 using Rules.Host.Tenant;
