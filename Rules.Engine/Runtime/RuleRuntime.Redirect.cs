@@ -22,7 +22,7 @@ internal sealed partial class RuleRuntime
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Reads <c>context.redirect</c> after an entry called back with success: no redirect, a checked one, or the rule's error.</summary>
-    private (RedirectRequest? Redirect, Denial? Denial) ReadRedirect(CompiledRule rule, JsValue context)
+    private (RedirectRequest? Redirect, Denial? Denial) ReadRedirect(CompiledRule rule, JsValue context, JsonObject input)
     {
         if (context is not ObjectInstance contextObject)
         {
@@ -30,6 +30,11 @@ internal sealed partial class RuleRuntime
         }
         var value = JsonBridge.GetData(contextObject, "redirect");
         if (value.IsNull() || value.IsUndefined())
+        {
+            return (null, null);
+        }
+        // A transaction may bring the field in (a login recorded elsewhere): only a rule's change asks for a redirect.
+        if (input.TryGetPropertyValue("redirect", out var given) && JsonNode.DeepEquals(JsonBridge.ToJson(value), given))
         {
             return (null, null);
         }
