@@ -11,6 +11,7 @@ using Rules.Host.Management;
 using Rules.Host.OAuth;
 using Rules.Host.Redirect;
 using Rules.Host.RuleSets;
+using Rules.Host.Samples;
 using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
@@ -66,6 +67,7 @@ public static class HostApp
         app.MapImpersonationEndpoints();
         app.MapLoginEndpoints();
         app.MapRedirectEndpoints();
+        app.MapSamplePages();
         app.MapManagementEndpoints();
         app.MapDashboardEndpoints();
         return app;

@@ -59,7 +59,7 @@ public static class ContinueEndpoint
                 "The rules changed while this sign-in was waiting for you. Start signing in again from the application.");
         }
 
-        var continuedFrom = new JsonObject { ["pending_id"] = pending.PendingId, ["rule"] = pending.Rule };
+        var continuedFrom = new JsonObject { ["pending_id"] = pending.PendingId, ["rule"] = pending.Rule, ["answer"] = Answer(query, body) };
         return pending.Kind == PendingLoginKinds.Impersonation
             ? impersonations.Continue(http, pending, pipeline, query, body, now, continuedFrom)
             : logins.Continue(http, pending, pipeline, query, body, now, continuedFrom);
@@ -72,6 +72,25 @@ public static class ContinueEndpoint
         var suspended = TransactionJson.FromNode(pending.Login["transaction"]);
         adjustContext?.Invoke(suspended.Context);
         return RedirectContinuation.Build(pipeline.RuleSet, suspended, pending.Login["outcome"]!.AsObject(), query, body, now);
+    }
+
+    /// <summary>
+    /// What the browser brought back (a ticket number, an accepted version of the terms), for the audit entry: the user's
+    /// answer is part of what happened. Without the state; each value cut at 256 characters, at most 20 of them.
+    /// </summary>
+    private static JsonObject Answer(JsonObject query, JsonObject body)
+    {
+        var answer = new JsonObject();
+        foreach (var (name, value) in query.Concat(body))
+        {
+            if (name == "state" || answer.Count >= 20)
+            {
+                continue;
+            }
+            var text = value?.GetValue<string>() ?? "";
+            answer[name] = text.Length > 256 ? text[..256] + "…" : text;
+        }
+        return answer;
     }
 
     /// <summary>The state is ours: 32 random bytes in base64url. Anything else was made up or altered.</summary>
