@@ -61,8 +61,14 @@ public sealed class PendingLoginStore(Database database)
 {
     public static string PendingId(string stateHash) => "pnd_" + stateHash[..16];
 
+    /// <summary>How long a pending login is kept after it expired or was used, so a late continue is told "expired" or "used", not "unknown".</summary>
+    public static readonly TimeSpan KeptAfterExpiry = TimeSpan.FromDays(1);
+
     public void Insert(Writes writes, string state, string browserSecret, PendingLogin pending)
     {
+        // Each suspension sweeps what can no longer be continued, so the table stays the size of a day's redirects.
+        writes.Connection.Execute("DELETE FROM pending_logins WHERE expires_at < @cutoff",
+            new { cutoff = JsonColumns.Timestamp(pending.CreatedAt - KeptAfterExpiry) }, writes.Transaction);
         writes.Connection.Execute("""
             INSERT INTO pending_logins(state_hash, browser_hash, kind, client_id, user_id, rule, rule_set_version, response_type, response_mode,
                 state, login, created_at, expires_at)
