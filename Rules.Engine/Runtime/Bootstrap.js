@@ -600,6 +600,10 @@
         for (const name of names) methods[name] = notSupported(`api.${prefix}.${name}`, why);
         return methods;
     };
+    const redirectResult = (what, result) => {
+        if (typeof result.problem === 'string') throw new Error(`${what}: ${result.problem}`);
+        return result.value;
+    };
     const actionApi = {
         access: {
             deny(reason) {
@@ -630,7 +634,38 @@
         multifactor: group('multifactor', ['enable'], 'it has no multi-factor authentication'),
         authentication: group('authentication', ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser'],
             'it has no authentication factors to challenge, enrol or record, and does not link accounts'),
-        redirect: group('redirect', ['sendUserTo', 'encodeToken', 'validateToken'], 'it cannot send a login to another site and continue it'),
+        redirect: {
+            // The pipeline reads context.redirect after the action finishes, as it does for a rule that sets it.
+            sendUserTo(url, options) {
+                const context = inProgress('api.redirect.sendUserTo');
+                if (typeof url !== 'string' || url.length === 0) throw new TypeError('api.redirect.sendUserTo(url, options): url must be a non-empty string');
+                const query = isObject(options) && isObject(options.query) ? options.query : undefined;
+                context.redirect = { url: query === undefined ? url : host.redirectWithQuery(url, query) };
+            },
+            encodeToken(options) {
+                const context = inProgress('api.redirect.encodeToken');
+                const what = 'api.redirect.encodeToken({ secret, payload, expiresInSeconds })';
+                if (!isObject(options) || typeof options.secret !== 'string') throw new TypeError(`${what}: secret must be a string`);
+                const seconds = options.expiresInSeconds === undefined ? 900 : options.expiresInSeconds;
+                if (typeof seconds !== 'number' || !(seconds >= 1) || seconds > 86400) throw new TypeError(`${what}: expiresInSeconds must be between 1 and 86400`);
+                const request = isObject(context.request) ? context.request : {};
+                const user = actionCall.user;
+                const defaults = { iss: request.hostname, sub: isObject(user) ? user.user_id : undefined, ip: request.ip };
+                return redirectResult('api.redirect.encodeToken', host.encodeRedirectToken(options.secret, isObject(options.payload) ? options.payload : {}, seconds - (seconds % 1), defaults));
+            },
+            validateToken(options) {
+                const context = inProgress('api.redirect.validateToken');
+                if (!isObject(options) || typeof options.secret !== 'string') throw new TypeError('api.redirect.validateToken({ secret, tokenParameterName }): secret must be a string');
+                const name = options.tokenParameterName === undefined ? 'session_token' : String(options.tokenParameterName);
+                const request = isObject(context.request) ? context.request : {};
+                const query = isObject(request.query) ? request.query : {};
+                const body = isObject(request.body) ? request.body : {};
+                const token = typeof body[name] === 'string' ? body[name] : query[name];
+                if (typeof token !== 'string' || token.length === 0) throw new Error(`api.redirect.validateToken: the continue request has no '${name}' parameter`);
+                const state = typeof body.state === 'string' ? body.state : query.state;
+                return redirectResult('api.redirect.validateToken', host.validateRedirectToken(options.secret, token, state));
+            },
+        },
         prompt: group('prompt', ['render'], 'it has no hosted forms'),
         session: group('session', ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata', 'evaluateMetadata'], 'it does not manage sessions from a login policy'),
         refreshToken: group('refreshToken', ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata'], 'it does not issue refresh tokens'),
@@ -652,7 +687,8 @@
             user,
             client: { client_id: context.clientID, name: context.clientName, metadata: isObject(context.clientMetadata) ? context.clientMetadata : {} },
             connection: { id: context.connectionID, name: context.connection, strategy: context.connectionStrategy },
-            request: { ip: request.ip, hostname: request.hostname, user_agent: request.userAgent, geoip: isObject(request.geoip) ? request.geoip : {}, query },
+            request: { ip: request.ip, hostname: request.hostname, user_agent: request.userAgent, geoip: isObject(request.geoip) ? request.geoip : {}, query,
+                body: isObject(request.body) ? request.body : {} },
             stats: { logins_count: stats.loginsCount },
             secrets: host.configuration,
             tenant: { id: context.tenant },
@@ -675,12 +711,15 @@
         apply(factory, exports, [exports, module]);
         const handler = isObject(module.exports) ? module.exports.onExecutePostLogin : undefined;
         if (typeof handler !== 'function') throw new TypeError('exports.onExecutePostLogin is not a function');
-        return handler;
+        const resume = module.exports.onContinuePostLogin;
+        return { execute: handler, resume: typeof resume === 'function' ? resume : undefined };
     };
     // The host reads how the handler's promise settled once the job queue is empty.
     const fulfilled = () => { host.actionSettled(true); };
     const rejected = (reason) => { host.actionSettled(false, reason); };
-    const runAction = function runAction(handler, user, context) {
+    const runAction = function runAction(handlers, user, context, continuing) {
+        const handler = continuing ? handlers.resume : handlers.execute;
+        if (typeof handler !== 'function') throw new TypeError('exports.onContinuePostLogin is not a function: an action that redirects must export it to continue the login');
         const result = apply(handler, undefined, [eventFor(user, context), actionApi]);
         apply(promiseThen, apply(promiseResolve, Promise, [result]), [fulfilled, rejected]);
     };

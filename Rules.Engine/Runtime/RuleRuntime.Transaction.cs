@@ -100,7 +100,8 @@ internal sealed partial class RuleRuntime
         return context;
     }
 
-    private Outcome Finish(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran)
+    private Outcome Finish(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran,
+        (string Rule, RedirectRequest Request)? redirect = null)
     {
         JsonObject idToken, accessToken, userJson;
         var dropped = new List<DroppedClaim>();
@@ -140,8 +141,9 @@ internal sealed partial class RuleRuntime
 
         return new Outcome
         {
-            Decision = denial is null ? Decision.Allow : Decision.Deny,
-            Rule = denial?.Rule,
+            Decision = denial is not null ? Decision.Deny : redirect is not null ? Decision.Redirect : Decision.Allow,
+            Rule = denial?.Rule ?? redirect?.Rule,
+            Redirect = redirect?.Request,
             Error = denial?.Error,
             ErrorDescription = denial?.Description,
             Kind = denial?.Kind,

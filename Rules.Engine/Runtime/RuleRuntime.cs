@@ -139,6 +139,7 @@ internal sealed partial class RuleRuntime : IDisposable
         }));
         AddActionHost(host);
         AddModuleHost(host);
+        AddRedirectHost(host);
         return host;
     }
 
@@ -150,6 +151,7 @@ internal sealed partial class RuleRuntime : IDisposable
         var timings = new RuleTiming[rules.Count];
         var ran = 0;
         _state.Reset();
+        _redirectState = null;
         _clock.FixedNow = transaction.Now;
         _random.Seed(options?.RandomSeed);
         if (options?.FreshGlobal == true)
@@ -163,8 +165,19 @@ internal sealed partial class RuleRuntime : IDisposable
         {
             JsValue user = ToJsUser(transaction);
             JsValue context = ToJsContext(transaction.Context);
+            var first = 0;
+            if (options?.ContinueAction is { } continueAction)
+            {
+                first = IndexOfAction(continueAction);
+                if (first < 0)
+                {
+                    return Denied(new Denial(DenialKind.RuleError, continueAction, "access_denied", GenericFailure(continueAction),
+                        new RuleFailure($"the login continues after a redirect by '{continueAction}', which is not an action of this rule set")), transaction, started, timings, ran);
+                }
+                _state.Carry(options.CarriedMetadataUpdates);
+            }
 
-            for (var i = 0; i < rules.Count; i++)
+            for (var i = first; i < rules.Count; i++)
             {
                 var rule = rules[i];
                 _state.CurrentRule = rule.Name;
@@ -172,11 +185,17 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (rule.Kind == RuleKind.Action)
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
-                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true);
+                    var continuing = i == first && options?.ContinueAction is not null;
+                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true, continuing);
                     timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
-                    if (actionDenial is not null)
+                    var (actionRedirect, badActionRedirect) = actionDenial is null ? ReadRedirect(rule, context, transaction.Context) : (null, null);
+                    if ((actionDenial ?? badActionRedirect) is { } stop)
                     {
-                        return Finish(actionDenial, transaction, user, context, started, timings, ran);
+                        return Finish(stop, transaction, user, context, started, timings, ran);
+                    }
+                    if (actionRedirect is not null)
+                    {
+                        return Finish(null, transaction, user, context, started, timings, ran, (rule.Name, actionRedirect));
                     }
                     continue;
                 }
@@ -201,6 +220,17 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (RefusedEffect(rule, received, context, transaction.Context) is { } refused)
                 {
                     return Finish(refused, transaction, user, context, started, timings, ran);
+                }
+
+                // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.
+                var (redirect, badRedirect) = ReadRedirect(rule, context, transaction.Context);
+                if (badRedirect is not null)
+                {
+                    return Finish(badRedirect, transaction, user, context, started, timings, ran);
+                }
+                if (redirect is not null)
+                {
+                    return Finish(null, transaction, user, context, started, timings, ran, (rule.Name, redirect));
                 }
             }
 

@@ -11,7 +11,9 @@ using Rules.Host.Login;
 using Rules.Host.Management;
 using Rules.Host.Risk;
 using Rules.Host.OAuth;
+using Rules.Host.Redirect;
 using Rules.Host.RuleSets;
+using Rules.Host.Samples;
 using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
@@ -54,6 +56,7 @@ public static class HostApp
         builder.Services.AddOAuth();
         builder.Services.AddImpersonation();
         builder.Services.AddLogin();
+        builder.Services.AddRedirects();
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
         builder.Services.AddGeoIp(builder.Configuration);
@@ -71,6 +74,8 @@ public static class HostApp
         app.MapOAuthEndpoints();
         app.MapImpersonationEndpoints();
         app.MapLoginEndpoints();
+        app.MapRedirectEndpoints();
+        app.MapSamplePages();
         app.MapManagementEndpoints();
         app.MapDashboardEndpoints();
         return app;

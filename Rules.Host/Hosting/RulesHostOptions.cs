@@ -41,6 +41,9 @@ public sealed class RulesHostOptions
 
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a login a rule redirected waits for the browser to come back to /continue.</summary>
+    public TimeSpan PendingLoginLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(24);
 
     public TimeSpan ManagementTokenLifetime { get; set; } = TimeSpan.FromHours(24);

@@ -43,6 +43,12 @@ public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, Ten
             };
         }
 
+        return Recheck(link);
+    }
+
+    /// <summary>Everything but the consumption: also run when a login the rules redirected continues.</summary>
+    public ImpersonationLinkValidationResult Recheck(RedeemedLink link)
+    {
         var client = store.GetClient(link.ClientId);
         var user = store.GetUser(link.UserId);
         var impersonator = store.GetUser(link.ImpersonatorId);

@@ -99,6 +99,10 @@ public static class LoginEndpoints
             }
         }
         var login = completion.Complete(http, request, user!, LoginKind.Password, session: null, auditUserName: account, body: body);
+        if (login.Suspended is { } redirect)
+        {
+            return redirect;
+        }
         if (login.Outcome.IsAllowed)
         {
             return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);

@@ -212,5 +212,24 @@ internal static class PostgresMigrations
                 PRIMARY KEY (user_id, device_hash, user_agent)
             );
             """),
+        (9, """
+            CREATE TABLE pending_logins (
+                state_hash       TEXT PRIMARY KEY,
+                browser_hash     TEXT NOT NULL,
+                kind             TEXT NOT NULL,
+                client_id        TEXT NOT NULL,
+                user_id          TEXT NOT NULL,
+                rule             TEXT NOT NULL,
+                rule_set_version TEXT NOT NULL,
+                response_type    TEXT NOT NULL,
+                response_mode    TEXT NOT NULL,
+                state            TEXT,
+                login            TEXT NOT NULL,
+                created_at       TEXT NOT NULL,
+                expires_at       TEXT NOT NULL,
+                consumed_at      TEXT
+            );
+            CREATE INDEX pending_logins_expires ON pending_logins(expires_at);
+            """),
     ];
 }

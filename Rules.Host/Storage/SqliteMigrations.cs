@@ -220,5 +220,26 @@ internal static class SqliteMigrations
                 PRIMARY KEY (user_id, device_hash, user_agent)
             );
             """),
+        (9, """
+            -- Logins a rule suspended with a redirect, waiting for the browser to come back to /continue (issue 18).
+            -- Only hashes of the one-time state and of the browser's binding cookie are stored.
+            CREATE TABLE pending_logins (
+                state_hash       TEXT PRIMARY KEY,
+                browser_hash     TEXT NOT NULL,
+                kind             TEXT NOT NULL,             -- "login" or "impersonation": how the continue completes it
+                client_id        TEXT NOT NULL,
+                user_id          TEXT NOT NULL,
+                rule             TEXT NOT NULL,             -- the rule or action that redirected
+                rule_set_version TEXT NOT NULL,             -- the continue runs on this version only
+                response_type    TEXT NOT NULL,
+                response_mode    TEXT NOT NULL,
+                state            TEXT,                      -- the application's state, for the callback
+                login            TEXT NOT NULL,             -- JSON: transaction, redirect outcome, and what completing needs
+                created_at       TEXT NOT NULL,
+                expires_at       TEXT NOT NULL,
+                consumed_at      TEXT
+            );
+            CREATE INDEX pending_logins_expires ON pending_logins(expires_at);
+            """),
     ];
 }

@@ -35,7 +35,14 @@ public sealed class ContextEffectTests
             "function (user, context, callback) { context.idToken['https://example.com/second'] = true; callback(null, user, context); }");
         var outcome = pipeline.Execute(PipelineFactory.Login());
 
-        if (effect!.Status == EffectStatus.CarriedOut)
+        if (field == "redirect")
+        {
+            effect!.Status.Should().Be(EffectStatus.CarriedOut);
+            outcome.Decision.Should().Be(Decision.Redirect, "the login waits for /continue");
+            outcome.Redirect!.Url.Should().Be("https://example.com/terms");
+            outcome.Timings.Rules.Should().HaveCount(1, "no rule runs after one that redirected, until the continue");
+        }
+        else if (effect!.Status == EffectStatus.CarriedOut)
         {
             outcome.Decision.Should().Be(Decision.Allow);
             var claims = field == "idToken" ? outcome.IdToken : outcome.AccessToken;
@@ -89,10 +96,10 @@ public sealed class ContextEffectTests
     public void Passing_a_different_context_to_callback_still_counts()
     {
         using var pipeline = PipelineFactory.Create(
-            "function (user, context, callback) { var next = Object.assign({}, context, { redirect: { url: 'https://example.com/x' } }); callback(null, user, next); }");
+            "function (user, context, callback) { var next = Object.assign({}, context, { primaryUser: 'auth0|primary' }); callback(null, user, next); }");
         var outcome = pipeline.Execute(PipelineFactory.Login());
         outcome.Decision.Should().Be(Decision.Deny);
-        outcome.Failure!.Message.Should().Contain("context.redirect");
+        outcome.Failure!.Message.Should().Contain("context.primaryUser");
     }
 
     [Fact]

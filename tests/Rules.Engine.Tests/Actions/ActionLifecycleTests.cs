@@ -176,7 +176,6 @@ public class ActionLifecycleTests
     [Theory]
     [InlineData("exports.onExecutePreUserRegistration = async () => {};", "exports.onExecutePreUserRegistration is not supported by this host")]
     [InlineData("exports.helper = 1;", "an Actions-style file must export onExecutePostLogin")]
-    [InlineData("exports.onExecutePostLogin = async () => {};\nexports.onContinuePostLogin = async () => {};", "exports.onContinuePostLogin is not supported by this host")]
     public void A_module_without_a_post_login_handler_does_not_compile(string source, string message)
     {
         var (rule, error) = RuleCompiler.CompileRule(new RuleSource("a", "a.js", source));

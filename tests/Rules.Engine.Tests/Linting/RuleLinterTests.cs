@@ -156,7 +156,7 @@ public sealed class RuleLinterTests
 
     [Theory]
     [InlineData("  context.multifactor = { provider: 'any', allowRememberBrowser: false };", "multifactor", 2, 3)]
-    [InlineData("  if (user.email) {\n    context.redirect = { url: 'https://example.com/terms' };\n  }", "redirect", 3, 5)]
+    [InlineData("  if (user.email) {\n    context.multifactor = { provider: 'any' };\n  }", "multifactor", 3, 5)]
     [InlineData("  context.samlConfiguration.mappings['http://schemas.example.com/plan'] = 'app_metadata.plan';", "samlConfiguration", 2, 3)]
     [InlineData("  context['primaryUser'] = 'auth0|1';", "primaryUser", 2, 3)]
     [InlineData("  Object.assign(context, { jwtConfiguration: { lifetimeInSeconds: 60 } });", "jwtConfiguration", 2, 28)]
@@ -177,6 +177,7 @@ public sealed class RuleLinterTests
     [InlineData("  context.multifactor = null;")]
     [InlineData("  context.multifactor = undefined;")]
     [InlineData("  delete context.redirect;")]
+    [InlineData("  context.redirect = { url: 'https://example.com/terms' };")]
     [InlineData("  var provider = context.multifactor && context.multifactor.provider;")]
     [InlineData("  var other = {}; other.multifactor = { provider: 'any' };")]
     public void Reading_clearing_or_writing_elsewhere_is_not_asking(string body)

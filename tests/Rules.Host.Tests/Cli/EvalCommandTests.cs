@@ -30,6 +30,26 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_redirected_login_exits_4_and_prints_decision_rule_and_url()
+    {
+        _dir.Write("terms.js", """
+            function (user, context, callback) {
+              context.redirect = { url: 'https://terms.example.com/accept' };
+              callback(null, user, context);
+            }
+            """);
+
+        var run = await Eval(Transaction);
+
+        run.ExitCode.Should().Be(4, run.ToString());
+        var outcome = run.Json();
+        outcome["decision"]!.GetValue<string>().Should().Be("redirect");
+        outcome["rule"]!.GetValue<string>().Should().Be("terms");
+        outcome["url"]!.GetValue<string>().Should().Be("https://terms.example.com/accept");
+        outcome.ContainsKey("kind").Should().BeFalse();
+    }
+
+    [Fact]
     public async Task An_allowed_login_exits_0_and_prints_the_outcome_json()
     {
         _dir.Write("allow.js", """
