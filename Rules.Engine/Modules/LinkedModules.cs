@@ -42,7 +42,7 @@ internal sealed class LinkedModules
     }
 }
 
-/// <summary>One file of a module, prepared as <c>(function (exports, require, module, __filename, __dirname, native) { ... })</c>.</summary>
+/// <summary>One file of a module, prepared as <c>(function (exports, require, module, __filename, __dirname, native, global) { ... })</c>; <c>global</c> is the global object, as in Node.</summary>
 internal sealed class ModuleFile(int package, string path, string displayName, Prepared<Script> script)
 {
     public int Package { get; } = package;

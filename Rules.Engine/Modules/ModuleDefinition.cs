@@ -17,7 +17,7 @@ public enum ModuleOrigin
 
 /// <summary>
 /// One module a rule can <c>require</c>: CommonJS files (path relative to the package root → source text) and an
-/// entry file. Each <c>.js</c> file runs as <c>function (exports, require, module, __filename, __dirname, native)</c>
+/// entry file. Each <c>.js</c> file runs as <c>function (exports, require, module, __filename, __dirname, native, global)</c>
 /// in the rule sandbox, under the rule's limits; <see cref="Native"/>, when set, is what <c>native</c> holds (built
 /// once per warm runtime), the only way a module's JavaScript reaches .NET. A <c>.json</c> file exports its parsed value.
 /// </summary>

@@ -12,7 +12,7 @@ namespace Rules.Engine.Modules;
 /// </summary>
 internal sealed class ModuleLinker
 {
-    internal const string WrapperPrefix = "(function (exports, require, module, __filename, __dirname, native) {";
+    internal const string WrapperPrefix = "(function (exports, require, module, __filename, __dirname, native, global) {";
 
     private readonly ModuleRegistry _registry;
     private readonly ScriptCache _cache;

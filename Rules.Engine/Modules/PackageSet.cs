@@ -21,6 +21,9 @@ public sealed class PackageSet : IModuleSource
 
     public ModulesLock Lock { get; }
 
+    /// <summary>The folder holding <c>modules.lock.json</c> and <c>modules/</c>.</summary>
+    public string Directory => _directory;
+
     /// <summary>The lock in <paramref name="directory"/> as a package set, or null when the directory has no lock.</summary>
     public static PackageSet? Open(string directory) =>
         ModulesLock.Read(directory) is { } found ? new PackageSet(directory, found) : null;
@@ -45,13 +48,13 @@ public sealed class PackageSet : IModuleSource
     private ModuleDefinition Load(LockedPackage package)
     {
         var root = ModulesLock.PackageFolder(_directory, package.Name, package.Version);
-        if (!Directory.Exists(root))
+        if (!System.IO.Directory.Exists(root))
         {
             throw new ModuleResolutionException($"{package.Key} is in {ModulesLock.FileName} but its files are missing from {root}; run `rules modules add {package.Key}` again");
         }
 
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        foreach (var file in System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
             if (SourceExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
             {

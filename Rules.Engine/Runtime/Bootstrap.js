@@ -514,7 +514,8 @@
         moduleCache[id] = module;
         try {
             const factory = host.moduleFactory(id);
-            apply(factory, module.exports, [module.exports, requireFrom(id), module, name, apply(original.slice, name, [0, slash]), host.moduleNative(id)]);
+            // A module's `global` is Node's, the global object (lodash and others find it so); the rules' `global` is Auth0's cache.
+            apply(factory, module.exports, [module.exports, requireFrom(id), module, name, apply(original.slice, name, [0, slash]), host.moduleNative(id), globalThis]);
         } catch (e) {
             moduleCache[id] = undefined;
             throw e;

@@ -83,6 +83,17 @@ public sealed class ModuleSandboxTests
     }
 
     [Fact]
+    public void A_module_finds_the_global_object_as_lodash_does()
+    {
+        using var packages = new TempPackages().Add("rootfinder", "1.0.0", new Dictionary<string, string>
+        {
+            ["index.js"] = "var freeGlobal = typeof global == 'object' && global && global.Object === Object && global; var root = freeGlobal || Function('return this')(); module.exports = root === globalThis;",
+        });
+        using var pipeline = Pipeline(packages, "function (user, context, callback) { context.idToken['https://x/r'] = require('rootfinder'); callback(null, user, context); }");
+        pipeline.Execute(PipelineFactory.Login()).IdToken["https://x/r"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
     public void A_rule_without_modules_never_evaluates_one()
     {
         using var pipeline = PipelineFactory.Create("function (user, context, callback) { callback(null, user, context); }");
