@@ -123,7 +123,7 @@ internal sealed partial class RuleRuntime
             return Denied(denial!, transaction, started, timings, ran);
         }
 
-        if (denial is null && _claimsLimit.Check(idToken, accessToken) is { } tooLarge)
+        if (denial is null && _claimsLimit.Check(idToken, accessToken, ran > 0 ? _ruleSet.Enabled[ran - 1] : null) is { } tooLarge)
         {
             // The oversized claims go nowhere, not even into the decision log; the failure names the claim.
             Broken = true;
