@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 using Rules.Host.Audit;
 using Rules.Host.Dashboard;
 using Rules.Host.Errors;
+using Rules.Host.GeoIp;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
 using Rules.Host.Management;
+using Rules.Host.Risk;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
 using Rules.Host.Storage;
@@ -35,11 +37,14 @@ public static class HostApp
         builder.Services.AddSingleton<RevisionWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionWatcher>());
         builder.Services.AddSingleton<TenantStore>();
+        builder.Services.AddSingleton<RoleStore>();
         builder.Services.AddSingleton<TenantSeed>();
         builder.Services.AddSingleton<RulesMetrics>();
         builder.Services.AddSingleton<LastGoodRuleSet>();
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditCheckpoints>();
+        builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddSingleton<DecisionLog>();
         builder.Services.AddSingleton<LoginRecorder>();
         builder.Services.AddSingleton(sp => KeyEncryption.From(sp.GetRequiredService<IOptions<RulesHostOptions>>().Value));
@@ -51,6 +56,8 @@ public static class HostApp
         builder.Services.AddLogin();
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
+        builder.Services.AddGeoIp(builder.Configuration);
+        builder.Services.AddRisk();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.MaxRequestBodyBytes)}") ?? new RulesHostOptions().MaxRequestBodyBytes);
@@ -78,8 +85,9 @@ public static class HostApp
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var error = exception switch
         {
+            BadHttpRequestException { StatusCode: 413 } => Auth0Error.PayloadTooLarge(context.RequestServices.GetRequiredService<IOptions<RulesHostOptions>>().Value.MaxRequestBodyBytes),
             BadHttpRequestException { StatusCode: >= 400 and < 500 } bad => new Auth0Error(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode),
-                bad.StatusCode == 413 ? "The request body is too large" : "The request could not be read", "invalid_request"),
+                "The request could not be read", "invalid_request"),
             // The login's records are written in one transaction before anything is handed out, so a refused write
             // means nothing was issued: say so, and that trying again is safe.
             System.Data.Common.DbException => new Auth0Error(503, "Service Unavailable",
@@ -104,6 +112,8 @@ public static class HostApp
         var database = app.Services.GetRequiredService<Database>();
         database.Migrate();
         ProtectKeysAtRest(app, database);
+        app.Services.GetService<IGeoIpLookup>(); // opens Rules:GeoIp:Database now: a bad path fails the start, not logins
+        app.Services.GetRequiredService<RiskAssessor>(); // parses Rules:Risk:UntrustedIps now, for the same reason
 
         // The signing key exists (created, or imported from a pre-store data directory) before the first request, and a
         // rotation made through another instance is picked up here.
@@ -128,7 +138,7 @@ public static class HostApp
         if (options.ImpersonationEnabled is { } enabled)
         {
             var store = app.Services.GetRequiredService<TenantStore>();
-            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled });
+            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled }, ChangeActor.Settings($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.ImpersonationEnabled)}"));
         }
 
         var provider = app.Services.GetRequiredService<RuleSetProvider>();

@@ -69,6 +69,9 @@ public sealed class RulesHostOptions
 
     public string DatabasePath => Path.Combine(DataDirectory, "rules.db");
 
+    /// <summary>How often the audit chain's head is signed (a checkpoint) when it has moved; zero or less: only on demand.</summary>
+    public TimeSpan AuditCheckpointInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How often an instance checks the store for rule and signing-key changes made by another instance.</summary>
     public TimeSpan SharedStatePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -28,7 +28,19 @@ public static class ImpersonationLinkEndpoint
         var validation = validator.Validate(secret, now);
         if (validation.Link is not { } link)
         {
-            audit.Write(Entry(http, now, "f", "Failed login: impersonation link invalid, expired or already used", validation, []));
+            // The page says only "invalid, expired or used" (the holder of a guessed secret learns nothing); the audit
+            // entry says which, and which link, so an operator can tell a replay from a late click.
+            var refused = validation.Refused!;
+            var details = new JsonObject { ["reason"] = refused.Reason };
+            if (refused.LinkId is not null) details["link_id"] = refused.LinkId;
+            if (refused.UsedAt is { } usedAt) details["used_at"] = JsonColumns.Timestamp(usedAt);
+            if (refused.ExpiredAt is { } expiredAt) details["expired_at"] = JsonColumns.Timestamp(expiredAt);
+            audit.Write(Entry(http, now, "f", refused.Reason switch
+            {
+                UnredeemableLink.Used => "Failed login: impersonation link already used",
+                UnredeemableLink.Expired => "Failed login: impersonation link expired",
+                _ => "Failed login: unknown impersonation link",
+            }, validation, details));
             return ErrorPage(http, InvalidLinkMessage);
         }
         if (validation.PageError is { } pageError)
@@ -100,11 +112,11 @@ public static class ImpersonationLinkEndpoint
         Date = now,
         Type = type,
         Description = description,
-        ClientId = validation.Link?.ClientId,
+        ClientId = validation.Link?.ClientId ?? validation.Refused?.ClientId,
         ClientName = validation.Client?.Name,
-        UserId = validation.Link?.UserId,
+        UserId = validation.Link?.UserId ?? validation.Refused?.UserId,
         UserName = validation.User?.Email,
-        ImpersonatorId = validation.Link?.ImpersonatorId,
+        ImpersonatorId = validation.Link?.ImpersonatorId ?? validation.Refused?.ImpersonatorId,
         ImpersonatorEmail = validation.Impersonator?.Email,
         Ip = http.Connection.RemoteIpAddress?.ToString(),
         UserAgent = http.Request.Headers.UserAgent.ToString(),

@@ -89,7 +89,16 @@ public static class LoginEndpoints
                 return Again("This account is blocked. Contact your administrator.", 403);
         }
 
-        var login = completion.Complete(http, request, user!, LoginKind.Password, session: null, auditUserName: account);
+        // Auth0's context.request.body: the form as posted, minus the secrets (the password, the CSRF token).
+        var body = new JsonObject();
+        foreach (var (name, value) in form)
+        {
+            if (name != LoginPage.PasswordField && name != tokens.FormFieldName)
+            {
+                body[name] = value.ToString();
+            }
+        }
+        var login = completion.Complete(http, request, user!, LoginKind.Password, session: null, auditUserName: account, body: body);
         if (login.Outcome.IsAllowed)
         {
             return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);

@@ -107,7 +107,7 @@ public sealed class SigningKeys
     /// Retires the current key and makes a new one current, in one exclusive transaction so two rotations at once on two
     /// instances leave exactly one current key. The retired key stays published for the longest token lifetime.
     /// </summary>
-    public SigningKeyInfo Rotate()
+    public SigningKeyInfo Rotate(Audit.ChangeActor actor)
     {
         using var rsa = RSA.Create(2048); // generated before the lock: it takes a while
         var pem = rsa.ExportPkcs8PrivateKeyPem();
@@ -115,9 +115,12 @@ public sealed class SigningKeys
         var now = _clock.GetUtcNow();
         _database.InTransaction((connection, transaction) =>
         {
+            var retired = connection.ExecuteScalar<string?>("SELECT kid FROM signing_keys WHERE retired_at IS NULL", transaction: transaction);
             connection.Execute("UPDATE signing_keys SET retired_at = @now WHERE retired_at IS NULL",
                 new { now = JsonColumns.Timestamp(now) }, transaction);
-            return Insert(connection, transaction, keyId, _encryption.Protect(pem, KeysAtRest.SigningKeySlot(keyId)), now);
+            var inserted = Insert(connection, transaction, keyId, _encryption.Protect(pem, KeysAtRest.SigningKeySlot(keyId)), now);
+            new Audit.AuditLog(_database).Write(new Writes(connection, transaction), Audit.ChangeEntries.ForSigningKeyRotation(retired, keyId, actor, now));
+            return inserted;
         }, exclusive: true);
         Refresh();
         return new SigningKeyInfo(keyId, now, null);
@@ -129,6 +132,14 @@ public sealed class SigningKeys
                 "SELECT kid, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, kid", transaction: transaction)
             .Select(row => new SigningKeyInfo(row.Kid, JsonColumns.ReadTimestamp(row.CreatedAt), row.RetiredAt is null ? null : JsonColumns.ReadTimestamp(row.RetiredAt)))
             .ToList());
+
+    /// <summary>Every key the store holds, retired ones too, by kid: audit checkpoints signed long ago verify against them.</summary>
+    public static IReadOnlyDictionary<string, RsaSecurityKey> ReadAll(Database database)
+    {
+        using var connection = database.Open();
+        return connection.Query<(string Kid, string PrivateKey)>("SELECT kid, private_key FROM signing_keys")
+            .ToDictionary(row => row.Kid, row => Parse(row.Kid, row.PrivateKey), StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Makes sure the store has a current key. Several instances may start on an empty store at once: the key is

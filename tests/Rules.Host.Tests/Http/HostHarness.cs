@@ -51,7 +51,8 @@ public sealed class HostHarness : IDisposable
     private readonly RulesHostFactory _factory;
     private string? _managementToken;
 
-    public HostHarness(IDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+    /// <param name="services">Replaces or adds services after the app's own (a seam's fake, for instance).</param>
+    public HostHarness(IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, Action<IServiceCollection>? services = null)
     {
         Clock = new FixedClock(now ?? FixedClock.WeekdayMorning);
         _factory = new RulesHostFactory(settings);
@@ -67,7 +68,7 @@ public sealed class HostHarness : IDisposable
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IStartupFilter, ClientAddressFilter>();
-        }));
+        }).ConfigureTestServices(extra => services?.Invoke(extra)));
         Client = NewClient();
     }
 

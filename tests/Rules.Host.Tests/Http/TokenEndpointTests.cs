@@ -156,7 +156,7 @@ public class TokenEndpointTests
     {
         using var host = new HostHarness();
         var response = await host.TokenFormAsync(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["padding"] = new string('x', 300 * 1024) });
-        (await ShouldBeOAuthError(response, HttpStatusCode.RequestEntityTooLarge, "invalid_request")).Should().Be("The request body is larger than 262144 bytes");
+        (await ShouldBeOAuthError(response, HttpStatusCode.RequestEntityTooLarge, "invalid_request")).Should().Be("The request body is larger than the 262,144-byte limit.");
     }
 
     [Fact]

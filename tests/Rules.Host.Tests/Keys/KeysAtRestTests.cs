@@ -112,7 +112,7 @@ public sealed class KeysAtRestTests : IDisposable
     {
         _store = TestStore.Create(kind);
         var keys = Signing(Encryption(KekA));
-        keys.Rotate();
+        keys.Rotate(Rules.Host.Audit.ChangeActor.Client("test-client"));
         using (var connection = _store.Database.Open())
         {
             // The retired key's ciphertext under the current key's kid: same KEK, wrong slot.
