@@ -124,7 +124,7 @@ internal sealed partial class RuleRuntime
             return Denied(denial!, transaction, started, timings, ran);
         }
 
-        if (denial is null && _claimsLimit.Check(idToken, accessToken, ran > 0 ? timings[ran - 1].Rule : "") is { } tooLarge)
+        if (denial is null && _claimsLimit.Check(idToken, accessToken, ran > 0 ? FindRuleNamed(timings[ran - 1].Rule) : null) is { } tooLarge)
         {
             // The oversized claims go nowhere, not even into the decision log; the failure names the claim.
             Broken = true;
@@ -248,5 +248,18 @@ internal sealed partial class RuleRuntime
             }
         }
         return scopes;
+    }
+
+    /// <summary>The enabled rule called <paramref name="name"/>; a continued login may not have started at the first rule.</summary>
+    private CompiledRule? FindRuleNamed(string name)
+    {
+        foreach (var rule in _ruleSet.Enabled)
+        {
+            if (ReferenceEquals(rule.Name, name) || rule.Name == name)
+            {
+                return rule;
+            }
+        }
+        return null;
     }
 }

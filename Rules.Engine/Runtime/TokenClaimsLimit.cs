@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rules.Engine.Compilation;
 using Rules.Engine.Pipeline;
 
 namespace Rules.Engine.Runtime;
@@ -18,12 +19,15 @@ internal sealed class TokenClaimsLimit(int maxBytes)
     private readonly ArrayBufferWriter<byte> _buffer = new();
     private Utf8JsonWriter? _writer;
 
-    /// <summary>A <c>limit</c> denial naming the token and its largest claim, or null when both tokens fit.</summary>
-    /// <param name="rule">The last rule that ran: the claims are what the rules left when it finished.</param>
-    public Denial? Check(JsonObject idToken, JsonObject accessToken, string rule) =>
-        Check(idToken, "ID token", rule) ?? Check(accessToken, "access token", rule);
+    /// <summary>
+    /// A <c>limit</c> denial naming the token and its largest claim, or null when both tokens fit. It is charged to
+    /// <paramref name="lastRule"/>, the rule whose callback handed over the tokens last: the claims are measured once,
+    /// when the pipeline ends, not after every rule, so an earlier rule may have set the claim (the message says so).
+    /// </summary>
+    public Denial? Check(JsonObject idToken, JsonObject accessToken, CompiledRule? lastRule) =>
+        Check(idToken, "ID token", lastRule) ?? Check(accessToken, "access token", lastRule);
 
-    private Denial? Check(JsonObject claims, string token, string rule)
+    private Denial? Check(JsonObject claims, string token, CompiledRule? lastRule)
     {
         if (claims.Count == 0)
         {
@@ -36,9 +40,11 @@ internal sealed class TokenClaimsLimit(int maxBytes)
         }
 
         var (largest, largestBytes) = claims.Select(claim => (claim.Key, Bytes: Measure(claim.Key, claim.Value))).MaxBy(claim => claim.Bytes);
-        var what = $"the {token}'s custom claims take {total:N0} bytes, over the limit of {maxBytes:N0} (largest: claim '{largest}', {largestBytes:N0} bytes)";
+        var rule = lastRule?.Name ?? "";
+        var what = $"the {token}'s custom claims take {total:N0} bytes, over the limit of {maxBytes:N0} (largest: claim '{largest}', "
+            + $"{largestBytes:N0} bytes), measured when rule '{rule}' called back; the claim may have been set by an earlier rule";
         return new Denial(DenialKind.Limit, rule, "access_denied", $"The login could not be completed: claim '{largest}' makes the {token} too large.",
-            new RuleFailure($"sandbox limit MaxTokenClaimsBytes tripped: {what}", Limit: "MaxTokenClaimsBytes"));
+            new RuleFailure($"sandbox limit MaxTokenClaimsBytes tripped: {what}", lastRule?.Source.File, Limit: "MaxTokenClaimsBytes"));
     }
 
     private int Measure(JsonObject claims)

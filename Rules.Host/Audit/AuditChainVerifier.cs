@@ -17,10 +17,11 @@ public sealed record AuditVerification(long Entries, int Checkpoints, IReadOnlyL
 /// </summary>
 public static class AuditChainVerifier
 {
-    public static AuditVerification Verify(Database database)
+    /// <param name="encryption">The key-encryption key, when the store's signing keys are encrypted at rest.</param>
+    public static AuditVerification Verify(Database database, KeyEncryption? encryption = null)
     {
         var problems = new List<string>();
-        var keys = SigningKeys.ReadAll(database);
+        var keys = SigningKeys.ReadAll(database, encryption ?? KeyEncryption.None);
         var stored = AuditCheckpoints.List(database);
         var signed = new Dictionary<long, (long Id, string Head)>();
         foreach (var checkpoint in stored)

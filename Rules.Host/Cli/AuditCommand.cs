@@ -28,7 +28,9 @@ public static class AuditCommand
 
         verify walks the chain and the checkpoints: exit 0 and how many entries and checkpoints verified, or exit 1 and
         the first entry changed, deleted or inserted out of order (and any rewritten checkpoint). Exit 2: bad input
-        (no store there, or one the server has not yet migrated to the audit chain). docs/operations.md has the threat model.
+        (no store there, or one the server has not yet migrated to the audit chain, or signing keys encrypted at rest
+        without the key-encryption key: give it as the server has it, Rules__KeyEncryptionKey in the environment).
+        docs/operations.md has the threat model.
         """;
 
     public static Command Build(TextWriter output, TextWriter error)
@@ -57,9 +59,10 @@ public static class AuditCommand
         return audit;
     }
 
-    public static int Verify(StoreParameters parameters, TextWriter output, TextWriter error) => WithStore(parameters, error, database =>
+    /// <param name="keys">The key-encryption key for a store whose signing keys are encrypted; default: from the environment (Rules__KeyEncryptionKey).</param>
+    public static int Verify(StoreParameters parameters, TextWriter output, TextWriter error, KeyEncryption? keys = null) => WithStore(parameters, error, database =>
     {
-        var result = AuditChainVerifier.Verify(database);
+        var result = AuditChainVerifier.Verify(database, keys ?? KeyEncryption.FromEnvironment());
         if (!result.Intact)
         {
             foreach (var problem in result.Problems)
@@ -105,10 +108,11 @@ public static class AuditCommand
         });
     }
 
-    public static int Checkpoint(StoreParameters parameters, TextWriter output, TextWriter error) => WithStore(parameters, error, database =>
+    public static int Checkpoint(StoreParameters parameters, TextWriter output, TextWriter error, KeyEncryption? keys = null) => WithStore(parameters, error, database =>
     {
         var options = Options.Create(new RulesHostOptions { DataDirectory = parameters.Data });
-        var made = new AuditCheckpoints(database, new SigningKeys(database, options, TimeProvider.System), TimeProvider.System).Create()!;
+        var signing = new SigningKeys(database, options, TimeProvider.System, encryption: keys ?? KeyEncryption.FromEnvironment());
+        var made = new AuditCheckpoints(database, signing, TimeProvider.System).Create()!;
         output.WriteLine($"checkpoint #{made.Id}: {made.Entries} entries, head {made.Head}, signed with key {made.KeyId}");
         return ExitCodes.Ok;
     });
@@ -177,6 +181,12 @@ public static class AuditCommand
             catch (System.Data.Common.DbException e)
             {
                 error.WriteLine($"error: cannot read {database}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            catch (SettingsException e)
+            {
+                // The signing keys are encrypted at rest and the key-encryption key is missing or wrong: the message names it.
+                error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             }
         }

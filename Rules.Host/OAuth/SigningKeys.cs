@@ -133,12 +133,15 @@ public sealed class SigningKeys
             .Select(row => new SigningKeyInfo(row.Kid, JsonColumns.ReadTimestamp(row.CreatedAt), row.RetiredAt is null ? null : JsonColumns.ReadTimestamp(row.RetiredAt)))
             .ToList());
 
-    /// <summary>Every key the store holds, retired ones too, by kid: audit checkpoints signed long ago verify against them.</summary>
-    public static IReadOnlyDictionary<string, RsaSecurityKey> ReadAll(Database database)
+    /// <summary>
+    /// Every key the store holds, retired ones too, by kid: audit checkpoints signed long ago verify against them. Keys
+    /// encrypted at rest need the key-encryption key (<see cref="KeyEncryption.Unprotect"/> says which when it is missing).
+    /// </summary>
+    public static IReadOnlyDictionary<string, RsaSecurityKey> ReadAll(Database database, KeyEncryption encryption)
     {
         using var connection = database.Open();
         return connection.Query<(string Kid, string PrivateKey)>("SELECT kid, private_key FROM signing_keys")
-            .ToDictionary(row => row.Kid, row => Parse(row.Kid, row.PrivateKey), StringComparer.Ordinal);
+            .ToDictionary(row => row.Kid, row => Parse(row.Kid, encryption.Unprotect(row.PrivateKey, KeysAtRest.SigningKeySlot(row.Kid))), StringComparer.Ordinal);
     }
 
     /// <summary>

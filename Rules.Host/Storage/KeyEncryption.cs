@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Rules.Host.Hosting;
 
 namespace Rules.Host.Storage;
@@ -57,6 +58,21 @@ public sealed class KeyEncryption
             throw new SettingsException("Rules:PreviousKeyEncryptionKey is set without Rules:KeyEncryptionKey: rotation needs the new key as well.");
         }
         return new KeyEncryption(current, previous);
+    }
+
+    /// <summary>
+    /// The KEK settings from the environment alone (<c>Rules__KeyEncryptionKey</c>, <c>Rules__KeyEncryptionKeyFile</c>,
+    /// <c>Rules__PreviousKeyEncryptionKey</c>), for the CLI verbs that open a store without starting the server.
+    /// </summary>
+    public static KeyEncryption FromEnvironment()
+    {
+        var section = new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(RulesHostOptions.Section);
+        return From(new RulesHostOptions
+        {
+            KeyEncryptionKey = section[nameof(RulesHostOptions.KeyEncryptionKey)],
+            KeyEncryptionKeyFile = section[nameof(RulesHostOptions.KeyEncryptionKeyFile)],
+            PreviousKeyEncryptionKey = section[nameof(RulesHostOptions.PreviousKeyEncryptionKey)],
+        });
     }
 
     public bool IsConfigured => _current is not null;

@@ -33,6 +33,7 @@ public class TokenClaimsLimitTests
         var outcome = pipeline.Execute(PipelineFactory.Login());
         outcome.Decision.Should().Be(Decision.Deny);
         outcome.Kind.Should().Be(DenialKind.Limit);
+        outcome.Rule.Should().Be("rule1", "the last rule that ran when the claims were measured");
         outcome.Failure!.Limit.Should().Be("MaxTokenClaimsBytes");
         outcome.Rule.Should().Be("rule1", "the denial names the last rule that ran, as every denial names a rule");
         outcome.Failure.Message.Should().Contain("'https://x/c'").And.Contain(tokenName).And.Contain("101 bytes");

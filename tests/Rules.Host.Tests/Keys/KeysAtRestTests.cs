@@ -127,6 +127,24 @@ public sealed class KeysAtRestTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void Audit_checkpoints_of_a_store_with_encrypted_keys_are_made_and_verified_with_the_kek(string kind)
+    {
+        _store = TestStore.Create(kind);
+        Signing(Encryption(KekA));
+        var parameters = new Rules.Host.Cli.AuditCommand.StoreParameters(Database: _store.ConnectionString);
+
+        Rules.Host.Cli.AuditCommand.Checkpoint(parameters, new StringWriter(), new StringWriter(), Encryption(KekA)).Should().Be(0);
+        var output = new StringWriter();
+        Rules.Host.Cli.AuditCommand.Verify(parameters, output, new StringWriter(), Encryption(KekA)).Should().Be(0, output.ToString());
+        output.ToString().Should().Contain("1 checkpoint");
+
+        var error = new StringWriter();
+        Rules.Host.Cli.AuditCommand.Verify(parameters, new StringWriter(), error, KeyEncryption.None).Should().Be(2);
+        error.ToString().Should().Contain($"encrypted with key-encryption key {Encryption(KekA).CurrentKeyId}").And.Contain("Rules__KeyEncryptionKey");
+    }
+
+    [Theory]
     [InlineData("not base64!", "is not base64")]
     [InlineData("c2hvcnQ=", "is 5 bytes")]
     public void A_kek_that_is_not_32_bytes_of_base64_is_refused(string kek, string message)
