@@ -4,6 +4,7 @@ using Jint;
 using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime.Descriptors;
+using Rules.Engine.Compilation;
 using Rules.Engine.Pipeline;
 
 namespace Rules.Engine.Runtime;
