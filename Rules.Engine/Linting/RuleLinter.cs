@@ -26,6 +26,8 @@ public static class RuleLinter
         ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules have no network access",
         ["eval"] = "eval is not available: string compilation is switched off in the sandbox",
         ["__dirname"] = "__dirname is not available: rules have no file system",
+        ["request"] = "request is not a global here, as it was in Auth0's older runtime: rules have no network access",
+        ["jwt"] = "jwt is not a global here, as it was in Auth0's older runtime: there is no JSON Web Token module in the sandbox",
     };
 
     /// <summary>Standard OIDC claims (OpenID Connect Core 1.0, 5.1) that Auth0 allowed without a namespace.</summary>
@@ -71,6 +73,19 @@ public static class RuleLinter
         return walker.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column).ToArray();
     }
 
+    /// <summary>Where the rule sets the refused context field <paramref name="field"/>, when the code says so plainly.</summary>
+    internal static (int Line, int Column)? LocateEffectWrite(CompiledRule rule, string field)
+    {
+        foreach (var lint in Lint(rule))
+        {
+            if (lint.Code == LintCodes.UnsupportedEffect && lint.Message.StartsWith($"context.{field} ", StringComparison.Ordinal))
+            {
+                return (lint.Line, lint.Column);
+            }
+        }
+        return null;
+    }
+
     private sealed class Walker(CompiledRule rule, IFunction function)
     {
         private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
@@ -87,6 +102,74 @@ public static class RuleLinter
             CollectDeclarations((Node)function);
             Walk((Node)function.Body);
             CheckCallback();
+            MarkWhatCanOnlyDeny();
+        }
+
+        /// <summary>
+        /// An unavailable API that the rule's body reaches on every path before it calls back throws on every login:
+        /// the rule can only deny, which is an error, not a style warning.
+        /// </summary>
+        private void MarkWhatCanOnlyDeny()
+        {
+            if (function.Body is not BlockStatement body || _callback is null)
+            {
+                return;
+            }
+            var certain = new HashSet<(int, int)>();
+            foreach (var statement in body.Body)
+            {
+                if (statement is not (ExpressionStatement or VariableDeclaration or ReturnStatement or ThrowStatement))
+                {
+                    break;
+                }
+                foreach (var node in UnconditionalNodes(statement))
+                {
+                    if (node is Identifier identifier && IsUnavailable(identifier.Name) || node is CallExpression { Callee: Identifier { Name: "Function" } } or NewExpression { Callee: Identifier { Name: "Function" } })
+                    {
+                        certain.Add(rule.ToAuthorPosition(node.Location.Start.Line, node.Location.Start.Column));
+                    }
+                }
+                if (References(statement, _callback))
+                {
+                    break;
+                }
+            }
+            for (var i = 0; i < Warnings.Count; i++)
+            {
+                var warning = Warnings[i];
+                if (warning.Code == LintCodes.UnavailableApi && certain.Contains((warning.Line, warning.Column)))
+                {
+                    Warnings[i] = warning with
+                    {
+                        Message = warning.Message + $"; the rule reaches this before calling {_callback} on every path, so every login that runs it is denied",
+                        Severity = LintSeverity.Error,
+                    };
+                }
+            }
+        }
+
+        private bool IsUnavailable(string name) => UnavailableGlobals.ContainsKey(name) && !_declared.Contains(name);
+
+        /// <summary>The nodes of <paramref name="node"/> that run whenever it runs: not inside a function, a branch or a typeof.</summary>
+        private static IEnumerable<Node> UnconditionalNodes(Node node)
+        {
+            yield return node;
+            IEnumerable<Node> children = node switch
+            {
+                IFunction or ChainExpression => [],
+                UnaryExpression { Operator: Acornima.Operator.TypeOf } => [],
+                ConditionalExpression conditional => [conditional.Test],
+                LogicalExpression logical => [logical.Left],
+                MemberExpression { Computed: false } member => [member.Object],
+                _ => node.ChildNodes,
+            };
+            foreach (var child in children)
+            {
+                foreach (var inner in UnconditionalNodes(child))
+                {
+                    yield return inner;
+                }
+            }
         }
 
         private void CheckSignature()
@@ -169,6 +252,19 @@ public static class RuleLinter
                         CheckObjectLiteralClaims(token, source);
                     }
                     break;
+                case CallExpression { Callee: MemberExpression { Object: Identifier { Name: "Object" }, Property: Identifier { Name: "assign" }, Computed: false } } call
+                    when call.Arguments.Count >= 2 && IsContext(call.Arguments[0]):
+                    foreach (var source in call.Arguments.Skip(1).OfType<ObjectExpression>())
+                    {
+                        foreach (var property in source.Properties.OfType<Property>())
+                        {
+                            if (StaticKey(property.Key, property.Computed) is { } key && ContextEffects.FindRefused(key) is { } effect && !IsNothing(property.Value))
+                            {
+                                Error(property.Key, LintCodes.UnsupportedEffect, effect.RefusalMessage);
+                            }
+                        }
+                    }
+                    break;
             }
 
             _parents.Push(node);
@@ -213,6 +309,11 @@ public static class RuleLinter
             else if (TokenOf(member) is { } replaced && value is ObjectExpression literal && at is AssignmentExpression)
             {
                 CheckObjectLiteralClaims(replaced, literal);
+            }
+
+            if (at is not UnaryExpression && RefusedEffectOf(member) is { } effect && (value is null || !IsNothing(value)))
+            {
+                Error(at, LintCodes.UnsupportedEffect, effect.RefusalMessage);
             }
 
             if (ImpersonationMarker(member) is { } marker)
@@ -262,6 +363,24 @@ public static class RuleLinter
             && StaticKey(member) is "idToken" or "accessToken"
                 ? StaticKey(member)
                 : null;
+
+        private bool IsContext(Node node) => _context is not null && node is Identifier { } id && id.Name == _context;
+
+        /// <summary>Setting a field to null or undefined asks for nothing.</summary>
+        private static bool IsNothing(Node value) => value is NullLiteral or Identifier { Name: "undefined" };
+
+        /// <summary>The refused effect when the member is context.multifactor, context.samlConfiguration.mappings.x, ...</summary>
+        private ContextEffect? RefusedEffectOf(MemberExpression member)
+        {
+            for (Node current = member; current is MemberExpression m; current = m.Object)
+            {
+                if (IsContext(m.Object) && StaticKey(m) is { } key)
+                {
+                    return ContextEffects.FindRefused(key);
+                }
+            }
+            return null;
+        }
 
         /// <summary>"impersonated" or "impersonator" when the member is user.impersonated, user.impersonator or anything below them.</summary>
         private string? ImpersonationMarker(MemberExpression member)
@@ -383,10 +502,14 @@ public static class RuleLinter
             return false;
         }
 
-        private void Warn(Node node, string code, string message)
+        private void Warn(Node node, string code, string message) => Add(node, code, message, LintSeverity.Warning);
+
+        private void Error(Node node, string code, string message) => Add(node, code, message, LintSeverity.Error);
+
+        private void Add(Node node, string code, string message, LintSeverity severity)
         {
             var (line, column) = rule.ToAuthorPosition(node.Location.Start.Line, node.Location.Start.Column);
-            Warnings.Add(new LintWarning(rule.Name, rule.Source.File, line, column, code, message, rule.SourceLine(line)));
+            Warnings.Add(new LintWarning(rule.Name, rule.Source.File, line, column, code, message, rule.SourceLine(line)) { Severity = severity });
         }
     }
 }

@@ -42,7 +42,7 @@ internal sealed partial class RuleRuntime
             var reason = args.Length > 0 ? args[0].ToString() : "";
             // Auth0: the action finishes, then the login stops; the first reason given is the one shown.
             _actionDenial ??= new Denial(DenialKind.RuleDenied, rule.Name, "access_denied",
-                reason.Length > 0 ? reason : $"Access denied by rule '{rule.Name}'.", null);
+                reason.Length > 0 ? reason : DenialDescriptions.RuleDeniedWithoutMessage(rule.Name), null);
             return JsValue.Undefined;
         }));
         host.FastSetDataProperty("actionUnsupported", new ClrFunction(_engine, "actionUnsupported", (_, args) =>

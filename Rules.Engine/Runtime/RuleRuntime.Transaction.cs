@@ -123,6 +123,15 @@ internal sealed partial class RuleRuntime
             return Denied(denial!, transaction, started, timings, ran);
         }
 
+        if (denial is null && _claimsLimit.Check(idToken, accessToken) is { } tooLarge)
+        {
+            // The oversized claims go nowhere, not even into the decision log; the failure names the claim.
+            Broken = true;
+            denial = tooLarge;
+            idToken = [];
+            accessToken = [];
+        }
+
         RestoreImpersonation(userJson, transaction);
         foreach (var claim in dropped)
         {

@@ -40,7 +40,8 @@ public sealed class LoginRecorder(AuditLog audit, DecisionLog decisions, ILogger
         details["ruleSetVersion"] = outcome.RuleSetVersion;
         details["failure"] = outcomeJson["failure"]?.DeepClone();
         details["timings"] = outcomeJson["timings"]?.DeepClone();
-        audit.Write(writes, entry);
+        // The audit entry last: appending takes the chain's head until the commit.
         decisions.Write(writes, record, entry.LogId);
+        audit.Write(writes, entry);
     }
 }

@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(TestCommand.Build(output, error));
         root.Subcommands.Add(ReplayCommand.Build(output, error));
         root.Subcommands.Add(ImportCommand.Build(output, error));
+        root.Subcommands.Add(AuditCommand.Build(output, error));
 
         // `rules` alone (or with serve's options) serves, as `dotnet run --project Rules.Host` expects.
         foreach (var option in serveOptions)

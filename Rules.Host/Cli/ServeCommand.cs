@@ -91,6 +91,11 @@ public static class ServeCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (SettingsException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (RuleSetImportException e)
         {
             error.WriteLine($"error: {e.Message}");
@@ -140,6 +145,9 @@ public static class ServeCommand
             ? $"rules: rule set {pipeline.Version} from {rules.Source} ({pipeline.RuleSet.Enabled.Count} enabled)"
             : $"rules: NO RULE SET IS LIVE, logins are denied:\n{rules.LastError}");
         output.WriteLine($"rules: tenant '{settings.FriendlyName}', impersonation {(settings.ImpersonationEnabled ? "enabled" : "disabled")}");
+        output.WriteLine(app.Services.GetRequiredService<Rules.Host.Storage.KeyEncryption>() is { IsConfigured: true } keys
+            ? $"rules: keys at rest encrypted under key-encryption key {keys.CurrentKeyId}"
+            : "rules: keys at rest UNENCRYPTED: set Rules__KeyEncryptionKey=$(openssl rand -base64 32) (docs/operations.md#keys-at-rest)");
         output.WriteLine($"rules: discovery {baseUrl}/.well-known/openid-configuration");
         output.WriteLine($"rules: dashboard {baseUrl}{Dashboard.DashboardRoutes.Root}");
 

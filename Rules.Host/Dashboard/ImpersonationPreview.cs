@@ -22,7 +22,7 @@ public sealed record ImpersonationChoice(Client Client, Outcome? Outcome)
 public static class ImpersonationPreview
 {
     public static IReadOnlyList<ImpersonationChoice> Order(
-        IReadOnlyList<Client> clients, TenantUser user, TenantUser? impersonator, Connection? connection, TenantSettings settings,
+        IReadOnlyList<Client> clients, TenantUser user, IReadOnlyList<string> roles, TenantUser? impersonator, Connection? connection, TenantSettings settings,
         RuleSetProvider rules, HttpContext http, DateTimeOffset now)
     {
         if (impersonator is null || connection is null || rules.Current is not { } pipeline)
@@ -34,7 +34,7 @@ public static class ImpersonationPreview
         {
             var parameters = new ImpersonationParameters("oauth2", ImpersonationParameters.Code, ResponseModes.Query, client.Callbacks[0], ["openid"], null, null);
             var link = new RedeemedLink("lnk_preview", user.UserId, impersonator.UserId, client.ClientId, parameters, now);
-            var transaction = ImpersonationTransactionBuilder.Build(new ImpersonatedLogin(link, user, impersonator, client, connection, settings), http, "preview", now);
+            var transaction = ImpersonationTransactionBuilder.Build(new ImpersonatedLogin(link, user, impersonator, client, connection, settings, roles), http, "preview", now);
             return new ImpersonationChoice(client, pipeline.Execute(transaction, new ExecutionOptions { FreshGlobal = true }));
         }).ToArray();
         int Progress(ImpersonationChoice choice) => choice.Outcome is { IsAllowed: true } ? int.MaxValue

@@ -22,7 +22,7 @@ public static class RulesPages
     {
         var form = await http.Request.ReadFormAsync();
         var enabled = form["enabled"].ToString() == "true";
-        var edit = editor.UpdateRule(id, new RuleUpdateRequest(null, null, null, enabled));
+        var edit = editor.UpdateRule(id, new RuleUpdateRequest(null, null, null, enabled), Actor(http));
         if (edit.IsError)
         {
             return ListPage(http, store, editor, null, edit.Error!.Message, edit.Error.StatusCode);
@@ -44,7 +44,7 @@ public static class RulesPages
             return ListPage(http, store, editor, null, index < 0 ? "The rule does not exist." : "The rule cannot move that way.", index < 0 ? 404 : 400);
         }
         (ids[index], ids[target]) = (ids[target], ids[index]);
-        var edit = editor.ReorderRules(ids);
+        var edit = editor.ReorderRules(ids, Actor(http));
         if (edit.IsError)
         {
             return ListPage(http, store, editor, null, edit.Error!.Message, edit.Error.StatusCode);
@@ -68,7 +68,7 @@ public static class RulesPages
         }
         var form = await http.Request.ReadFormAsync();
         var script = form["script"].ToString().Replace("\r\n", "\n");
-        var edit = editor.UpdateRule(id, new RuleUpdateRequest(null, script, null, null));
+        var edit = editor.UpdateRule(id, new RuleUpdateRequest(null, script, null, null), Actor(http));
         if (edit.IsError)
         {
             audit.Acted(http, "rule_save_refused", $"tried to save the rule \"{rule.Name}\": {edit.Error!.ErrorCode}",
@@ -88,6 +88,13 @@ public static class RulesPages
         "saved" => "Saved. The change is live.",
         _ => null,
     };
+
+    /// <summary>The signed-in operator, as the change's audit entry names them.</summary>
+    private static Audit.ChangeActor Actor(HttpContext http)
+    {
+        var who = DashboardOperator.From(http.User);
+        return Audit.ChangeActor.Operator(who.UserId, who.Email);
+    }
 
     private static IResult NotFound(HttpContext http) =>
         DashboardPage.Render(http, "Rule not found", $"<h1>Rule not found</h1>{DashboardPage.Notice("No rule has this id.", "error")}", DashboardPage.Section.Rules, 404);

@@ -46,7 +46,7 @@ public static class UsersPages
         return DashboardPage.Render(http, "Users", body, DashboardPage.Section.Users, searchError is null ? 200 : 400);
     }
 
-    public static IResult Show(string user_id, HttpContext http, TenantStore store, OperatorDirectory operators, DashboardAudit audit, RuleSets.RuleSetProvider rules, TimeProvider clock)
+    public static IResult Show(string user_id, HttpContext http, TenantStore store, RoleStore roles, OperatorDirectory operators, DashboardAudit audit, RuleSets.RuleSetProvider rules, TimeProvider clock)
     {
         if (store.GetUser(user_id) is not { } user)
         {
@@ -61,7 +61,7 @@ public static class UsersPages
         var me = store.GetUser(who.UserId);
         var mayImpersonate = me is not null && settings.MayImpersonate(me);
         var choices = availability.ShowButton
-            ? ImpersonationPreview.Order(availability.Clients, user, me, store.GetConnection(user.Connection), settings, rules, http, clock.GetUtcNow())
+            ? ImpersonationPreview.Order(availability.Clients, user, roles.NamesOf(user.UserId), me, store.GetConnection(user.Connection), settings, rules, http, clock.GetUtcNow())
             : [];
         var name = profile["name"]?.GetValue<string>() ?? user.Email ?? user.UserId;
 
@@ -80,6 +80,7 @@ public static class UsersPages
             </section>
             {SignInAsUser.Section(user, availability, choices, mayImpersonate, who)}
             </div>
+            {UserRoles.Section(user, roles, DashboardCsrf.Token(http))}
             <section aria-labelledby="identities-heading" class="card">
               <h2 id="identities-heading">Identities</h2>
               {Identities(profile["identities"] as JsonArray)}

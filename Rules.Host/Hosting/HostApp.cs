@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 using Rules.Host.Audit;
 using Rules.Host.Dashboard;
 using Rules.Host.Errors;
+using Rules.Host.GeoIp;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
 using Rules.Host.Management;
+using Rules.Host.Risk;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
 using Rules.Host.Storage;
@@ -35,13 +37,17 @@ public static class HostApp
         builder.Services.AddSingleton<RevisionWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionWatcher>());
         builder.Services.AddSingleton<TenantStore>();
+        builder.Services.AddSingleton<RoleStore>();
         builder.Services.AddSingleton<TenantSeed>();
         builder.Services.AddSingleton<RulesMetrics>();
         builder.Services.AddSingleton<LastGoodRuleSet>();
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditCheckpoints>();
+        builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddSingleton<DecisionLog>();
         builder.Services.AddSingleton<LoginRecorder>();
+        builder.Services.AddSingleton(sp => KeyEncryption.From(sp.GetRequiredService<IOptions<RulesHostOptions>>().Value));
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<IssuerUrls>();
         builder.Services.AddSingleton<JwtFactory>();
@@ -50,6 +56,8 @@ public static class HostApp
         builder.Services.AddLogin();
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
+        builder.Services.AddGeoIp(builder.Configuration);
+        builder.Services.AddRisk();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.MaxRequestBodyBytes)}") ?? new RulesHostOptions().MaxRequestBodyBytes);
@@ -103,6 +111,9 @@ public static class HostApp
         var options = app.Services.GetRequiredService<IOptions<RulesHostOptions>>().Value;
         var database = app.Services.GetRequiredService<Database>();
         database.Migrate();
+        ProtectKeysAtRest(app, database);
+        app.Services.GetService<IGeoIpLookup>(); // opens Rules:GeoIp:Database now: a bad path fails the start, not logins
+        app.Services.GetRequiredService<RiskAssessor>(); // parses Rules:Risk:UntrustedIps now, for the same reason
 
         // The signing key exists (created, or imported from a pre-store data directory) before the first request, and a
         // rotation made through another instance is picked up here.
@@ -115,6 +126,9 @@ public static class HostApp
         // key table daily (ASP.NET Core's web-farm schedule), so they reach every instance first.
         database.RunExclusively(() => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("rules.start-up").Protect([1]));
 
+        // Settings that can only be checked once bound fail the start, not the first login.
+        app.Services.GetRequiredService<SuspiciousIpThrottle>();
+
         var seedFile = options.SeedFile ?? Cli.SamplePaths.FindSampleTenant();
         if (seedFile is not null && app.Services.GetRequiredService<TenantSeed>().SeedIfEmpty(seedFile))
         {
@@ -124,7 +138,7 @@ public static class HostApp
         if (options.ImpersonationEnabled is { } enabled)
         {
             var store = app.Services.GetRequiredService<TenantStore>();
-            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled });
+            store.SaveSettings(store.GetSettings() with { ImpersonationEnabled = enabled }, ChangeActor.Settings($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.ImpersonationEnabled)}"));
         }
 
         var provider = app.Services.GetRequiredService<RuleSetProvider>();
@@ -139,10 +153,29 @@ public static class HostApp
         provider.Start();
     }
 
+    /// <summary>
+    /// Encrypts plaintext keys under the configured key-encryption key (and re-encrypts those under the previous one), or
+    /// stops the start when the store's keys need a key that is not configured. Without a KEK it says so, loudly.
+    /// </summary>
+    private static void ProtectKeysAtRest(WebApplication app, Database database)
+    {
+        var encryption = app.Services.GetRequiredService<KeyEncryption>();
+        var rewritten = KeysAtRest.Migrate(database, encryption);
+        if (!encryption.IsConfigured)
+        {
+            app.Logger.LogWarning("Signing keys and Data Protection keys are stored UNENCRYPTED: set Rules:KeyEncryptionKey "
+                + "(32 random bytes in base64, e.g. Rules__KeyEncryptionKey=$(openssl rand -base64 32)); see docs/operations.md, \"Keys at rest\"");
+        }
+        else if (rewritten > 0)
+        {
+            app.Logger.LogInformation("Encrypted {Count} stored keys under key-encryption key {KeyId}", rewritten, encryption.CurrentKeyId);
+        }
+    }
+
     private static void MapHealthEndpoints(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", (RuleSetProvider rules, Database database) =>
+        app.MapGet("/readyz", (RuleSetProvider rules, Database database, KeyEncryption keys) =>
         {
             try
             {
@@ -154,11 +187,13 @@ public static class HostApp
             }
 
             // Ready while some version serves; "degraded" says the rules at the source do not compile (lastError has
-            // file:line:col) and an older version is serving, so an operator sees it without reading the log.
+            // file:line:col) and an older version is serving, or that keys are stored unencrypted (no key-encryption
+            // key), so an operator sees it without reading the log. Logins are served either way.
             return rules.Current is { } pipeline
                 ? Results.Ok(new
                 {
-                    status = rules.LastError is null ? "ready" : "degraded",
+                    status = rules.LastError is null && keys.IsConfigured ? "ready" : "degraded",
+                    keys = keys.IsConfigured ? "encrypted" : "keys unencrypted: set Rules:KeyEncryptionKey",
                     ruleSetVersion = pipeline.Version,
                     rules = pipeline.RuleSet.Enabled.Select(r => r.Name),
                     source = rules.ServingLastGood ? "last good version (database)" : rules.Source,

@@ -26,7 +26,7 @@ public sealed record ImpersonationLinkValidationResult
 /// Consumes the link (atomically, once) and checks again everything the link was created under, because
 /// up to <c>LinkLifetime</c> may have passed: a revoked impersonator or a removed callback takes effect at once.
 /// </summary>
-public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, TenantStore store)
+public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, TenantStore store, RoleStore roles)
 {
     public ImpersonationLinkValidationResult Validate(string secret, DateTimeOffset now)
     {
@@ -71,6 +71,6 @@ public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, Ten
             return result with { Denial = $"The user's connection is not enabled for {client.Name}." };
         }
 
-        return result with { Login = new ImpersonatedLogin(link, user, impersonator, client, connection, settings) };
+        return result with { Login = new ImpersonatedLogin(link, user, impersonator, client, connection, settings, roles.NamesOf(user.UserId)) };
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.OAuth;
+using Rules.Host.Risk;
 using Rules.Host.RuleSets;
 using Rules.Host.Storage;
 using Rules.Host.Tenant;
@@ -32,11 +33,13 @@ public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<
 /// decision record and the audit entry are written before the response.
 /// </summary>
 public sealed class LoginCompletion(
-    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock)
+    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices)
 {
     public const string DecisionKind = "login";
 
-    public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null)
+    /// <param name="body">What the login page POSTed, without the password and the CSRF token: <c>context.request.body</c>.</param>
+    public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null,
+        JsonObject? body = null)
     {
         var now = clock.GetUtcNow();
         var newSessionSecret = session is null ? Secrets.NewSecret() : null;
@@ -66,6 +69,8 @@ public sealed class LoginCompletion(
             Methods = methods,
             SessionId = sessionId,
             Scopes = request.Scopes,
+            Roles = roles.NamesOf(user.UserId),
+            Body = body,
         }, http, now);
 
         var outcome = rules.Execute(transaction);
@@ -115,6 +120,8 @@ public sealed class LoginCompletion(
                     SessionId = sessionId,
                 };
                 response = authorizations.Allowed(writes, http, outcome, grant, request.ResponseType, request.State);
+                // The user's own allowed login: this browser is now one of theirs (NewDevice's history).
+                devices.Remember(writes, user.UserId, DeviceHistory.DeviceId(http), http.Request.Headers.UserAgent.ToString(), now);
                 if (session is null)
                 {
                     sessions.Start(writes, http, newSessionSecret!, user.UserId, request.Connection.Name, methods, request.Client.ClientId);

@@ -179,7 +179,8 @@ public sealed class AuditLogSearch(Database database)
 
     // Dapper maps by column name; the storage shape only.
     private sealed record AuditRow(long seq, string log_id, string date, string type, string? description, string? client_id, string? client_name,
-        string? user_id, string? user_name, string? impersonator_id, string? impersonator_email, string? ip, string? user_agent, string details)
+        string? user_id, string? user_name, string? impersonator_id, string? impersonator_email, string? ip, string? user_agent, string details,
+        string? prev_hash, string? hash)
     {
         /// <summary>Auth0's log event shape; absent values are left out, as Auth0 does.</summary>
         public JsonObject ToLogEvent()
@@ -202,6 +203,9 @@ public sealed class AuditLogSearch(Database database)
             Add("ip", ip);
             Add("user_agent", user_agent);
             entry["details"] = JsonColumns.ReadObject(details);
+            // The audit chain (docs/operations.md): a SIEM can check each event against the one before it.
+            Add("prev_hash", prev_hash);
+            Add("hash", hash);
             if (impersonator_id is not null)
             {
                 entry["impersonator"] = new JsonObject { ["user_id"] = impersonator_id, ["email"] = impersonator_email };

@@ -1,5 +1,6 @@
 using System.Data;
 using Rules.Engine.Compilation;
+using Rules.Host.Audit;
 using Rules.Host.Errors;
 using Rules.Host.RuleSets;
 using Rules.Host.Storage;
@@ -20,17 +21,18 @@ public sealed record RuleSetEdit<T>(T? Value, string? Version, Auth0Error? Error
 /// Every write to rules or rules_configs goes through here: it reads the current rows, applies the change to a
 /// draft, compiles the WHOLE candidate rule set, and only if that compiles saves the change (one transaction) and
 /// reloads the live pipeline, so the change is live when the response is sent. A set that does not compile is
-/// refused with the compiler's file:line:col messages and nothing is saved. Writes are serialised: two concurrent
+/// refused with the compiler's file:line:col messages and nothing is saved. Each change is audited, with who made it
+/// and a diff of each rule's script, in the same transaction (<see cref="ChangeEntries"/>). Writes are serialised: two concurrent
 /// edits can never each compile against a set the other one is about to change.
 /// </summary>
-public sealed class RuleSetEditor(Database database, RuleSetProvider provider, TimeProvider clock, ILogger<RuleSetEditor> logger)
+public sealed class RuleSetEditor(Database database, RuleSetProvider provider, AuditLog audit, TimeProvider clock, ILogger<RuleSetEditor> logger)
 {
     private readonly Lock _gate = new();
 
     /// <summary>Why writes are refused (rules served from a --rules directory), or null when they are allowed.</summary>
     public Auth0Error? ReadOnly => provider.FromDirectory ? ManagementResults.RulesReadOnly(provider.Source) : null;
 
-    public RuleSetEdit<StoredRule> CreateRule(RuleCreateRequest request) => Edit(draft =>
+    public RuleSetEdit<StoredRule> CreateRule(RuleCreateRequest request, ChangeActor actor) => Edit(actor, draft =>
     {
         if (draft.Rules.Any(r => r.Name == request.Name))
         {
@@ -41,7 +43,7 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
         return new Proposal<StoredRule>(draft with { Rules = [.. draft.Rules, rule] }, (c, t, now) => RuleStore.Insert(c, t, rule, now), rule);
     });
 
-    public RuleSetEdit<StoredRule> UpdateRule(string id, RuleUpdateRequest request) => Edit(draft =>
+    public RuleSetEdit<StoredRule> UpdateRule(string id, RuleUpdateRequest request, ChangeActor actor) => Edit(actor, draft =>
     {
         if (draft.Rules.FirstOrDefault(r => r.Id == id) is not { } current)
         {
@@ -62,7 +64,7 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
             (c, t, now) => RuleStore.Update(c, t, rule, now), rule);
     });
 
-    public RuleSetEdit<StoredRule> DeleteRule(string id) => Edit(draft =>
+    public RuleSetEdit<StoredRule> DeleteRule(string id, ChangeActor actor) => Edit(actor, draft =>
         draft.Rules.FirstOrDefault(r => r.Id == id) is { } rule
             ? new Proposal<StoredRule>(draft with { Rules = draft.Rules.Where(r => r.Id != id).ToArray() }, (c, t, _) => RuleStore.Delete(c, t, id), rule)
             : RuleNotFound<StoredRule>());
@@ -71,7 +73,7 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
     /// Puts the rules in the given order (orders 1..n), in one transaction and one compile: moving a rule is one change
     /// of version, never a half-applied swap. <paramref name="orderedIds"/> must name every rule exactly once.
     /// </summary>
-    public RuleSetEdit<IReadOnlyList<StoredRule>> ReorderRules(IReadOnlyList<string> orderedIds) => Edit(draft =>
+    public RuleSetEdit<IReadOnlyList<StoredRule>> ReorderRules(IReadOnlyList<string> orderedIds, ChangeActor actor) => Edit(actor, draft =>
     {
         if (orderedIds.Count != draft.Rules.Count || orderedIds.Distinct(StringComparer.Ordinal).Count() != draft.Rules.Count
             || orderedIds.Any(id => draft.Rules.All(r => r.Id != id)))
@@ -88,18 +90,18 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
         }, reordered);
     });
 
-    public RuleSetEdit<string> SetConfig(string key, string value) => Edit(draft =>
+    public RuleSetEdit<string> SetConfig(string key, string value, ChangeActor actor) => Edit(actor, draft =>
         new Proposal<string>(draft with { Configuration = new Dictionary<string, string>(draft.Configuration, StringComparer.Ordinal) { [key] = value } },
             (c, t, _) => RuleStore.SetConfig(c, t, key, value), value));
 
-    public RuleSetEdit<bool> DeleteConfig(string key) => Edit(draft =>
+    public RuleSetEdit<bool> DeleteConfig(string key, ChangeActor actor) => Edit(actor, draft =>
     {
         var configuration = new Dictionary<string, string>(draft.Configuration, StringComparer.Ordinal);
         var existed = configuration.Remove(key);
         return new Proposal<bool>(draft with { Configuration = configuration }, (c, t, _) => RuleStore.DeleteConfig(c, t, key), existed);
     });
 
-    private RuleSetEdit<T> Edit<T>(Func<RuleSetDraft, Proposal<T>> propose)
+    private RuleSetEdit<T> Edit<T>(ChangeActor actor, Func<RuleSetDraft, Proposal<T>> propose)
     {
         if (ReadOnly is { } readOnly)
         {
@@ -110,7 +112,8 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
         {
             using var connection = database.Open();
             using var transaction = database.BeginWrite(connection, exclusive: true);
-            var proposal = propose(RuleStore.ReadDraft(connection, transaction));
+            var before = RuleStore.ReadDraft(connection, transaction);
+            var proposal = propose(before);
             if (proposal.Error is { } refused)
             {
                 return new RuleSetEdit<T>(default, null, refused);
@@ -125,7 +128,13 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, T
                     "invalid_script"), compilation.Errors);
             }
 
-            proposal.Write!(connection, transaction, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            proposal.Write!(connection, transaction, now);
+            // Who changed what, with the rules' diffs, in the change's own transaction (last: it takes the chain's head).
+            foreach (var entry in ChangeEntries.ForRuleSet(before, proposal.Draft, actor, now, rule => rule.Id))
+            {
+                audit.Write(new Writes(connection, transaction), entry);
+            }
             transaction.Commit();
 
             provider.Reload();

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rules.Host.Audit;
 using Rules.Host.Errors;
 
 namespace Rules.Host.Management;
@@ -45,7 +46,7 @@ public static partial class RulesConfigsEndpoints
         {
             return validated.Error!.ToTypedResult();
         }
-        var edit = editor.SetConfig(key, validated.Value!);
+        var edit = editor.SetConfig(key, validated.Value!, ChangeActor.FromManagementToken(request.HttpContext.Caller()));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();
@@ -65,7 +66,7 @@ public static partial class RulesConfigsEndpoints
         {
             return badKey.ToTypedResult();
         }
-        var edit = editor.DeleteConfig(key);
+        var edit = editor.DeleteConfig(key, ChangeActor.FromManagementToken(response.HttpContext.Caller()));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rules.Host.Audit;
 using Rules.Host.Errors;
 
 namespace Rules.Host.Management;
@@ -76,7 +77,7 @@ public static class RulesEndpoints
         {
             return validated.Error!.ToTypedResult();
         }
-        var edit = editor.CreateRule(validated.Value!);
+        var edit = editor.CreateRule(validated.Value!, ChangeActor.FromManagementToken(request.HttpContext.Caller()));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();
@@ -96,7 +97,7 @@ public static class RulesEndpoints
         {
             return validated.Error!.ToTypedResult();
         }
-        var edit = editor.UpdateRule(id, validated.Value!);
+        var edit = editor.UpdateRule(id, validated.Value!, ChangeActor.FromManagementToken(request.HttpContext.Caller()));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();
@@ -107,7 +108,7 @@ public static class RulesEndpoints
 
     public static Results<NoContent, JsonHttpResult<Auth0ErrorBody>> Delete(string id, HttpResponse response, RuleSetEditor editor)
     {
-        var edit = editor.DeleteRule(id);
+        var edit = editor.DeleteRule(id, ChangeActor.FromManagementToken(response.HttpContext.Caller()));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();

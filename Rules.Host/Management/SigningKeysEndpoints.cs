@@ -35,6 +35,6 @@ public static class SigningKeysEndpoints
         TypedResults.Ok(keys.List().Select(SigningKeyResponse.From).ToArray());
 
     /// <summary>Answers 201 with the new key's id, as Auth0 does (Auth0 also returns its certificate; we have none).</summary>
-    public static Created<RotatedSigningKey> Rotate(SigningKeys keys) =>
-        TypedResults.Created((string?)null, new RotatedSigningKey(keys.Rotate().KeyId));
+    public static Created<RotatedSigningKey> Rotate(SigningKeys keys, HttpContext http) =>
+        TypedResults.Created((string?)null, new RotatedSigningKey(keys.Rotate(Audit.ChangeActor.FromManagementToken(http.Caller())).KeyId));
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rules.Host.Audit;
 using Rules.Host.Errors;
 using Rules.Host.Tenant;
 
@@ -98,7 +99,7 @@ public static class UsersEndpoints
         var now = clock.GetUtcNow();
         var user = new TenantUser(userId, create.Email, connection.Name, create.Blocked, 0, profile,
             create.Password is null ? null : Passwords.Hash(userId, create.Password), now, now);
-        return store.CreateUser(user) switch
+        return store.CreateUser(user, ChangeActor.FromManagementToken(request.HttpContext.Caller())) switch
         {
             UserWriteStatus.Done => TypedResults.Created($"/api/v2/users/{Uri.EscapeDataString(userId)}", ToResponse(user)),
             _ => Auth0Error.Conflict("The user already exists.", "auth0_idp_error").ToTypedResult(),
@@ -134,7 +135,7 @@ public static class UsersEndpoints
 
         // Hashing is deliberately slow: do it before the write transaction, not inside it.
         var passwordHash = update.Password is null ? null : Passwords.Hash(id, update.Password);
-        var (status, updated) = store.ChangeUser(id, user => Apply(user, update, passwordHash));
+        var (status, updated) = store.ChangeUser(id, user => Apply(user, update, passwordHash), ChangeActor.FromManagementToken(request.HttpContext.Caller()));
         return status switch
         {
             UserWriteStatus.Done => TypedResults.Ok(ToResponse(updated!)),

@@ -24,15 +24,17 @@ public sealed class SigningKeys
     private static readonly long MinimumRefreshInterval = Stopwatch.Frequency; // one second
 
     private readonly Database _database;
+    private readonly KeyEncryption _encryption;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _longestTokenLifetime;
     private readonly Lock _refreshLock = new();
     private SigningKeySet _set;
     private long _lastRefresh = long.MinValue;
 
-    public SigningKeys(Database database, IOptions<RulesHostOptions> options, TimeProvider clock, ILogger<SigningKeys>? logger = null)
+    public SigningKeys(Database database, IOptions<RulesHostOptions> options, TimeProvider clock, ILogger<SigningKeys>? logger = null, KeyEncryption? encryption = null)
     {
         _database = database;
+        _encryption = encryption ?? KeyEncryption.From(options.Value);
         _clock = clock;
         // ID tokens are issued with the access token's lifetime (TokenIssuer), so these two bound every token we sign.
         _longestTokenLifetime = options.Value.AccessTokenLifetime > options.Value.ManagementTokenLifetime
@@ -105,7 +107,7 @@ public sealed class SigningKeys
     /// Retires the current key and makes a new one current, in one exclusive transaction so two rotations at once on two
     /// instances leave exactly one current key. The retired key stays published for the longest token lifetime.
     /// </summary>
-    public SigningKeyInfo Rotate()
+    public SigningKeyInfo Rotate(Audit.ChangeActor actor)
     {
         using var rsa = RSA.Create(2048); // generated before the lock: it takes a while
         var pem = rsa.ExportPkcs8PrivateKeyPem();
@@ -113,9 +115,12 @@ public sealed class SigningKeys
         var now = _clock.GetUtcNow();
         _database.InTransaction((connection, transaction) =>
         {
+            var retired = connection.ExecuteScalar<string?>("SELECT kid FROM signing_keys WHERE retired_at IS NULL", transaction: transaction);
             connection.Execute("UPDATE signing_keys SET retired_at = @now WHERE retired_at IS NULL",
                 new { now = JsonColumns.Timestamp(now) }, transaction);
-            return Insert(connection, transaction, keyId, pem, now);
+            var inserted = Insert(connection, transaction, keyId, _encryption.Protect(pem, KeysAtRest.SigningKeySlot(keyId)), now);
+            new Audit.AuditLog(_database).Write(new Writes(connection, transaction), Audit.ChangeEntries.ForSigningKeyRotation(retired, keyId, actor, now));
+            return inserted;
         }, exclusive: true);
         Refresh();
         return new SigningKeyInfo(keyId, now, null);
@@ -127,6 +132,14 @@ public sealed class SigningKeys
                 "SELECT kid, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, kid", transaction: transaction)
             .Select(row => new SigningKeyInfo(row.Kid, JsonColumns.ReadTimestamp(row.CreatedAt), row.RetiredAt is null ? null : JsonColumns.ReadTimestamp(row.RetiredAt)))
             .ToList());
+
+    /// <summary>Every key the store holds, retired ones too, by kid: audit checkpoints signed long ago verify against them.</summary>
+    public static IReadOnlyDictionary<string, RsaSecurityKey> ReadAll(Database database)
+    {
+        using var connection = database.Open();
+        return connection.Query<(string Kid, string PrivateKey)>("SELECT kid, private_key FROM signing_keys")
+            .ToDictionary(row => row.Kid, row => Parse(row.Kid, row.PrivateKey), StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Makes sure the store has a current key. Several instances may start on an empty store at once: the key is
@@ -159,7 +172,7 @@ public sealed class SigningKeys
 
         var inserted = _database.InTransaction((connection, transaction) =>
             connection.ExecuteScalar<string?>("SELECT kid FROM signing_keys WHERE retired_at IS NULL", transaction: transaction) is null
-            && Insert(connection, transaction, keyId, pem!, _clock.GetUtcNow()), exclusive: true);
+            && Insert(connection, transaction, keyId, _encryption.Protect(pem!, KeysAtRest.SigningKeySlot(keyId)), _clock.GetUtcNow()), exclusive: true);
         if (inserted)
         {
             if (legacyPath.Length > 0)
@@ -174,6 +187,7 @@ public sealed class SigningKeys
     }
 
     // ON CONFLICT DO NOTHING as well as the exclusive transaction: a second current key or a repeated kid is never an error here.
+    // The value is the PEM as KeyEncryption stores it: encrypted under the key-encryption key when one is configured.
     private static bool Insert(IDbConnection connection, IDbTransaction transaction, string keyId, string pem, DateTimeOffset now) =>
         connection.Execute("""
             INSERT INTO signing_keys(kid, private_key, created_at, retired_at) VALUES (@keyId, @pem, @now, NULL)
@@ -212,7 +226,7 @@ public sealed class SigningKeys
             throw new InvalidOperationException("The store has no current signing key (signing_keys has no row with retired_at null).");
         }
 
-        var keys = rows.Select(row => known.FirstOrDefault(k => k.KeyId == row.Kid) ?? Parse(row.Kid, row.PrivateKey)).ToList();
+        var keys = rows.Select(row => known.FirstOrDefault(k => k.KeyId == row.Kid) ?? Parse(row.Kid, _encryption.Unprotect(row.PrivateKey, KeysAtRest.SigningKeySlot(row.Kid)))).ToList();
         var nextExpiry = rows.Where(r => r.RetiredAt is not null)
             .Select(r => (DateTimeOffset?)JsonColumns.ReadTimestamp(r.RetiredAt!) + _longestTokenLifetime)
             .Min();

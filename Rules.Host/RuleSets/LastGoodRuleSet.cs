@@ -12,7 +12,10 @@ namespace Rules.Host.RuleSets;
 /// </summary>
 public sealed class LastGoodRuleSet(Database database, TimeProvider clock)
 {
-    public void Save(string source, RuleSet ruleSet)
+    public void Save(string source, RuleSet ruleSet) => database.Write(writes => Save(writes, source, ruleSet));
+
+    /// <summary>Saves inside a transaction the records of the same reload share (its audit entries).</summary>
+    public void Save(Writes writes, string source, RuleSet ruleSet)
     {
         var json = new JsonObject
         {
@@ -25,11 +28,10 @@ public sealed class LastGoodRuleSet(Database database, TimeProvider clock)
             }).ToArray()),
             ["configuration"] = new JsonObject(ruleSet.Configuration.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
         };
-        using var connection = database.Open();
-        connection.Execute("""
+        writes.Connection.Execute("""
             INSERT INTO last_good_rule_set(source, version, rule_set, went_live_at) VALUES (@source, @version, @json, @now)
             ON CONFLICT(source) DO UPDATE SET version = excluded.version, rule_set = excluded.rule_set, went_live_at = excluded.went_live_at
-            """, new { source, version = ruleSet.Version, json = JsonColumns.Write(json), now = JsonColumns.Timestamp(clock.GetUtcNow()) });
+            """, new { source, version = ruleSet.Version, json = JsonColumns.Write(json), now = JsonColumns.Timestamp(clock.GetUtcNow()) }, writes.Transaction);
     }
 
     /// <summary>The last good version from <paramref name="source"/> only: rules meant for another source are not a fallback.</summary>

@@ -1,6 +1,7 @@
 using Rules.Engine.Compilation;
 using Rules.Engine.RuleSets;
 using Rules.Engine.Sandbox;
+using Rules.Host.Audit;
 using Rules.Host.Management;
 using Rules.Host.Storage;
 
@@ -9,7 +10,7 @@ namespace Rules.Host.RuleSets;
 /// <summary>
 /// <c>rules serve --import DIR</c>: replaces the database's rules and rules-configs with a rule set read from disk
 /// (a Deploy CLI export or our layout), as <c>a0deploy import</c> replaces a tenant's. Only a set that compiles is
-/// written, in one transaction; otherwise the database keeps what it had and the server does not start.
+/// written, in one transaction with the audit entries of what changed (actor "import"); otherwise the database keeps what it had and the server does not start.
 /// </summary>
 public static class RuleSetDatabaseImport
 {
@@ -34,7 +35,14 @@ public static class RuleSetDatabaseImport
 
         database.InTransaction((connection, transaction) =>
         {
+            var before = RuleStore.ReadDraft(connection, transaction);
             RuleStore.ReplaceAll(connection, transaction, ruleSet, now);
+            // Matched by name: the imported rules get new ids. Each rule that changed is audited with its diff.
+            var audit = new AuditLog(database);
+            foreach (var entry in ChangeEntries.ForRuleSet(before, RuleStore.ReadDraft(connection, transaction), ChangeActor.Import(path), now, rule => rule.Name))
+            {
+                audit.Write(new Writes(connection, transaction), entry);
+            }
             return 0;
         }, exclusive: true);
         return ruleSet;

@@ -25,10 +25,12 @@ public sealed class RuleSetProvider : IDisposable
     private Timer? _debounce;
     private volatile RulePipeline? _current;
     private readonly RevisionWatcher? _revisions;
+    private readonly TimeProvider _clock;
 
     public RuleSetProvider(Database database, IOptions<RulesHostOptions> options, ILogger<RuleSetProvider> logger, RulesMetrics metrics, LastGoodRuleSet lastGood,
-        RevisionWatcher? revisions = null)
+        RevisionWatcher? revisions = null, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _revisions = revisions;
         _lastGood = lastGood;
         _database = database;
@@ -143,14 +145,37 @@ public sealed class RuleSetProvider : IDisposable
             // Cleared before the swap (the exchange is a full fence): whoever sees the new version also sees no error.
             LastError = null;
             ServingLastGood = false;
+            // A directory's edits reach the audit trail here, compared with what last went live from it (across restarts too).
+            var before = _options.RulesDirectory is null ? null : _current?.RuleSet.RuleSet ?? _lastGood.Load(SourceKey);
             var previous = Interlocked.Exchange(ref _current, next);
             _metrics.Loaded("live");
-            _lastGood.Save(SourceKey, ruleSet);
+            SaveLastGood(ruleSet, before);
             _logger.LogInformation("Rule set {Version} from {Source} is live ({Count} rules)", next.Version, Source, ruleSet.Rules.Count);
             // Logins that took the old pipeline finish on it; its runtimes are dropped as they come back.
             previous?.Dispose();
             return compilation;
         }
+    }
+
+    /// <summary>
+    /// Remembers the set that went live and, for a directory, audits what changed in it (actor "directory", each rule
+    /// with its file's hash and diff) in the same transaction: a reload is never saved without its record.
+    /// </summary>
+    private void SaveLastGood(RuleSet ruleSet, RuleSet? before)
+    {
+        _database.Write(writes =>
+        {
+            _lastGood.Save(writes, SourceKey, ruleSet);
+            if (_options.RulesDirectory is { } directory)
+            {
+                var audit = new Audit.AuditLog(_database);
+                foreach (var entry in Audit.ChangeEntries.ForRuleSet(Audit.ChangeEntries.ToDraft(before), Audit.ChangeEntries.ToDraft(ruleSet),
+                             Audit.ChangeActor.Directory(directory), _clock.GetUtcNow(), rule => rule.Name))
+                {
+                    audit.Write(writes, entry);
+                }
+            }
+        });
     }
 
     private void ServeLastGood()

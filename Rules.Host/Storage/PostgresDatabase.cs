@@ -77,6 +77,7 @@ public sealed class PostgresDatabase : Database
             // DDL is transactional in PostgreSQL: a version is applied whole or not at all.
             using var transaction = connection.BeginTransaction();
             Execute(connection, transaction, sql);
+            MigrationSteps.After(version, connection, transaction);
             Execute(connection, transaction, $"INSERT INTO schema_version(version) VALUES ({version})");
             transaction.Commit();
         }

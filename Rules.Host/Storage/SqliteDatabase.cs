@@ -90,6 +90,7 @@ public sealed class SqliteDatabase : Database
             if (UserVersion(connection, transaction) < version)
             {
                 Execute(connection, transaction, sql + $"\nPRAGMA user_version = {version};");
+                MigrationSteps.After(version, connection, transaction);
             }
             transaction.Commit();
         }

@@ -168,5 +168,57 @@ internal static class SqliteMigrations
             CREATE TRIGGER signing_keys_updated AFTER UPDATE ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
             CREATE TRIGGER signing_keys_deleted AFTER DELETE ON signing_keys BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'signing_keys'; END;
             """),
+        (5, """
+            -- A tamper-evident audit trail (docs/operations.md, "The audit chain"): every entry carries the hash of the entry
+            -- before it and its own; audit_chain holds the head (last hash, number of entries) that appends lock and move;
+            -- checkpoints sign the head with the tenant's signing key. Existing entries are chained by AuditChain.ChainExisting
+            -- in this version's transaction.
+            ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+            ALTER TABLE audit_log ADD COLUMN hash TEXT;
+            CREATE TABLE audit_chain (
+                id      INTEGER PRIMARY KEY CHECK (id = 1),
+                entries INTEGER NOT NULL,
+                head    TEXT NOT NULL
+            );
+            CREATE TABLE audit_checkpoints (
+                id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                created_at TEXT NOT NULL,
+                entries    INTEGER NOT NULL,           -- entries in the chain up to and including the signed head
+                head       TEXT NOT NULL,              -- hash of the last of them
+                kid        TEXT NOT NULL,              -- the signing key that signed it
+                token      TEXT NOT NULL               -- JWS (RS256) over the above: what verification trusts
+            );
+            """),
+        (6, """
+            -- Suspicious IP throttling counts the accounts that failed from one address.
+            CREATE INDEX audit_log_ip_attempts ON audit_log(ip, date);
+            """),
+        (7, """
+            -- Role-based access control as Auth0 has it: named roles, assigned to users; every login fills
+            -- context.authorization.roles with the names of the user's roles.
+            CREATE TABLE roles (
+                id          TEXT PRIMARY KEY,           -- rol_ and 16 characters, as Auth0 makes them
+                name        TEXT NOT NULL UNIQUE,
+                description TEXT
+            );
+            CREATE TABLE user_roles (
+                user_id TEXT NOT NULL,
+                role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, role_id)
+            );
+            CREATE INDEX user_roles_role ON user_roles(role_id);
+            """),
+        (8, """
+            -- context.riskAssessment's NewDevice: the devices (a random cookie, stored as its SHA-256) and user agents
+            -- each user signed in from, recorded on allowed logins of the user's own (never on impersonated ones).
+            CREATE TABLE user_devices (
+                user_id     TEXT NOT NULL,
+                device_hash TEXT NOT NULL,
+                user_agent  TEXT NOT NULL,
+                first_seen  TEXT NOT NULL,
+                last_seen   TEXT NOT NULL,
+                PRIMARY KEY (user_id, device_hash, user_agent)
+            );
+            """),
     ];
 }

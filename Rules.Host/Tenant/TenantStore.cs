@@ -1,13 +1,19 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using Rules.Engine.Pipeline;
+using Rules.Host.Audit;
 using Rules.Host.Storage;
 
 namespace Rules.Host.Tenant;
 
-/// <summary>Clients, connections, users and tenant settings in the database.</summary>
+/// <summary>
+/// Clients, connections, users and tenant settings in the database. A change made for someone (<see cref="ChangeActor"/>)
+/// is audited in the change's own transaction.
+/// </summary>
 public sealed class TenantStore(Database database, TimeProvider clock)
 {
+    private readonly AuditLog _audit = new(database);
+
     public TenantSettings GetSettings()
     {
         using var connection = database.Open();
@@ -19,8 +25,9 @@ public sealed class TenantStore(Database database, TimeProvider clock)
             JsonColumns.ReadList(values.GetValueOrDefault("impersonators")));
     }
 
-    public void SaveSettings(TenantSettings settings)
+    public void SaveSettings(TenantSettings settings, ChangeActor actor)
     {
+        var before = GetSettings();
         database.InTransaction((connection, transaction) =>
         {
             foreach (var (key, value) in new[]
@@ -33,8 +40,12 @@ public sealed class TenantStore(Database database, TimeProvider clock)
                 connection.Execute("INSERT INTO tenant_settings(key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     new { key, value }, transaction);
             }
+            if (before.ImpersonationEnabled != settings.ImpersonationEnabled || !before.Impersonators.SequenceEqual(settings.Impersonators, StringComparer.Ordinal))
+            {
+                _audit.Write(new Writes(connection, transaction), ChangeEntries.ForSettings(before, settings, actor, clock.GetUtcNow()));
+            }
             return 0;
-        });
+        }, exclusive: true);
     }
 
     public Client? GetClient(string clientId)
@@ -88,6 +99,14 @@ public sealed class TenantStore(Database database, TimeProvider clock)
     {
         using var connection = database.Open();
         return connection.QuerySingleOrDefault<UserRow>($"SELECT * FROM users WHERE {database.Sql.EmailEquals("email", "@email")} AND connection = @connectionName", new { email, connectionName })?.ToUser();
+    }
+
+    /// <summary>Every user with this email, in any connection (ignoring case, as the login page does), oldest first.</summary>
+    public IReadOnlyList<TenantUser> FindUsersByEmail(string email)
+    {
+        using var connection = database.Open();
+        return connection.Query<UserRow>($"SELECT * FROM users WHERE {database.Sql.EmailEquals("email", "@email")} ORDER BY created_at, user_id", new { email })
+            .Select(r => r.ToUser()).ToArray();
     }
 
     /// <summary>
@@ -177,7 +196,7 @@ public sealed class TenantStore(Database database, TimeProvider clock)
     /// Inserts a new user unless its user_id, or its email within its connection, is taken. The check and the insert
     /// are one exclusive transaction, so two concurrent creates of the same email cannot both succeed, on any instance.
     /// </summary>
-    public UserWriteStatus CreateUser(TenantUser user)
+    public UserWriteStatus CreateUser(TenantUser user, ChangeActor? actor = null)
     {
         return database.InTransaction((connection, transaction) =>
         {
@@ -193,15 +212,20 @@ public sealed class TenantStore(Database database, TimeProvider clock)
                 INSERT INTO users(user_id, email, connection, password_hash, blocked, logins_count, profile, created_at, updated_at)
                 VALUES (@UserId, @Email, @Connection, @PasswordHash, @Blocked, @LoginsCount, @Profile, @CreatedAt, @UpdatedAt)
                 """, UserRow.From(user), transaction);
+            if (actor is not null)
+            {
+                _audit.Write(new Writes(connection, transaction), ChangeEntries.ForUser(null, user, actor, clock.GetUtcNow()));
+            }
             return UserWriteStatus.Done;
         }, exclusive: true);
     }
 
     /// <summary>
     /// Reads, changes and writes one user in one transaction (a PATCH that merges metadata cannot lose a concurrent
-    /// change), refusing an email already used by another user of the same connection.
+    /// change), refusing an email already used by another user of the same connection. With an <paramref name="actor"/>
+    /// (an API client or operator, not the server's own upkeep such as re-hashing a password) the change is audited.
     /// </summary>
-    public (UserWriteStatus Status, TenantUser? User) ChangeUser(string userId, Func<TenantUser, TenantUser> change)
+    public (UserWriteStatus Status, TenantUser? User) ChangeUser(string userId, Func<TenantUser, TenantUser> change, ChangeActor? actor = null)
     {
         return database.InTransaction<(UserWriteStatus, TenantUser?)>((connection, transaction) =>
         {
@@ -221,6 +245,10 @@ public sealed class TenantStore(Database database, TimeProvider clock)
                     logins_count = @LoginsCount, profile = @Profile, updated_at = @UpdatedAt
                 WHERE user_id = @UserId
                 """, UserRow.From(changed), transaction);
+            if (actor is not null)
+            {
+                _audit.Write(new Writes(connection, transaction), ChangeEntries.ForUser(current, changed, actor, clock.GetUtcNow()));
+            }
             return (UserWriteStatus.Done, changed);
         }, exclusive: true);
     }

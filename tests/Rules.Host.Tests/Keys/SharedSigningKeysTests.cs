@@ -62,7 +62,7 @@ public sealed class SharedSigningKeysTests : IDisposable
         var second = NewInstance();
         var revision = second.Revision;
 
-        var rotated = first.Rotate();
+        var rotated = first.Rotate(Rules.Host.Audit.ChangeActor.Client("test-client"));
         first.KeyId.Should().Be(rotated.KeyId);
         second.KeyId.Should().NotBe(rotated.KeyId, "nothing has told it yet");
 
@@ -79,7 +79,7 @@ public sealed class SharedSigningKeysTests : IDisposable
         _store = TestStore.Create(kind);
         var first = NewInstance();
         var second = NewInstance();
-        first.Rotate();
+        first.Rotate(Rules.Host.Audit.ChangeActor.Client("test-client"));
         var token = new JwtFactory(first, _clock).Create(Issuer, Audience, new JsonObject { ["sub"] = "x@clients" }, TimeSpan.FromHours(1));
 
         var validated = await new JwtFactory(second, _clock).ValidateAsync(token, Issuer, Audience);

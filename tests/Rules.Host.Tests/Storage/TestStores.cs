@@ -18,13 +18,16 @@ public sealed class TestStore : IDisposable
 
     private readonly Action _drop;
 
-    private TestStore(string kind, string connectionString, Action drop)
+    private TestStore(string kind, string connectionString, Action drop, bool migrate = true)
     {
         Kind = kind;
         ConnectionString = connectionString;
         _drop = drop;
         Database = Database.Create(connectionString);
-        Database.Migrate();
+        if (migrate)
+        {
+            Database.Migrate();
+        }
     }
 
     public string Kind { get; }
@@ -44,6 +47,14 @@ public sealed class TestStore : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "sqlite or postgres"),
     };
 
+    /// <summary>A store left empty (no schema), for tests that migrate it step by step, as an older server would have.</summary>
+    public static TestStore CreateUnmigrated(string kind) => kind switch
+    {
+        Sqlite => CreateSqlite(migrate: false),
+        Postgres => CreatePostgres(migrate: false),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "sqlite or postgres"),
+    };
+
     public static string PostgresServer =>
         Environment.GetEnvironmentVariable("RULES_TEST_POSTGRES") is { Length: > 0 } server
             ? server
@@ -51,23 +62,23 @@ public sealed class TestStore : IDisposable
                 "These tests need PostgreSQL: run them with `bash tests/run`, which starts a private server (tests/postgres), "
                 + "or set RULES_TEST_POSTGRES to a connection string for a database the tests may create schemas in.");
 
-    private static TestStore CreateSqlite()
+    private static TestStore CreateSqlite(bool migrate = true)
     {
         var directory = Path.Combine(Path.GetTempPath(), "rules-store-tests", Guid.NewGuid().ToString("N"));
         return new TestStore(Sqlite, Path.Combine(directory, "rules.db"), () =>
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
-        });
+        }, migrate);
     }
 
-    private static TestStore CreatePostgres()
+    private static TestStore CreatePostgres(bool migrate = true)
     {
         var server = PostgresServer;
         var schema = "t_" + Guid.NewGuid().ToString("N")[..20];
         Run(server, $"CREATE SCHEMA {schema}");
         var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema }.ConnectionString;
-        return new TestStore(Postgres, connectionString, () => Run(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        return new TestStore(Postgres, connectionString, () => Run(server, $"DROP SCHEMA IF EXISTS {schema} CASCADE"), migrate);
     }
 
     private static void Run(string connectionString, string sql)

@@ -28,7 +28,7 @@ public sealed class DashboardServer : IDisposable
         {
             var editor = Service<RuleSetEditor>();
             var rule = Service<RuleStore>().List().Single(r => r.Name == BusinessHoursRule);
-            editor.UpdateRule(rule.Id, new RuleUpdateRequest(null, null, null, Enabled: false)).IsError.Should().BeFalse();
+            editor.UpdateRule(rule.Id, new RuleUpdateRequest(null, null, null, Enabled: false), Rules.Host.Audit.ChangeActor.Settings("test set-up")).IsError.Should().BeFalse();
         }
     }
 
