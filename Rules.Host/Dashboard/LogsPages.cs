@@ -37,17 +37,20 @@ public static class LogsPages
                 ManagementQuery.Single(query, "client_id"), From: from.Value, To: to.Value, Outcome: outcome);
             var (logs, count) = search.Find(filter, page, PerPage);
             total = count;
+            var emails = new UserEmails(store);
             foreach (var log in logs)
             {
                 var decision = log["details"]?["decision"]?.GetValue<string>();
+                var type = log["type"]?.GetValue<string>();
+                var date = log["date"]?.GetValue<string>() ?? "";
+                var user = log["user_name"]?.GetValue<string>() ?? emails.Of(log["user_id"]?.GetValue<string>());
+                var impersonator = log["impersonator"]?["email"]?.GetValue<string>() ?? emails.Of(log["impersonator"]?["user_id"]?.GetValue<string>());
                 rows.Append($"""
-                    <tr><td><a href="{HtmlPage.Encode(DashboardRoutes.Log(log["log_id"]!.GetValue<string>()))}">{HtmlPage.Encode(log["date"]?.GetValue<string>())}</a></td>
-                    <td><code>{HtmlPage.Encode(log["type"]?.GetValue<string>())}</code></td>
+                    <tr><td><a href="{HtmlPage.Encode(DashboardRoutes.Log(log["log_id"]!.GetValue<string>()))}"><time datetime="{HtmlPage.Encode(date)}">{HtmlPage.Encode(date.Replace('T', ' ').TrimEnd('Z'))}</time></a></td>
+                    <td><span class="log-type" title="type code: {HtmlPage.Encode(type)}">{HtmlPage.Encode(LogTypes.Name(type))}</span> {Badge(decision)}</td>
                     <td>{HtmlPage.Encode(log["description"]?.GetValue<string>())}</td>
-                    <td>{HtmlPage.Encode(log["user_name"]?.GetValue<string>() ?? log["user_id"]?.GetValue<string>())}</td>
-                    <td>{HtmlPage.Encode(log["impersonator"]?["email"]?.GetValue<string>() ?? log["impersonator"]?["user_id"]?.GetValue<string>())}</td>
-                    <td>{HtmlPage.Encode(log["client_name"]?.GetValue<string>())}</td>
-                    <td>{Badge(decision)}</td></tr>
+                    <td>{HtmlPage.Encode(user)}{(impersonator is null ? "" : $"""<br><span class="muted">by {HtmlPage.Encode(impersonator)}</span>""")}</td>
+                    <td>{HtmlPage.Encode(log["client_name"]?.GetValue<string>())}</td></tr>
                     """);
             }
         }
@@ -70,8 +73,9 @@ public static class LogsPages
             </form>
             {DashboardPage.Notice(error, "error")}
             <p class="muted" role="status">{total} entr{(total == 1 ? "y" : "ies")}, newest first.</p>
-            <div class="table-wrap"><table>
-              <thead><tr><th scope="col">Date (UTC)</th><th scope="col">Type</th><th scope="col">Description</th><th scope="col">User</th><th scope="col">Impersonator</th><th scope="col">Application</th><th scope="col">Outcome</th></tr></thead>
+            <div class="table-wrap"><table class="log-table">
+              <colgroup><col class="log-date"><col class="log-event"><col><col class="log-user"><col class="log-client"></colgroup>
+              <thead><tr><th scope="col">Date (UTC)</th><th scope="col">Event</th><th scope="col">Description</th><th scope="col">User (and impersonator)</th><th scope="col">Application</th></tr></thead>
               <tbody>{rows}</tbody>
             </table></div>
             {UsersPages.Pager($"{DashboardRoutes.Logs}?{qs}{(qs.Length > 0 ? "&" : "")}page=", page, total, Math.Min(PerPage, Math.Max(0, total - page * PerPage)))}
@@ -93,7 +97,7 @@ public static class LogsPages
             <h1>{HtmlPage.Encode(log["description"]?.GetValue<string>() ?? log["type"]?.GetValue<string>())}</h1>
             <section class="card" aria-labelledby="entry-heading"><h2 id="entry-heading">Entry</h2>
               <dl class="facts">
-                {Fact("Date (UTC)", log["date"])}{Fact("Type", log["type"])}{Fact("User", log["user_name"] ?? log["user_id"])}{Fact("User ID", log["user_id"])}
+                {Fact("Date (UTC)", log["date"])}{Fact("Type", $"{LogTypes.Name(log["type"]?.GetValue<string>())} ({log["type"]?.GetValue<string>()})")}{Fact("User", log["user_name"] ?? log["user_id"])}{Fact("User ID", log["user_id"])}
                 {Fact("Impersonator", log["impersonator"]?["email"] ?? log["impersonator"]?["user_id"])}{Fact("Application", log["client_name"])}
                 {Fact("IP", log["ip"])}{Fact("User agent", log["user_agent"])}
               </dl>
@@ -144,4 +148,27 @@ public static class LogsPages
 
     private static string Fact(string label, JsonNode? value) =>
         $"<dt>{HtmlPage.Encode(label)}</dt><dd>{HtmlPage.Encode(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? "—")}</dd>";
+
+    /// <summary>
+    /// Emails for the user ids an entry names without one (a refusal written before the user was looked up), so every
+    /// row of the log reads alike; looked up once per id per page.
+    /// </summary>
+    private sealed class UserEmails(TenantStore store)
+    {
+        private readonly Dictionary<string, string?> _known = new(StringComparer.Ordinal);
+
+        public string? Of(string? userId)
+        {
+            if (userId is null)
+            {
+                return null;
+            }
+            if (!_known.TryGetValue(userId, out var email))
+            {
+                email = store.GetUser(userId)?.Email;
+                _known[userId] = email;
+            }
+            return email ?? userId;
+        }
+    }
 }

@@ -11,7 +11,7 @@ namespace Rules.Host.Dashboard;
 /// </summary>
 public static class SignInAsUser
 {
-    public static string Section(TenantUser user, ImpersonationAvailability availability, bool operatorMayImpersonate, DashboardOperator who)
+    public static string Section(TenantUser user, ImpersonationAvailability availability, IReadOnlyList<ImpersonationChoice> choices, bool operatorMayImpersonate, DashboardOperator who)
     {
         if (!availability.ShowButton)
         {
@@ -29,10 +29,14 @@ public static class SignInAsUser
         }
 
         var options = new StringBuilder();
-        foreach (var client in availability.Clients)
+        // The first option is one the rules let this impersonation into (ImpersonationPreview orders them), so the first
+        // link a newcomer opens works; one the rules would refuse now says so, and why, when picked.
+        foreach (var choice in choices)
         {
-            options.Append($"""<option value="{HtmlPage.Encode(client.ClientId)}">{HtmlPage.Encode(client.Name)} ({HtmlPage.Encode(client.ClientId)})</option>""");
+            var refusal = choice.RulesRefuse ? $""" data-refusal="{HtmlPage.Encode($"The rules would refuse this now: {choice.Outcome!.ErrorDescription} (rule “{choice.Outcome.Rule}”).")}" """ : " ";
+            options.Append($"""<option value="{HtmlPage.Encode(choice.Client.ClientId)}"{refusal}>{HtmlPage.Encode(choice.Client.Name)}{(choice.RulesRefuse ? " (the rules refuse it now)" : "")}</option>""");
         }
+        var first = choices.Count > 0 ? choices[0] : null;
         var warning = operatorMayImpersonate
             ? ""
             : DashboardPage.Notice($"You ({who.Email ?? who.UserId}) are not in the tenant's impersonators list (tenant.impersonation.impersonators), so a link will be refused.", "warning");
@@ -47,13 +51,16 @@ public static class SignInAsUser
                 <h2 id="impersonate-dialog-title">Sign in as {HtmlPage.Encode(user.Email ?? user.UserId)}</h2>
                 <form id="impersonate-form" novalidate>
                   <label for="impersonate-client">Application to sign in to</label>
-                  <select id="impersonate-client" name="client_id">{options}</select>
+                  <select id="impersonate-client" name="client_id" aria-describedby="impersonate-client-id impersonate-client-refusal">{options}</select>
+                  <p class="muted client-id">Client ID <code id="impersonate-client-id">{HtmlPage.Encode(first?.Client.ClientId)}</code></p>
+                  <p id="impersonate-client-refusal" class="notice warning"{(first is { RulesRefuse: true } ? "" : " hidden")}>{(first is { RulesRefuse: true } ? HtmlPage.Encode($"The rules would refuse this now: {first.Outcome!.ErrorDescription} (rule “{first.Outcome.Rule}”).") : "")}</p>
                   <details id="impersonate-advanced">
                     <summary>Advanced Settings</summary>
                     <fieldset><legend>Response mode</legend>
-                      <label class="inline"><input type="radio" name="response_mode" value="get" checked> GET (query)</label>
+                      <label class="inline"><input type="radio" name="response_mode" value="get" checked> <span id="impersonate-get-mode">GET (query)</span></label>
                       <label class="inline"><input type="radio" name="response_mode" value="post"> POST (form_post)</label>
                     </fieldset>
+                    <p class="muted" id="impersonate-mode-note">The code arrives in the callback's query string.</p>
                     <fieldset><legend>Response type</legend>
                       <label class="inline"><input type="radio" name="response_type" value="code" checked> code</label>
                       <label class="inline"><input type="radio" name="response_type" value="token"> token</label>

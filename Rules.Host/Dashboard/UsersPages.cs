@@ -20,9 +20,9 @@ public static class UsersPages
         {
             var name = user.Profile["name"]?.GetValue<string>();
             rows.Append($"""
-                <tr><td><a href="{HtmlPage.Encode(DashboardRoutes.User(user.UserId))}">{HtmlPage.Encode(name ?? user.Email ?? user.UserId)}</a></td>
-                <td>{HtmlPage.Encode(user.Email)}</td><td><code>{HtmlPage.Encode(user.UserId)}</code></td><td>{HtmlPage.Encode(user.Connection)}</td>
-                <td class="num">{user.LoginsCount}</td><td>{(user.Blocked ? "<span class=\"badge deny\">blocked</span>" : "")}</td></tr>
+                <tr><td data-label="Name"><a href="{HtmlPage.Encode(DashboardRoutes.User(user.UserId))}">{HtmlPage.Encode(name ?? user.Email ?? user.UserId)}</a></td>
+                <td data-label="Email">{HtmlPage.Encode(user.Email)}</td><td data-label="User ID"><code>{HtmlPage.Encode(user.UserId)}</code></td><td data-label="Connection">{HtmlPage.Encode(user.Connection)}</td>
+                <td data-label="Logins" class="num">{user.LoginsCount}</td><td data-label="Status">{(user.Blocked ? "<span class=\"badge deny\">blocked</span>" : "")}</td></tr>
                 """);
         }
         var search = HtmlPage.Encode(q);
@@ -36,7 +36,7 @@ public static class UsersPages
             </form>
             {DashboardPage.Notice(searchError is null ? null : $"The search could not be read: {searchError}.", "error")}
             <p class="muted" role="status">{total} user{(total == 1 ? "" : "s")}{(string.IsNullOrWhiteSpace(q) ? "" : $" matching “{search}”")}.</p>
-            <div class="table-wrap"><table>
+            <div class="table-wrap"><table class="user-list">
               <caption class="visually-hidden">Users</caption>
               <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">User ID</th><th scope="col">Connection</th><th scope="col">Logins</th><th scope="col">Status</th></tr></thead>
               <tbody>{rows}</tbody>
@@ -46,7 +46,7 @@ public static class UsersPages
         return DashboardPage.Render(http, "Users", body, DashboardPage.Section.Users, searchError is null ? 200 : 400);
     }
 
-    public static IResult Show(string user_id, HttpContext http, TenantStore store, RoleStore roles, OperatorDirectory operators, DashboardAudit audit)
+    public static IResult Show(string user_id, HttpContext http, TenantStore store, RoleStore roles, OperatorDirectory operators, DashboardAudit audit, RuleSets.RuleSetProvider rules, TimeProvider clock)
     {
         if (store.GetUser(user_id) is not { } user)
         {
@@ -58,7 +58,11 @@ public static class UsersPages
         var settings = store.GetSettings();
         var availability = ImpersonationAvailability.For(user, settings, store.ListClients(), store.GetConnection(user.Connection));
         var who = DashboardOperator.From(http.User);
-        var mayImpersonate = store.GetUser(who.UserId) is { } me && settings.MayImpersonate(me);
+        var me = store.GetUser(who.UserId);
+        var mayImpersonate = me is not null && settings.MayImpersonate(me);
+        var choices = availability.ShowButton
+            ? ImpersonationPreview.Order(availability.Clients, user, roles.NamesOf(user.UserId), me, store.GetConnection(user.Connection), settings, rules, http, clock.GetUtcNow())
+            : [];
         var name = profile["name"]?.GetValue<string>() ?? user.Email ?? user.UserId;
 
         var body = $"""
@@ -74,7 +78,7 @@ public static class UsersPages
                 {Fact("Created", profile["created_at"]?.GetValue<string>())}{Fact("Updated", profile["updated_at"]?.GetValue<string>())}
               </dl>
             </section>
-            {SignInAsUser.Section(user, availability, mayImpersonate, who)}
+            {SignInAsUser.Section(user, availability, choices, mayImpersonate, who)}
             </div>
             {UserRoles.Section(user, roles, DashboardCsrf.Token(http))}
             <section aria-labelledby="identities-heading" class="card">
