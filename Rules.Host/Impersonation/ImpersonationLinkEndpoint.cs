@@ -25,7 +25,7 @@ public static class ImpersonationLinkEndpoint
         AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        var validation = validator.Validate(secret, now);
+        var validation = validator.Validate(secret, now, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
         if (validation.Link is not { } link)
         {
             audit.Write(Entry(http, now, "f", "Failed login: impersonation link invalid, expired or already used", validation, []));
