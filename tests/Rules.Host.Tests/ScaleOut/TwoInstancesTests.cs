@@ -96,6 +96,14 @@ public sealed class TwoInstancesTests(Xunit.Abstractions.ITestOutputHelper outpu
         error.Should().Be("logins are paused", "the second instance enforces the first's change within 2 s ({0} ms)", changed.ElapsedMilliseconds);
         output.WriteLine($"the rule added on the first instance was enforced by the second after {changed.ElapsedMilliseconds} ms");
         (await ReadyVersionAsync(_second)).Should().NotBe(before).And.Be(await ReadyVersionAsync(_first));
+
+        // Both instances appended to one audit chain, concurrently during the race: it verifies whole, and the rule
+        // added through the first instance is on it with the client that added it.
+        var chain = Rules.Host.Audit.AuditChainVerifier.Verify(_store.Database);
+        chain.Problems.Should().BeEmpty();
+        chain.Entries.Should().BeGreaterThan(50);
+        var ruleAdded = new Rules.Host.Management.AuditLogSearch(_store.Database).Find(new Rules.Host.Management.LogFilter(ClientId: HostHarness.ToolingClientId, Type: "rule_created"), 0, 10).Logs;
+        ruleAdded.Should().ContainSingle().Which["details"]!["object"]!["name"]!.GetValue<string>().Should().Be("scale-out-pause");
     }
 
     private async Task PasswordLoginAcrossInstancesAsync()
