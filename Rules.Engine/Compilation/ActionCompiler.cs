@@ -69,14 +69,6 @@ internal static class ActionCompiler
             return (null, new RuleCompilationError(rule.Name, rule.File, first.Location.Start.Line, first.Location.Start.Column + 1, message, SourceLine(rule, first.Location.Start.Line)));
         }
 
-        var continuation = exports.FirstOrDefault(e => ExportedNames(e).Contains("onContinuePostLogin"));
-        if (continuation is not null)
-        {
-            return (null, new RuleCompilationError(rule.Name, rule.File, continuation.Location.Start.Line, continuation.Location.Start.Column + 1,
-                "exports.onContinuePostLogin is not supported by this host: it cannot redirect a login (api.redirect), so nothing would continue it",
-                SourceLine(rule, continuation.Location.Start.Line)));
-        }
-
         // The newline keeps a trailing line comment from swallowing the closing brace.
         var wrapped = WrapperPrefix + rule.Script + "\n})";
         var prepared = cache.GetOrPrepare(wrapped, rule.File);

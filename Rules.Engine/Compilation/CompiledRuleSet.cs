@@ -1,3 +1,4 @@
+using Rules.Engine.Modules;
 using Rules.Engine.RuleSets;
 using Rules.Engine.Sandbox;
 
@@ -6,8 +7,9 @@ namespace Rules.Engine.Compilation;
 /// <summary>Every rule of a set compiled, in order; <see cref="Enabled"/> are the ones a login runs.</summary>
 public sealed class CompiledRuleSet
 {
-    internal CompiledRuleSet(RuleSet ruleSet, IReadOnlyList<CompiledRule> rules, SandboxOptions options)
+    internal CompiledRuleSet(RuleSet ruleSet, IReadOnlyList<CompiledRule> rules, SandboxOptions options, LinkedModules modules)
     {
+        Modules = modules;
         RuleSet = ruleSet;
         Rules = rules;
         Enabled = rules.Where(r => r.Source.Enabled).ToArray();
@@ -23,4 +25,9 @@ public sealed class CompiledRuleSet
     public SandboxOptions Options { get; }
 
     public string Version => RuleSet.Version;
+
+    /// <summary>The modules the rules require, as <c>name</c> or <c>name@version</c>.</summary>
+    public IReadOnlyList<string> RequiredModules => Modules.Required;
+
+    internal LinkedModules Modules { get; }
 }

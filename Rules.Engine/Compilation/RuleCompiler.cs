@@ -2,6 +2,7 @@ using System.Text;
 using Acornima;
 using Acornima.Ast;
 using Jint;
+using Rules.Engine.Modules;
 using Rules.Engine.RuleSets;
 using Rules.Engine.Sandbox;
 
@@ -44,9 +45,16 @@ public static class RuleCompiler
             }
         }
 
-        return errors.Count > 0
-            ? new RuleSetCompilation(ruleSet, null, errors)
-            : new RuleSetCompilation(ruleSet, new CompiledRuleSet(ruleSet, compiled, options), errors);
+        if (errors.Count > 0)
+        {
+            return new RuleSetCompilation(ruleSet, null, errors);
+        }
+
+        // Every require is resolved now, so a missing module fails here and never at login time.
+        var (modules, moduleErrors) = ModuleLinker.Link(compiled, ModuleRegistry.For(options.HostModules, ruleSet.Packages), cache);
+        return modules is null
+            ? new RuleSetCompilation(ruleSet, null, moduleErrors)
+            : new RuleSetCompilation(ruleSet, new CompiledRuleSet(ruleSet, compiled, options, modules), errors);
     }
 
     /// <summary>Compiles one rule; exactly one of the result's members is set.</summary>

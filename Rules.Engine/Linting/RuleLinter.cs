@@ -1,5 +1,6 @@
 using Acornima.Ast;
 using Rules.Engine.Compilation;
+using Rules.Engine.Modules;
 using Rules.Engine.Pipeline;
 using Rules.Engine.RuleSets;
 
@@ -14,18 +15,18 @@ public static class RuleLinter
 {
     private static readonly Dictionary<string, string> UnavailableGlobals = new(StringComparer.Ordinal)
     {
-        ["require"] = "require() is not available: rules run in a sandbox without modules or packages; inline what you need or move the call to your own API",
         ["setTimeout"] = "setTimeout is not available: timers could outlive the login; finish the work before calling callback",
         ["setInterval"] = "setInterval is not available: timers could outlive the login",
         ["setImmediate"] = "setImmediate is not available: timers could outlive the login",
         ["clearTimeout"] = "clearTimeout is not available: there are no timers in the sandbox",
         ["clearInterval"] = "clearInterval is not available: there are no timers in the sandbox",
         ["process"] = "process is not available: rules run in a sandbox, not in Node.js (read settings from configuration)",
-        ["Buffer"] = "Buffer is not available: rules run in a sandbox, not in Node.js (use Uint8Array or plain strings)",
         ["fetch"] = "fetch is not available: rules have no network access",
         ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules have no network access",
         ["eval"] = "eval is not available: string compilation is switched off in the sandbox",
         ["__dirname"] = "__dirname is not available: rules have no file system",
+        ["request"] = "request is not a global here, as it was in Auth0's older runtime: rules have no network access",
+        ["jwt"] = "jwt is not a global here, as it was in Auth0's older runtime: there is no JSON Web Token module in the sandbox",
     };
 
     /// <summary>Standard OIDC claims (OpenID Connect Core 1.0, 5.1) that Auth0 allowed without a namespace.</summary>
@@ -46,16 +47,24 @@ public static class RuleLinter
     private static readonly string[] RoleLabels = ["user", "context", "callback"];
 
     /// <summary>Lints every rule that compiles; rules that do not compile are left to the compiler's errors.</summary>
-    public static IReadOnlyList<LintWarning> Lint(RuleSet ruleSet) =>
-        ruleSet.Rules.SelectMany(Lint).ToArray();
-
-    public static IReadOnlyList<LintWarning> Lint(RuleSource source)
+    /// <param name="hostModules">The modules the host provides (<see cref="Sandbox.SandboxOptions.HostModules"/>), so a require of one is not flagged.</param>
+    public static IReadOnlyList<LintWarning> Lint(RuleSet ruleSet, IReadOnlyList<IModuleSource>? hostModules = null)
     {
-        var (rule, _) = RuleCompiler.CompileRule(source);
-        return rule is null ? [] : Lint(rule);
+        var modules = ModuleRegistry.For(hostModules ?? [], ruleSet.Packages);
+        return ruleSet.Rules.SelectMany(r => Lint(r, modules)).ToArray();
     }
 
-    internal static IReadOnlyList<LintWarning> Lint(CompiledRule rule)
+    public static IReadOnlyList<LintWarning> Lint(RuleSource source) => Lint(source, ModuleRegistry.For([], null));
+
+    private static IReadOnlyList<LintWarning> Lint(RuleSource source, ModuleRegistry modules)
+    {
+        var (rule, _) = RuleCompiler.CompileRule(source);
+        return rule is null ? [] : Lint(rule, modules);
+    }
+
+    internal static IReadOnlyList<LintWarning> Lint(CompiledRule rule) => Lint(rule, ModuleRegistry.For([], null));
+
+    private static IReadOnlyList<LintWarning> Lint(CompiledRule rule, ModuleRegistry modules)
     {
         // The lints read a (user, context, callback) function; an Actions-style module has none of those roles.
         if (rule.Kind == RuleKind.Action)
@@ -66,12 +75,25 @@ public static class RuleLinter
         {
             return [];
         }
-        var walker = new Walker(rule, function);
+        var walker = new Walker(rule, function, modules);
         walker.Run();
         return walker.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column).ToArray();
     }
 
-    private sealed class Walker(CompiledRule rule, IFunction function)
+    /// <summary>Where the rule sets the refused context field <paramref name="field"/>, when the code says so plainly.</summary>
+    internal static (int Line, int Column)? LocateEffectWrite(CompiledRule rule, string field)
+    {
+        foreach (var lint in Lint(rule))
+        {
+            if (lint.Code == LintCodes.UnsupportedEffect && lint.Message.StartsWith($"context.{field} ", StringComparison.Ordinal))
+            {
+                return (lint.Line, lint.Column);
+            }
+        }
+        return null;
+    }
+
+    private sealed class Walker(CompiledRule rule, IFunction function, ModuleRegistry modules)
     {
         private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
         private readonly Stack<Node> _parents = new();
@@ -87,6 +109,74 @@ public static class RuleLinter
             CollectDeclarations((Node)function);
             Walk((Node)function.Body);
             CheckCallback();
+            MarkWhatCanOnlyDeny();
+        }
+
+        /// <summary>
+        /// An unavailable API that the rule's body reaches on every path before it calls back throws on every login:
+        /// the rule can only deny, which is an error, not a style warning.
+        /// </summary>
+        private void MarkWhatCanOnlyDeny()
+        {
+            if (function.Body is not BlockStatement body || _callback is null)
+            {
+                return;
+            }
+            var certain = new HashSet<(int, int)>();
+            foreach (var statement in body.Body)
+            {
+                if (statement is not (ExpressionStatement or VariableDeclaration or ReturnStatement or ThrowStatement))
+                {
+                    break;
+                }
+                foreach (var node in UnconditionalNodes(statement))
+                {
+                    if (node is Identifier identifier && IsUnavailable(identifier.Name) || node is CallExpression { Callee: Identifier { Name: "Function" } } or NewExpression { Callee: Identifier { Name: "Function" } })
+                    {
+                        certain.Add(rule.ToAuthorPosition(node.Location.Start.Line, node.Location.Start.Column));
+                    }
+                }
+                if (References(statement, _callback))
+                {
+                    break;
+                }
+            }
+            for (var i = 0; i < Warnings.Count; i++)
+            {
+                var warning = Warnings[i];
+                if (warning.Code == LintCodes.UnavailableApi && certain.Contains((warning.Line, warning.Column)))
+                {
+                    Warnings[i] = warning with
+                    {
+                        Message = warning.Message + $"; the rule reaches this before calling {_callback} on every path, so every login that runs it is denied",
+                        Severity = LintSeverity.Error,
+                    };
+                }
+            }
+        }
+
+        private bool IsUnavailable(string name) => UnavailableGlobals.ContainsKey(name) && !_declared.Contains(name);
+
+        /// <summary>The nodes of <paramref name="node"/> that run whenever it runs: not inside a function, a branch or a typeof.</summary>
+        private static IEnumerable<Node> UnconditionalNodes(Node node)
+        {
+            yield return node;
+            IEnumerable<Node> children = node switch
+            {
+                IFunction or ChainExpression => [],
+                UnaryExpression { Operator: Acornima.Operator.TypeOf } => [],
+                ConditionalExpression conditional => [conditional.Test],
+                LogicalExpression logical => [logical.Left],
+                MemberExpression { Computed: false } member => [member.Object],
+                _ => node.ChildNodes,
+            };
+            foreach (var child in children)
+            {
+                foreach (var inner in UnconditionalNodes(child))
+                {
+                    yield return inner;
+                }
+            }
         }
 
         private void CheckSignature()
@@ -150,6 +240,12 @@ public static class RuleLinter
                                                 && !InsideTypeof():
                     Warn(identifier, LintCodes.UnavailableApi, why);
                     break;
+                case CallExpression { Callee: Identifier { Name: "require" } } call when !_declared.Contains("require"):
+                    if (UnresolvedRequire(call) is { } problem)
+                    {
+                        Warn(call, LintCodes.UnavailableApi, problem);
+                    }
+                    break;
                 case CallExpression { Callee: Identifier { Name: "Function" } } or NewExpression { Callee: Identifier { Name: "Function" } } when !_declared.Contains("Function"):
                     Warn(node, LintCodes.UnavailableApi, "Function(...) is not available: string compilation is switched off in the sandbox");
                     break;
@@ -169,6 +265,19 @@ public static class RuleLinter
                         CheckObjectLiteralClaims(token, source);
                     }
                     break;
+                case CallExpression { Callee: MemberExpression { Object: Identifier { Name: "Object" }, Property: Identifier { Name: "assign" }, Computed: false } } call
+                    when call.Arguments.Count >= 2 && IsContext(call.Arguments[0]):
+                    foreach (var source in call.Arguments.Skip(1).OfType<ObjectExpression>())
+                    {
+                        foreach (var property in source.Properties.OfType<Property>())
+                        {
+                            if (StaticKey(property.Key, property.Computed) is { } key && ContextEffects.FindRefused(key) is { } effect && !IsNothing(property.Value))
+                            {
+                                Error(property.Key, LintCodes.UnsupportedEffect, effect.RefusalMessage);
+                            }
+                        }
+                    }
+                    break;
             }
 
             _parents.Push(node);
@@ -177,6 +286,24 @@ public static class RuleLinter
                 Walk(child);
             }
             _parents.Pop();
+        }
+
+        /// <summary>Why this require will not load, as the compiler would say it; null when it resolves.</summary>
+        private string? UnresolvedRequire(CallExpression call)
+        {
+            if (call.Arguments is not [StringLiteral { Value: var specifier }])
+            {
+                return "require() must name its module in a string literal, such as require('crypto'), so the module can be resolved when the rule set compiles";
+            }
+            try
+            {
+                modules.Resolve(Modules.ModuleSpecifier.Parse(specifier));
+                return null;
+            }
+            catch (ModuleResolutionException e)
+            {
+                return e.Message;
+            }
         }
 
         private bool InsideTypeof() => _parents.TryPeek(out var parent) && parent is UnaryExpression { Operator: Acornima.Operator.TypeOf };
@@ -213,6 +340,11 @@ public static class RuleLinter
             else if (TokenOf(member) is { } replaced && value is ObjectExpression literal && at is AssignmentExpression)
             {
                 CheckObjectLiteralClaims(replaced, literal);
+            }
+
+            if (at is not UnaryExpression && RefusedEffectOf(member) is { } effect && (value is null || !IsNothing(value)))
+            {
+                Error(at, LintCodes.UnsupportedEffect, effect.RefusalMessage);
             }
 
             if (ImpersonationMarker(member) is { } marker)
@@ -262,6 +394,24 @@ public static class RuleLinter
             && StaticKey(member) is "idToken" or "accessToken"
                 ? StaticKey(member)
                 : null;
+
+        private bool IsContext(Node node) => _context is not null && node is Identifier { } id && id.Name == _context;
+
+        /// <summary>Setting a field to null or undefined asks for nothing.</summary>
+        private static bool IsNothing(Node value) => value is NullLiteral or Identifier { Name: "undefined" };
+
+        /// <summary>The refused effect when the member is context.multifactor, context.samlConfiguration.mappings.x, ...</summary>
+        private ContextEffect? RefusedEffectOf(MemberExpression member)
+        {
+            for (Node current = member; current is MemberExpression m; current = m.Object)
+            {
+                if (IsContext(m.Object) && StaticKey(m) is { } key)
+                {
+                    return ContextEffects.FindRefused(key);
+                }
+            }
+            return null;
+        }
 
         /// <summary>"impersonated" or "impersonator" when the member is user.impersonated, user.impersonator or anything below them.</summary>
         private string? ImpersonationMarker(MemberExpression member)
@@ -383,10 +533,14 @@ public static class RuleLinter
             return false;
         }
 
-        private void Warn(Node node, string code, string message)
+        private void Warn(Node node, string code, string message) => Add(node, code, message, LintSeverity.Warning);
+
+        private void Error(Node node, string code, string message) => Add(node, code, message, LintSeverity.Error);
+
+        private void Add(Node node, string code, string message, LintSeverity severity)
         {
             var (line, column) = rule.ToAuthorPosition(node.Location.Start.Line, node.Location.Start.Column);
-            Warnings.Add(new LintWarning(rule.Name, rule.Source.File, line, column, code, message, rule.SourceLine(line)));
+            Warnings.Add(new LintWarning(rule.Name, rule.Source.File, line, column, code, message, rule.SourceLine(line)) { Severity = severity });
         }
     }
 }

@@ -4,6 +4,9 @@ public enum Decision
 {
     Allow,
     Deny,
+
+    /// <summary>A rule set <c>context.redirect</c> (or an action called <c>api.redirect.sendUserTo</c>): the login waits for /continue.</summary>
+    Redirect,
 }
 
 /// <summary>Why a login was denied. Everything but <see cref="RuleDenied"/> is a failure the pipeline turned into a denial.</summary>

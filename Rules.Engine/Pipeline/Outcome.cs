@@ -7,7 +7,7 @@ public sealed class Outcome
 {
     public required Decision Decision { get; init; }
 
-    /// <summary>Name of the rule that denied or failed; null on allow.</summary>
+    /// <summary>Name of the rule that denied, failed or redirected; null on allow.</summary>
     public string? Rule { get; init; }
 
     /// <summary><c>unauthorized</c> or <c>access_denied</c> on deny; null on allow.</summary>
@@ -17,6 +17,9 @@ public sealed class Outcome
     public string? ErrorDescription { get; init; }
 
     public DenialKind? Kind { get; init; }
+
+    /// <summary>Where the browser goes before the login can finish; set on <see cref="Decision.Redirect"/> only.</summary>
+    public RedirectRequest? Redirect { get; init; }
 
     /// <summary>Details for the rule's author when a rule failed (error, timeout, limit).</summary>
     public RuleFailure? Failure { get; init; }
@@ -39,6 +42,8 @@ public sealed class Outcome
     public required OutcomeTimings Timings { get; init; }
 
     public bool IsAllowed => Decision == Decision.Allow;
+
+    public bool IsRedirect => Decision == Decision.Redirect;
 }
 
 /// <summary>Wall-clock time of the whole pipeline and of each rule that ran, in milliseconds.</summary>

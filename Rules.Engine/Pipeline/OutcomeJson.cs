@@ -19,6 +19,14 @@ public static class OutcomeJson
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    public static string DecisionName(Decision decision) => decision switch
+    {
+        Decision.Allow => "allow",
+        Decision.Deny => "deny",
+        Decision.Redirect => "redirect",
+        _ => throw new ArgumentOutOfRangeException(nameof(decision)),
+    };
+
     public static string MetadataKindName(MetadataKind kind) => kind == MetadataKind.AppMetadata ? "app_metadata" : "user_metadata";
 
     public static string Serialize(Outcome outcome, bool indented = true, bool includeTimings = true)
@@ -37,8 +45,14 @@ public static class OutcomeJson
     public static void Write(Utf8JsonWriter writer, Outcome outcome, bool includeTimings = true)
     {
         writer.WriteStartObject();
-        writer.WriteString("decision", outcome.IsAllowed ? "allow" : "deny");
-        if (!outcome.IsAllowed)
+        writer.WriteString("decision", DecisionName(outcome.Decision));
+        if (outcome.Redirect is { } redirect)
+        {
+            // The state is a one-time secret of the live login: never printed or logged.
+            writer.WriteString("rule", outcome.Rule);
+            writer.WriteString("url", redirect.Url);
+        }
+        else if (!outcome.IsAllowed)
         {
             writer.WriteString("rule", outcome.Rule);
             writer.WriteString("error", outcome.Error);

@@ -22,7 +22,7 @@ public static class TransactionJson
         }
         catch (JsonException e)
         {
-            throw new TransactionFormatException($"{sourceName}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({e.Message.Split(". ")[0]})");
+            throw new TransactionFormatException(JsonSyntaxError.Describe(e, json, sourceName));
         }
 
         return FromNode(root, sourceName);

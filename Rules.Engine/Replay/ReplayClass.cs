@@ -14,6 +14,8 @@ public enum ReplayClass
     MetadataChanged,
     /// <summary>The candidate fails (rule error, timeout, sandbox limit) where the baseline did not.</summary>
     NewlyFailing,
+    /// <summary>A redirect appeared, disappeared, or now goes to another page or from another rule (redirect↔allow/deny).</summary>
+    RedirectChanged,
 }
 
 public static class ReplayClasses
@@ -32,6 +34,7 @@ public static class ReplayClasses
         ReplayClass.ClaimsChanged => "claims_changed",
         ReplayClass.MetadataChanged => "metadata_changed",
         ReplayClass.NewlyFailing => "newly_failing",
+        ReplayClass.RedirectChanged => "redirect_changed",
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
@@ -44,6 +47,7 @@ public static class ReplayClasses
         ReplayClass.ClaimsChanged => "claims or scopes changed",
         ReplayClass.MetadataChanged => "metadata updates changed",
         ReplayClass.NewlyFailing => "newly failing",
+        ReplayClass.RedirectChanged => "redirect ↔ allow/deny, or another page",
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 

@@ -12,13 +12,20 @@ public sealed record FieldChange(string Path, string? Before, string? After);
 public static class ReplayClassifier
 {
     private static readonly string[] DenialFields = ["rule", "error", "error_description", "kind", "failure"];
-    private static readonly string[] ComparedFields = ["decision", .. DenialFields, "idToken", "accessToken", "metadataUpdates"];
+    private static readonly string[] RedirectFields = ["decision", "rule", "url"];
+    private static readonly string[] ComparedFields = ["decision", .. DenialFields, "url", "idToken", "accessToken", "metadataUpdates"];
 
     public static ReplayClass Classify(JsonObject before, JsonObject after)
     {
         if (IsFailing(after) && !IsFailing(before))
         {
             return ReplayClass.NewlyFailing;
+        }
+
+        // A redirect is neither allow nor deny: the login waits for the browser. Going to or from one, or to another page, is a decision change.
+        if (IsRedirect(before) || IsRedirect(after))
+        {
+            return RedirectFields.All(f => Same(before, after, f)) ? ReplayClass.Unchanged : ReplayClass.RedirectChanged;
         }
 
         var wasAllowed = IsAllowed(before);
@@ -47,6 +54,8 @@ public static class ReplayClassifier
 
     public static bool IsAllowed(JsonObject outcome) => outcome["decision"]?.GetValue<string>() == "allow";
 
+    public static bool IsRedirect(JsonObject outcome) => outcome["decision"]?.GetValue<string>() == "redirect";
+
     public static bool IsFailing(JsonObject outcome) =>
         !IsAllowed(outcome) && outcome["kind"] is JsonValue kind && kind.GetValue<string>() is "rule_error" or "timeout" or "limit";
 
@@ -54,6 +63,8 @@ public static class ReplayClassifier
     public static string Describe(JsonObject outcome) =>
         IsAllowed(outcome)
             ? "allow"
+            : IsRedirect(outcome)
+            ? $"redirect by '{outcome["rule"]?.ToString()}' to {outcome["url"]?.ToString()}"
             : $"deny by '{outcome["rule"]?.ToString()}' ({outcome["kind"]?.ToString()}): {outcome["error_description"]?.ToString()}";
 
     private static bool Same(JsonObject a, JsonObject b, string field) => JsonNode.DeepEquals(a[field], b[field]);

@@ -72,11 +72,11 @@ public sealed record ReplayRecord(string Source, long Line, string? Id, LoginTra
         {
             case null:
                 break;
-            case JsonObject o when o["decision"] is JsonValue d && d.TryGetValue<string>(out var decision) && decision is "allow" or "deny":
+            case JsonObject o when o["decision"] is JsonValue d && d.TryGetValue<string>(out var decision) && decision is "allow" or "deny" or "redirect":
                 outcome = o;
                 break;
             default:
-                throw new ReplayFormatException("\"outcome\" must be an outcome object with \"decision\": \"allow\" or \"deny\"");
+                throw new ReplayFormatException("\"outcome\" must be an outcome object with \"decision\": \"allow\", \"deny\" or \"redirect\"");
         }
 
         return new ReplayRecord(input.Source, input.Line, id, transaction, outcome);

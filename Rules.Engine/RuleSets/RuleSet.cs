@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Rules.Engine.Modules;
 
 namespace Rules.Engine.RuleSets;
 
@@ -9,8 +10,9 @@ namespace Rules.Engine.RuleSets;
 /// </summary>
 public sealed class RuleSet
 {
-    public RuleSet(IEnumerable<RuleSource> rules, IReadOnlyDictionary<string, string>? configuration = null, IEnumerable<string>? warnings = null)
+    public RuleSet(IEnumerable<RuleSource> rules, IReadOnlyDictionary<string, string>? configuration = null, IEnumerable<string>? warnings = null, PackageSet? packages = null)
     {
+        Packages = packages;
         Rules = rules.ToArray();
         Configuration = configuration is null
             ? new Dictionary<string, string>()
@@ -23,7 +25,7 @@ public sealed class RuleSet
             throw new RuleSetException($"rule name '{duplicate.Key}' is used more than once; rule names must be unique");
         }
 
-        Version = ComputeVersion(Rules, Configuration);
+        Version = ComputeVersion(Rules, Configuration, packages);
     }
 
     public static RuleSet Empty { get; } = new([]);
@@ -35,12 +37,17 @@ public sealed class RuleSet
     /// <summary>Things worth telling the author that do not stop the set from running.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    /// <summary>First 12 hex digits of a SHA-256 over names, order, enabled flags, scripts and configuration.</summary>
+    /// <summary>First 12 hex digits of a SHA-256 over names, order, enabled flags, scripts, configuration and locked packages.</summary>
     public string Version { get; }
 
-    public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings);
+    /// <summary>The npm packages vetted for this set (<c>modules.lock.json</c> beside the rules), or null when it has none.</summary>
+    public PackageSet? Packages { get; }
 
-    private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration)
+    public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings, Packages);
+
+    public RuleSet WithPackages(PackageSet? packages) => new(Rules, Configuration, Warnings, packages);
+
+    private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration, PackageSet? packages)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var rule in rules)
@@ -53,6 +60,12 @@ public sealed class RuleSet
         {
             Append(hash, key);
             Append(hash, value);
+        }
+        // The locked packages decide what a require loads; a set without any keeps the version it always had.
+        foreach (var package in packages?.Lock.Packages ?? [])
+        {
+            Append(hash, package.Key);
+            Append(hash, package.Integrity);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
     }

@@ -17,7 +17,15 @@ public static class RuleSetDirectory
         CommentHandling = JsonCommentHandling.Skip,
     };
 
-    public static RuleSet Load(string directory) => DetectLayout(directory) switch
+    /// <summary>Reads the rules, and the npm packages vetted beside them (<c>modules.lock.json</c>) when there are any.</summary>
+    public static RuleSet Load(string directory)
+    {
+        var ruleSet = LoadRules(directory);
+        var folder = File.Exists(directory) ? Path.GetDirectoryName(Path.GetFullPath(directory))! : directory;
+        return Modules.PackageSet.Open(folder) is { } packages ? ruleSet.WithPackages(packages) : ruleSet;
+    }
+
+    private static RuleSet LoadRules(string directory) => DetectLayout(directory) switch
     {
         RuleSetLayout.Manifest => LoadWithManifest(directory, Path.Combine(directory, ManifestFileName)),
         RuleSetLayout.DeployCliYaml => DeployCliYaml.Load(File.Exists(directory) ? directory : DeployCliYaml.FindIn(directory)!),

@@ -500,8 +500,44 @@
     };
 
     const unavailable = (name, why) => ({ [name]() { throw new Error(`${name} is not available in rules: ${why}`); } })[name];
-    const require = function require(moduleName) {
-        throw new Error(`require('${String(moduleName)}') is not available in rules: the sandbox has no modules; use the globals described in docs/authoring-rules.md`);
+    // ---- require: CommonJS modules resolved when the rule set compiled ------------------------------
+    // One cache per warm runtime: a module's top level runs once, inside the rule call that first requires it (so
+    // under that call's limits), and its exports are frozen like the built-ins. A module that throws is not cached.
+    const moduleCache = [];
+    const resolveModule = host.resolveModule;
+    const loadModule = (id) => {
+        const cached = moduleCache[id];
+        if (cached !== undefined) return cached.exports;
+        const name = host.moduleName(id);
+        const slash = apply(StringProto.lastIndexOf, name, ['/']);
+        const module = { exports: {}, id: name, filename: name, loaded: false };
+        moduleCache[id] = module;
+        try {
+            const factory = host.moduleFactory(id);
+            // A module's `global` is Node's, the global object (lodash and others find it so); the rules' `global` is Auth0's cache.
+            apply(factory, module.exports, [module.exports, requireFrom(id), module, name, apply(original.slice, name, [0, slash]), host.moduleNative(id), globalThis]);
+        } catch (e) {
+            moduleCache[id] = undefined;
+            throw e;
+        }
+        module.loaded = true;
+        deepFreeze(module.exports);
+        return module.exports;
+    };
+    const requireFrom = (from) => function require(specifier) {
+        const id = resolveModule(from, specifier);
+        if (id < 0) {
+            throw new Error(`require(${typeof specifier === 'string' ? `'${specifier}'` : 'a computed name'}) was not resolved when the rule set compiled: name the module in a string literal`);
+        }
+        return loadModule(id);
+    };
+    const require = requireFrom(-1);
+    // Node's globals that are modules here: loaded on first read, so a rule that never reads them pays nothing.
+    const bufferModule = host.bufferModule;
+    const lazyGlobals = {
+        Buffer: () => loadModule(bufferModule).Buffer,
+        URL: () => require('url').URL,
+        URLSearchParams: () => require('url').URLSearchParams,
     };
 
     // ---- Actions-style post-login: exports.onExecutePostLogin = async (event, api) => { ... } ---------
@@ -565,6 +601,10 @@
         for (const name of names) methods[name] = notSupported(`api.${prefix}.${name}`, why);
         return methods;
     };
+    const redirectResult = (what, result) => {
+        if (typeof result.problem === 'string') throw new Error(`${what}: ${result.problem}`);
+        return result.value;
+    };
     const actionApi = {
         access: {
             deny(reason) {
@@ -595,7 +635,38 @@
         multifactor: group('multifactor', ['enable'], 'it has no multi-factor authentication'),
         authentication: group('authentication', ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser'],
             'it has no authentication factors to challenge, enrol or record, and does not link accounts'),
-        redirect: group('redirect', ['sendUserTo', 'encodeToken', 'validateToken'], 'it cannot send a login to another site and continue it'),
+        redirect: {
+            // The pipeline reads context.redirect after the action finishes, as it does for a rule that sets it.
+            sendUserTo(url, options) {
+                const context = inProgress('api.redirect.sendUserTo');
+                if (typeof url !== 'string' || url.length === 0) throw new TypeError('api.redirect.sendUserTo(url, options): url must be a non-empty string');
+                const query = isObject(options) && isObject(options.query) ? options.query : undefined;
+                context.redirect = { url: query === undefined ? url : host.redirectWithQuery(url, query) };
+            },
+            encodeToken(options) {
+                const context = inProgress('api.redirect.encodeToken');
+                const what = 'api.redirect.encodeToken({ secret, payload, expiresInSeconds })';
+                if (!isObject(options) || typeof options.secret !== 'string') throw new TypeError(`${what}: secret must be a string`);
+                const seconds = options.expiresInSeconds === undefined ? 900 : options.expiresInSeconds;
+                if (typeof seconds !== 'number' || !(seconds >= 1) || seconds > 86400) throw new TypeError(`${what}: expiresInSeconds must be between 1 and 86400`);
+                const request = isObject(context.request) ? context.request : {};
+                const user = actionCall.user;
+                const defaults = { iss: request.hostname, sub: isObject(user) ? user.user_id : undefined, ip: request.ip };
+                return redirectResult('api.redirect.encodeToken', host.encodeRedirectToken(options.secret, isObject(options.payload) ? options.payload : {}, seconds - (seconds % 1), defaults));
+            },
+            validateToken(options) {
+                const context = inProgress('api.redirect.validateToken');
+                if (!isObject(options) || typeof options.secret !== 'string') throw new TypeError('api.redirect.validateToken({ secret, tokenParameterName }): secret must be a string');
+                const name = options.tokenParameterName === undefined ? 'session_token' : String(options.tokenParameterName);
+                const request = isObject(context.request) ? context.request : {};
+                const query = isObject(request.query) ? request.query : {};
+                const body = isObject(request.body) ? request.body : {};
+                const token = typeof body[name] === 'string' ? body[name] : query[name];
+                if (typeof token !== 'string' || token.length === 0) throw new Error(`api.redirect.validateToken: the continue request has no '${name}' parameter`);
+                const state = typeof body.state === 'string' ? body.state : query.state;
+                return redirectResult('api.redirect.validateToken', host.validateRedirectToken(options.secret, token, state));
+            },
+        },
         prompt: group('prompt', ['render'], 'it has no hosted forms'),
         session: group('session', ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata', 'evaluateMetadata'], 'it does not manage sessions from a login policy'),
         refreshToken: group('refreshToken', ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata'], 'it does not issue refresh tokens'),
@@ -617,7 +688,8 @@
             user,
             client: { client_id: context.clientID, name: context.clientName, metadata: isObject(context.clientMetadata) ? context.clientMetadata : {} },
             connection: { id: context.connectionID, name: context.connection, strategy: context.connectionStrategy },
-            request: { ip: request.ip, hostname: request.hostname, user_agent: request.userAgent, geoip: isObject(request.geoip) ? request.geoip : {}, query },
+            request: { ip: request.ip, hostname: request.hostname, user_agent: request.userAgent, geoip: isObject(request.geoip) ? request.geoip : {}, query,
+                body: isObject(request.body) ? request.body : {} },
             stats: { logins_count: stats.loginsCount },
             secrets: host.configuration,
             tenant: { id: context.tenant },
@@ -640,12 +712,15 @@
         apply(factory, exports, [exports, module]);
         const handler = isObject(module.exports) ? module.exports.onExecutePostLogin : undefined;
         if (typeof handler !== 'function') throw new TypeError('exports.onExecutePostLogin is not a function');
-        return handler;
+        const resume = module.exports.onContinuePostLogin;
+        return { execute: handler, resume: typeof resume === 'function' ? resume : undefined };
     };
     // The host reads how the handler's promise settled once the job queue is empty.
     const fulfilled = () => { host.actionSettled(true); };
     const rejected = (reason) => { host.actionSettled(false, reason); };
-    const runAction = function runAction(handler, user, context) {
+    const runAction = function runAction(handlers, user, context, continuing) {
+        const handler = continuing ? handlers.resume : handlers.execute;
+        if (typeof handler !== 'function') throw new TypeError('exports.onContinuePostLogin is not a function: an action that redirects must export it to continue the login');
         const result = apply(handler, undefined, [eventFor(user, context), actionApi]);
         apply(promiseThen, apply(promiseResolve, Promise, [result]), [fulfilled, rejected]);
     };
@@ -669,6 +744,9 @@
     };
     for (const name of getOwnPropertyNames(installed)) {
         defineProperty(globalThis, name, { value: installed[name], writable: true, enumerable: false, configurable: true });
+    }
+    for (const name of getOwnPropertyNames(lazyGlobals)) {
+        defineProperty(globalThis, name, { get: { [name]() { return lazyGlobals[name](); } }[name], enumerable: false, configurable: true });
     }
 
     // ---- freeze ---------------------------------------------------------------------------------

@@ -35,6 +35,15 @@ internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
         CurrentRule = "";
     }
 
+    /// <summary>A continued login keeps what the actions before the one that redirected recorded in the suspended run.</summary>
+    public void Carry(IReadOnlyList<MetadataUpdate> updates)
+    {
+        foreach (var update in updates)
+        {
+            _metadataUpdates.Add(update with { Metadata = (JsonObject)update.Metadata.DeepClone() });
+        }
+    }
+
     public void AddRuleLog(string text)
     {
         if (!LogAccepting)

@@ -42,7 +42,7 @@ internal sealed partial class RuleRuntime
             var reason = args.Length > 0 ? args[0].ToString() : "";
             // Auth0: the action finishes, then the login stops; the first reason given is the one shown.
             _actionDenial ??= new Denial(DenialKind.RuleDenied, rule.Name, "access_denied",
-                reason.Length > 0 ? reason : $"Access denied by rule '{rule.Name}'.", null);
+                reason.Length > 0 ? reason : DenialDescriptions.RuleDeniedWithoutMessage(rule.Name), null);
             return JsValue.Undefined;
         }));
         host.FastSetDataProperty("actionUnsupported", new ClrFunction(_engine, "actionUnsupported", (_, args) =>
@@ -59,6 +59,19 @@ internal sealed partial class RuleRuntime
         }));
     }
 
+    private int IndexOfAction(string name)
+    {
+        var rules = _ruleSet.Enabled;
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (rules[i].Name == name && rules[i].Kind == RuleKind.Action)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private void ReadActionExports(ObjectInstance exports)
     {
         _loadAction = exports.Get("loadAction");
@@ -71,7 +84,8 @@ internal sealed partial class RuleRuntime
     /// top-level code cannot hang a runtime build) and kept warm; on replay (<paramref name="freshModule"/>) it is
     /// evaluated again, so no module state carries over from another record.
     /// </summary>
-    private Denial? InvokeAction(CompiledRule rule, int index, JsValue user, JsValue context, bool freshModule)
+    /// <param name="continuing">Call the action's <c>onContinuePostLogin</c>: this run continues the login it suspended with a redirect.</param>
+    private Denial? InvokeAction(CompiledRule rule, int index, JsValue user, JsValue context, bool freshModule, bool continuing = false)
     {
         _unhandledRejections.Clear();
         _actionSettled = false;
@@ -93,7 +107,7 @@ internal sealed partial class RuleRuntime
 
             _actionCall.FastSetDataProperty("user", user);
             _actionCall.FastSetDataProperty("context", context);
-            _engine.Call(_runAction, JsValue.Undefined, [handler, user, context]);
+            _engine.Call(_runAction, JsValue.Undefined, [handler, user, context, continuing ? JsBoolean.True : JsBoolean.False]);
             _engine.Advanced.ProcessTasks();
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -100,7 +100,8 @@ internal sealed partial class RuleRuntime
         return context;
     }
 
-    private Outcome Finish(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran)
+    private Outcome Finish(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran,
+        (string Rule, RedirectRequest Request)? redirect = null)
     {
         JsonObject idToken, accessToken, userJson;
         var dropped = new List<DroppedClaim>();
@@ -123,6 +124,15 @@ internal sealed partial class RuleRuntime
             return Denied(denial!, transaction, started, timings, ran);
         }
 
+        if (denial is null && _claimsLimit.Check(idToken, accessToken, ran > 0 ? timings[ran - 1].Rule : "") is { } tooLarge)
+        {
+            // The oversized claims go nowhere, not even into the decision log; the failure names the claim.
+            Broken = true;
+            denial = tooLarge;
+            idToken = [];
+            accessToken = [];
+        }
+
         RestoreImpersonation(userJson, transaction);
         foreach (var claim in dropped)
         {
@@ -131,8 +141,9 @@ internal sealed partial class RuleRuntime
 
         return new Outcome
         {
-            Decision = denial is null ? Decision.Allow : Decision.Deny,
-            Rule = denial?.Rule,
+            Decision = denial is not null ? Decision.Deny : redirect is not null ? Decision.Redirect : Decision.Allow,
+            Rule = denial?.Rule ?? redirect?.Rule,
+            Redirect = redirect?.Request,
             Error = denial?.Error,
             ErrorDescription = denial?.Description,
             Kind = denial?.Kind,

@@ -37,6 +37,7 @@ internal sealed partial class RuleRuntime : IDisposable
     private readonly ObjectInstance _unauthorizedErrorPrototype;
     private readonly GlobalSnapshot _snapshot;
     private readonly RuntimeInstrumentation? _instrumentation;
+    private readonly TokenClaimsLimit _claimsLimit;
 
     public RuleRuntime(CompiledRuleSet ruleSet)
         : this(ruleSet, null)
@@ -50,6 +51,7 @@ internal sealed partial class RuleRuntime : IDisposable
         _ruleSet = ruleSet;
         _options = ruleSet.Options;
         _state = new LoginState(_options.MaxLogEntries, _options.MaxLogEntryLength);
+        _claimsLimit = new TokenClaimsLimit(_options.MaxTokenClaimsBytes);
         _engine = new Jint.Engine(ConfigureEngine);
 
         // Freezing every built-in takes far more statements than a rule budget allows; the budget is for rules.
@@ -136,6 +138,8 @@ internal sealed partial class RuleRuntime : IDisposable
             return JsValue.Undefined;
         }));
         AddActionHost(host);
+        AddModuleHost(host);
+        AddRedirectHost(host);
         return host;
     }
 
@@ -147,6 +151,7 @@ internal sealed partial class RuleRuntime : IDisposable
         var timings = new RuleTiming[rules.Count];
         var ran = 0;
         _state.Reset();
+        _redirectState = null;
         _clock.FixedNow = transaction.Now;
         _random.Seed(options?.RandomSeed);
         if (options?.FreshGlobal == true)
@@ -160,8 +165,19 @@ internal sealed partial class RuleRuntime : IDisposable
         {
             JsValue user = ToJsUser(transaction);
             JsValue context = ToJsContext(transaction.Context);
+            var first = 0;
+            if (options?.ContinueAction is { } continueAction)
+            {
+                first = IndexOfAction(continueAction);
+                if (first < 0)
+                {
+                    return Denied(new Denial(DenialKind.RuleError, continueAction, "access_denied", GenericFailure(continueAction),
+                        new RuleFailure($"the login continues after a redirect by '{continueAction}', which is not an action of this rule set")), transaction, started, timings, ran);
+                }
+                _state.Carry(options.CarriedMetadataUpdates);
+            }
 
-            for (var i = 0; i < rules.Count; i++)
+            for (var i = first; i < rules.Count; i++)
             {
                 var rule = rules[i];
                 _state.CurrentRule = rule.Name;
@@ -169,11 +185,17 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (rule.Kind == RuleKind.Action)
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
-                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true);
+                    var continuing = i == first && options?.ContinueAction is not null;
+                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true, continuing);
                     timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
-                    if (actionDenial is not null)
+                    var (actionRedirect, badActionRedirect) = actionDenial is null ? ReadRedirect(rule, context, transaction.Context) : (null, null);
+                    if ((actionDenial ?? badActionRedirect) is { } stop)
                     {
-                        return Finish(actionDenial, transaction, user, context, started, timings, ran);
+                        return Finish(stop, transaction, user, context, started, timings, ran);
+                    }
+                    if (actionRedirect is not null)
+                    {
+                        return Finish(null, transaction, user, context, started, timings, ran, (rule.Name, actionRedirect));
                     }
                     continue;
                 }
@@ -190,9 +212,25 @@ internal sealed partial class RuleRuntime : IDisposable
                 {
                     user = ReprotectImpersonation(transaction, nextUser, (ObjectInstance)user);
                 }
+                var received = context;
                 if (invocation.Context is ObjectInstance nextContext)
                 {
                     context = nextContext;
+                }
+                if (RefusedEffect(rule, received, context, transaction.Context) is { } refused)
+                {
+                    return Finish(refused, transaction, user, context, started, timings, ran);
+                }
+
+                // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.
+                var (redirect, badRedirect) = ReadRedirect(rule, context, transaction.Context);
+                if (badRedirect is not null)
+                {
+                    return Finish(badRedirect, transaction, user, context, started, timings, ran);
+                }
+                if (redirect is not null)
+                {
+                    return Finish(null, transaction, user, context, started, timings, ran, (rule.Name, redirect));
                 }
             }
 
@@ -232,7 +270,14 @@ internal sealed partial class RuleRuntime : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Classify(e, rule);
+            var thrown = Classify(e, rule);
+            if (!invocation.Called || thrown.Kind != DenialKind.RuleError || Broken)
+            {
+                return thrown;
+            }
+            // As in Node (and so in Auth0), the first call of callback decides: a script error thrown after it is
+            // logged, not fatal. Limits and sandbox failures still deny, whenever they happen.
+            _state.AddSystemLog($"rule '{rule.Name}' threw after calling callback, which had already decided: {thrown.Failure}");
         }
 
         if (invocation.Called)
@@ -261,7 +306,7 @@ internal sealed partial class RuleRuntime : IDisposable
         {
             JsString text => text.ToString(),
             ObjectInstance errorObject when ReadMessage(errorObject) is { Length: > 0 } message => message,
-            _ => $"Access denied by rule '{rule.Name}'.",
+            _ => DenialDescriptions.RuleDeniedWithoutMessage(rule.Name),
         };
         return new Denial(DenialKind.RuleDenied, rule.Name, unauthorized ? "unauthorized" : "access_denied", description, null);
     }
@@ -329,6 +374,27 @@ internal sealed partial class RuleRuntime : IDisposable
         var name = rule?.Name ?? "";
         var message = DescribeThrown(exception);
         var (line, column) = LocateInRule(rule, exception);
+        var file = rule?.Source.File;
+        var source = line is { } ruleLine ? rule?.SourceLine(ruleLine) : null;
+
+        var thrownAt = exception.Location;
+        if (thrownAt.Start.Line > 0 && FindRule(thrownAt.SourceFile) is { } origin)
+        {
+            if (message.StartsWith("TypeError: ", StringComparison.Ordinal))
+            {
+                message = NodeStyleTypeErrors.Rewrite(origin, thrownAt.Start.Line, thrownAt.Start.Column, message);
+            }
+            if (!ReferenceEquals(origin, rule))
+            {
+                // A function one rule left on `global` failed while another rule called it: point at the failing code,
+                // and say who called it.
+                var caller = line is null ? "" : $" at {file}:{line}:{column}";
+                message += $" (in code from rule '{origin.Name}', called by rule '{name}'{caller})";
+                file = origin.Source.File;
+                (line, column) = origin.ToAuthorPosition(thrownAt.Start.Line, thrownAt.Start.Column);
+                source = origin.SourceLine(line.Value);
+            }
+        }
         string? limit = null;
         if (message.Contains("Maximum call stack size exceeded", StringComparison.Ordinal))
         {
@@ -339,13 +405,25 @@ internal sealed partial class RuleRuntime : IDisposable
             limit = mention.Groups[1].Value;
         }
 
-        var failure = new RuleFailure(message, rule?.Source.File, line, column, line is { } l ? rule?.SourceLine(l) : null, limit);
+        var failure = new RuleFailure(message, file, line, column, source, limit);
         if (limit is not null)
         {
             Broken = true;
             return new Denial(DenialKind.Limit, name, "access_denied", $"The login could not be completed: rule '{name}' exceeded a sandbox limit.", failure);
         }
         return new Denial(DenialKind.RuleError, name, "access_denied", GenericFailure(name), failure);
+    }
+
+    private CompiledRule? FindRule(string? file)
+    {
+        foreach (var rule in _ruleSet.Enabled)
+        {
+            if (rule.Source.File == file)
+            {
+                return rule;
+            }
+        }
+        return null;
     }
 
     private static string GenericFailure(string rule) => $"The login could not be completed: rule '{rule}' failed.";

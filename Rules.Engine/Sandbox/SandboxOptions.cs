@@ -31,12 +31,24 @@ public sealed record SandboxOptions
     /// <summary>Total source size of a rule set, as Auth0 capped it.</summary>
     public int MaxRuleSetSourceBytes { get; init; } = 100 * 1024;
 
+    /// <summary>
+    /// Bytes of custom claims rules may put on each token (ID token, access token), as compact UTF-8 JSON: browsers,
+    /// proxies and URL fragments refuse large tokens, so a rule that builds one is denied as a limit.
+    /// </summary>
+    public int MaxTokenClaimsBytes { get; init; } = 4 * 1024;
+
     public int MaxLogEntries { get; init; } = 100;
 
     public int MaxLogEntryLength { get; init; } = 1024;
 
     /// <summary>Warm runtimes kept per rule-set version; a burst beyond this builds throwaway runtimes.</summary>
     public int MaxPooledRuntimes { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    /// <summary>
+    /// Modules the host provides to <c>require</c> (say <c>auth0</c>, or the outbound-HTTP facades), asked after the
+    /// engine's built-ins and before the rule set's npm packages. See docs/engine.md, "Modules".
+    /// </summary>
+    public IReadOnlyList<Modules.IModuleSource> HostModules { get; init; } = [];
 
     /// <summary>
     /// Throws when a limit cannot be enforced as configured, so a typo in configuration
@@ -52,6 +64,7 @@ public sealed record SandboxOptions
         Require(MaxStringLength > 0, nameof(MaxStringLength), "positive");
         Require(RegexTimeout > TimeSpan.Zero, nameof(RegexTimeout), "positive");
         Require(MaxRuleSetSourceBytes > 0, nameof(MaxRuleSetSourceBytes), "positive");
+        Require(MaxTokenClaimsBytes > 0, nameof(MaxTokenClaimsBytes), "positive");
         Require(MaxLogEntries >= 0, nameof(MaxLogEntries), "zero or more");
         Require(MaxLogEntryLength > 0, nameof(MaxLogEntryLength), "positive");
         Require(MaxPooledRuntimes > 0, nameof(MaxPooledRuntimes), "positive");

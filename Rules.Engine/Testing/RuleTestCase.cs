@@ -19,6 +19,12 @@ public sealed record RuleTestCase(
     public string Id => $"{Path.GetFileNameWithoutExtension(File)}/{Name}";
 
     public string Location => $"{File}:{Line}";
+
+    /// <summary>When set, the login must redirect first; this is the /continue request, and "expect" is about the final outcome.</summary>
+    public ContinueStep? Continue { get; init; }
 }
+
+/// <summary>The query and form body a browser brings back to /continue; the redirect's <c>state</c> is added to the query unless given.</summary>
+public sealed record ContinueStep(JsonObject Query, JsonObject Body);
 
 public sealed class TestCaseFormatException(string message) : Exception(message);

@@ -21,7 +21,7 @@ public static class TestCaseReader
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
     private static readonly HashSet<string> FileKeys = new(StringComparer.Ordinal) { "base", "cases", "description" };
-    private static readonly HashSet<string> CaseKeys = new(StringComparer.Ordinal) { "name", "user", "context", "now", "configuration", "expect", "description" };
+    private static readonly HashSet<string> CaseKeys = new(StringComparer.Ordinal) { "name", "user", "context", "now", "configuration", "continue", "expect", "description" };
 
     /// <summary>Reads every <c>*.json</c> in <paramref name="directory"/>, in file-name order.</summary>
     public static IReadOnlyList<RuleTestCase> ReadDirectory(string directory)
@@ -158,7 +158,24 @@ public static class TestCaseReader
             throw new TestCaseFormatException(e.Message);
         }
 
-        return new RuleTestCase(name, file, line, transaction, new TestExpectation((JsonObject)expect.DeepClone()), ReadConfiguration(where, name, merged["configuration"]));
+        return new RuleTestCase(name, file, line, transaction, new TestExpectation((JsonObject)expect.DeepClone()), ReadConfiguration(where, name, merged["configuration"]))
+        {
+            Continue = ReadContinue(where, name, caseObject["continue"]),
+        };
+    }
+
+    /// <summary><c>"continue": { "query": {...}, "body": {...} }</c>: what the browser brings back to /continue after the redirect.</summary>
+    private static ContinueStep? ReadContinue(string where, string name, JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        if (node is not JsonObject obj || obj.Any(p => p.Key is not ("query" or "body")) || obj["query"] is not (null or JsonObject) || obj["body"] is not (null or JsonObject))
+        {
+            throw new TestCaseFormatException($"{where}: case \"{name}\": \"continue\" must be {{ \"query\": {{...}}, \"body\": {{...}} }} (the /continue request after the redirect)");
+        }
+        return new ContinueStep((JsonObject)(obj["query"]?.DeepClone() ?? new JsonObject()), (JsonObject)(obj["body"]?.DeepClone() ?? new JsonObject()));
     }
 
     private static IReadOnlyDictionary<string, string>? ReadConfiguration(string where, string name, JsonNode? node)
@@ -191,9 +208,9 @@ public static class TestCaseReader
             {
                 throw new TestCaseFormatException($"{where}: case \"{name}\": unknown expectation \"{key}\" (allowed: {string.Join(", ", TestExpectation.ScalarKeys.Concat(TestExpectation.SubsetKeys))})");
             }
-            if (key == "decision" && (value is not JsonValue d || !d.TryGetValue<string>(out var decision) || decision is not ("allow" or "deny")))
+            if (key == "decision" && (value is not JsonValue d || !d.TryGetValue<string>(out var decision) || decision is not ("allow" or "deny" or "redirect")))
             {
-                throw new TestCaseFormatException($"{where}: case \"{name}\": \"decision\" must be \"allow\" or \"deny\"");
+                throw new TestCaseFormatException($"{where}: case \"{name}\": \"decision\" must be \"allow\", \"deny\" or \"redirect\"");
             }
             if (key == "kind" && (value is not JsonValue k || !k.TryGetValue<string>(out var kind) || kind is not ("rule_denied" or "rule_error" or "timeout" or "limit")))
             {

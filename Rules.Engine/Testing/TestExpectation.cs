@@ -12,7 +12,7 @@ public sealed record TestExpectation(JsonObject Fields)
 {
     public static readonly IReadOnlySet<string> ScalarKeys = new HashSet<string>(StringComparer.Ordinal)
     {
-        "decision", "rule", "error", "error_description", "kind",
+        "decision", "rule", "error", "error_description", "kind", "url",
     };
 
     public static readonly IReadOnlySet<string> SubsetKeys = new HashSet<string>(StringComparer.Ordinal)

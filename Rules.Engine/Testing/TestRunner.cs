@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Rules.Engine.Compilation;
 using Rules.Engine.Pipeline;
@@ -42,8 +43,25 @@ public static class TestRunner
                     executors[set.Version] = executor;
                 }
 
-                var outcome = executor.Execute(testCase.Transaction);
+                var outcome = executor.Execute(testCase.Transaction, null);
                 var json = OutcomeJson.ToJsonObject(outcome, includeTimings: false);
+                if (testCase.Continue is { } step)
+                {
+                    if (outcome.Redirect is not { } redirect)
+                    {
+                        results.Add(new TestCaseResult(testCase, outcome, json,
+                            [$"continue: the login must redirect before it can continue, got {json["decision"]} ({ReplayDescribe(json)})"]));
+                        continue;
+                    }
+                    var query = (JsonObject)step.Query.DeepClone();
+                    if (!query.ContainsKey("state"))
+                    {
+                        query["state"] = redirect.State;
+                    }
+                    var (continued, continueOptions) = RedirectContinuation.Build(set, testCase.Transaction, json, query, step.Body, null);
+                    outcome = executor.Execute(continued, continueOptions);
+                    json = OutcomeJson.ToJsonObject(outcome, includeTimings: false);
+                }
                 results.Add(new TestCaseResult(testCase, outcome, json, OutcomeMatcher.Compare(testCase.Expect, json)));
             }
         }
@@ -76,14 +94,16 @@ public static class TestRunner
 
     private interface ICaseExecutor : IDisposable
     {
-        Outcome Execute(LoginTransaction transaction);
+        Outcome Execute(LoginTransaction transaction, ExecutionOptions? options);
     }
+
+    private static string ReplayDescribe(JsonObject outcome) => Replay.ReplayClassifier.Describe(outcome);
 
     private sealed class PipelineExecutor(CompiledRuleSet ruleSet) : ICaseExecutor
     {
         private readonly RulePipeline _pipeline = new(ruleSet);
 
-        public Outcome Execute(LoginTransaction transaction) => _pipeline.Execute(transaction);
+        public Outcome Execute(LoginTransaction transaction, ExecutionOptions? options) => _pipeline.Execute(transaction, options);
 
         public void Dispose() => _pipeline.Dispose();
     }
@@ -92,10 +112,10 @@ public static class TestRunner
     {
         private RuleRuntime? _runtime;
 
-        public Outcome Execute(LoginTransaction transaction)
+        public Outcome Execute(LoginTransaction transaction, ExecutionOptions? options)
         {
             _runtime ??= new RuleRuntime(ruleSet, new RuntimeInstrumentation(collector.OnStep));
-            var outcome = _runtime.Run(transaction);
+            var outcome = _runtime.Run(transaction, options);
             if (_runtime.Broken)
             {
                 // As the pool does: a runtime that tripped a limit is never reused.

@@ -31,6 +31,32 @@ public sealed record ChangeActor(string Kind, string Id, string? Name = null)
         return Client(clientId ?? "unknown");
     }
 
+    /// <summary>The address the change came from, when it came over HTTP.</summary>
+    public string? Ip { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    /// <summary>The calling application's name, for a Management API client.</summary>
+    public string? ClientName { get; init; }
+
+    /// <summary>
+    /// The caller of a Management API request, with where it came from: Auth0's API-operation log entries carry the
+    /// caller's ip, user agent and application name, and so do ours.
+    /// </summary>
+    public static ChangeActor FromRequest(Microsoft.AspNetCore.Http.HttpContext http)
+    {
+        var actor = FromManagementToken(Management.ManagementAuthorization.Caller(http));
+        var tenant = http.RequestServices.GetService(typeof(Tenant.TenantStore)) as Tenant.TenantStore;
+        return actor.From(http) with { ClientName = tenant?.GetClient(actor.Id)?.Name };
+    }
+
+    /// <summary>This actor, with the address and user agent of <paramref name="http"/>.</summary>
+    public ChangeActor From(Microsoft.AspNetCore.Http.HttpContext http) => this with
+    {
+        Ip = http.Connection.RemoteIpAddress?.ToString(),
+        UserAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+    };
+
     public JsonObject ToJson()
     {
         var json = new JsonObject { ["kind"] = Kind, ["id"] = Id };

@@ -32,7 +32,7 @@ public sealed class LoginRecorder(AuditLog audit, DecisionLog decisions, ILogger
         var outcomeJson = record["outcome"]!.AsObject();
         var details = entry.Details;
         details["decision_id"] = decisionId;
-        details["decision"] = outcome.IsAllowed ? "allow" : "deny";
+        details["decision"] = OutcomeJson.DecisionName(outcome.Decision);
         details["rule"] = outcome.Rule;
         details["kind"] = outcome.Kind is { } kind ? OutcomeJson.KindName(kind) : null;
         details["error"] = outcome.Error;

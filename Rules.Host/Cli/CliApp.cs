@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(ReplayCommand.Build(output, error));
         root.Subcommands.Add(ImportCommand.Build(output, error));
         root.Subcommands.Add(AuditCommand.Build(output, error));
+        root.Subcommands.Add(ModulesCommand.Build(output, error));
 
         // `rules` alone (or with serve's options) serves, as `dotnet run --project Rules.Host` expects.
         foreach (var option in serveOptions)

@@ -16,7 +16,7 @@ public static class EvalCommand
 
         The transaction is { "user": {...}, "context": {...}, "now": "2026-11-18T09:30:00Z" }; "now" fixes
         the clock the rules see. Exit codes: 0 allowed, 1 denied, 2 bad input (unreadable file, malformed
-        JSON, a rule set that does not compile).
+        JSON, a rule set that does not compile), 4 a rule redirected the login ("decision": "redirect").
         """;
 
     public static int Run(Parameters parameters, TextReader input, TextWriter output, TextWriter error)
@@ -51,7 +51,7 @@ public static class EvalCommand
                 error.WriteLine(line);
             }
         }
-        return outcome.IsAllowed ? ExitCodes.Ok : ExitCodes.Failed;
+        return outcome.IsAllowed ? ExitCodes.Ok : outcome.IsRedirect ? ExitCodes.Redirected : ExitCodes.Failed;
     }
 
     private static LoginTransaction? ReadTransaction(string source, TextReader input, TextWriter error)

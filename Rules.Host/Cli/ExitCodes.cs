@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>An unexpected failure inside rules itself; never used for a denial.</summary>
     public const int InternalError = 3;
+
+    /// <summary><c>eval</c>: a rule suspended the login with a redirect (neither allowed nor denied yet).</summary>
+    public const int Redirected = 4;
 }

@@ -10,7 +10,7 @@ namespace Rules.Host.Cli;
 /// tenant.yaml) into our layout, rules.json + one .js per rule. The set must compile first; the target is written
 /// through a temporary directory, so it is either complete or untouched. Configuration values are never printed.
 /// </summary>
-public static class ImportCommand
+public static partial class ImportCommand
 {
     public sealed record Parameters(string Source, string Target, bool Force = false);
 
@@ -57,6 +57,18 @@ public static class ImportCommand
         {
             RuleSetLoading.WriteErrors(compilation, error);
             error.WriteLine($"{compilation.Errors.Count} error(s) in {ruleSet.Rules.Count} rule(s); nothing was written to '{parameters.Target}'");
+            var needed = compilation.Errors.Select(e => NeededPackage().Match(e.Message)).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct().ToArray();
+            if (needed.Length > 0)
+            {
+                // The lock and packages beside the export are imported with it, so vetting them there is the one step left.
+                var exportDirectory = File.Exists(parameters.Source) ? Path.GetDirectoryName(Path.GetFullPath(parameters.Source))! : parameters.Source;
+                error.WriteLine($"the rules need npm packages that are not vetted yet: {string.Join(", ", needed)}");
+                foreach (var package in needed)
+                {
+                    error.WriteLine($"  rules modules add {package} --rules {exportDirectory}");
+                }
+                error.WriteLine("then import again: modules.lock.json and modules/ are imported with the rules");
+            }
             return ExitCodes.Failed;
         }
 
@@ -87,6 +99,9 @@ public static class ImportCommand
         output.WriteLine($"next: rules check {parameters.Target}");
         return ExitCodes.Ok;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"run `rules modules add ([^`\s]+)`")]
+    private static partial System.Text.RegularExpressions.Regex NeededPackage();
 
     private static string? Validate(Parameters parameters)
     {

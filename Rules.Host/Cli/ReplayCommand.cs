@@ -37,7 +37,8 @@ public static class ReplayCommand
         the record and a fresh `global`, so results never depend on order or thread count.
         Classes (for --fail-on): allow_to_deny, deny_to_allow, deny_changed, claims_changed, metadata_changed,
         newly_failing. Exit codes: 0 nothing changed, 1 a record of a --fail-on class changed (default: any),
-        2 bad input (unreadable log, a rule set that does not compile, a malformed record with --strict).
+        2 bad input (unreadable log, a rule set that does not compile, a malformed record with --strict, or a log
+        from which no record could be replayed: empty, or every record malformed).
         """;
 
     public static Command Build(TextWriter output, TextWriter error)
@@ -164,6 +165,15 @@ public static class ReplayCommand
         {
             var first = summary.MalformedRecords[0];
             error.WriteLine($"error: {first.Source}:{first.Line}: {first.Message} (--strict stops at the first malformed record)");
+            return ExitCodes.BadInput;
+        }
+        if (summary.Evaluated == 0)
+        {
+            // "No decision changed" over nothing would turn a CI gate pointed at the wrong file green.
+            error.WriteLine(summary.Malformed == 0
+                ? $"error: '{parameters.Log}' holds no records, so nothing was replayed (is it the right file?)"
+                : $"error: none of the {summary.Malformed} record(s) in '{parameters.Log}' could be replayed: every one is malformed"
+                    + (summary.MalformedRecords is [var first, ..] ? $" (the first: {first.Source}:{first.Line}: {first.Message})" : ""));
             return ExitCodes.BadInput;
         }
         return failOn.Any(c => summary.Counts[c] > 0) ? ExitCodes.Failed : ExitCodes.Ok;

@@ -29,6 +29,13 @@ public static class ServeCommand
 
     public static async Task<int> RunAsync(Parameters parameters, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        // Before the store is opened, created or seeded: a busy port must leave nothing behind.
+        if (ListenAddresses.FirstInUse(parameters.Urls) is { } busy)
+        {
+            error.WriteLine(AddressInUse(busy));
+            return ExitCodes.BadInput;
+        }
+
         var args = new List<string>
         {
             $"--urls={parameters.Urls}",
@@ -84,6 +91,11 @@ public static class ServeCommand
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (SettingsException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (RuleSetImportException e)
         {
             error.WriteLine($"error: {e.Message}");
@@ -107,7 +119,7 @@ public static class ServeCommand
         }
         catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            error.WriteLine($"error: cannot listen on {parameters.Urls}: the address is already in use (choose another with --urls)");
+            error.WriteLine(AddressInUse(parameters.Urls));
             return ExitCodes.BadInput;
         }
 
@@ -115,6 +127,9 @@ public static class ServeCommand
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
     }
+
+    private static string AddressInUse(string url) =>
+        $"error: cannot listen on {url}: the address is already in use (is another rules server running? choose another with --urls)";
 
     private static void PrintWelcome(WebApplication app, Parameters parameters, TextWriter output)
     {
@@ -130,7 +145,11 @@ public static class ServeCommand
             ? $"rules: rule set {pipeline.Version} from {rules.Source} ({pipeline.RuleSet.Enabled.Count} enabled)"
             : $"rules: NO RULE SET IS LIVE, logins are denied:\n{rules.LastError}");
         output.WriteLine($"rules: tenant '{settings.FriendlyName}', impersonation {(settings.ImpersonationEnabled ? "enabled" : "disabled")}");
+        output.WriteLine(app.Services.GetRequiredService<Rules.Host.Storage.KeyEncryption>() is { IsConfigured: true } keys
+            ? $"rules: keys at rest encrypted under key-encryption key {keys.CurrentKeyId}"
+            : "rules: keys at rest UNENCRYPTED: set Rules__KeyEncryptionKey=$(openssl rand -base64 32) (docs/operations.md#keys-at-rest)");
         output.WriteLine($"rules: discovery {baseUrl}/.well-known/openid-configuration");
+        output.WriteLine($"rules: dashboard {baseUrl}{Dashboard.DashboardRoutes.Root}");
 
         // Only the sample tenant's credentials are printed: they are public in Rules.Samples/tenant.json anyway.
         var sample = Cli.SamplePaths.FindSampleTenant();
@@ -143,10 +162,23 @@ public static class ServeCommand
                     ? $"         {client.Name,-22} client_id={client.ClientId}  (public client: no secret, PKCE)"
                     : $"         {client.Name,-22} client_id={client.ClientId}  client_secret={client.ClientSecret}");
             }
+            var operatorEmail = app.Services.GetRequiredService<Dashboard.OperatorDirectory>().Operators().FirstOrDefault(o => o.Contains('@'));
+            if (operatorEmail is not null && SamplePassword(sample, operatorEmail) is { } operatorPassword)
+            {
+                output.WriteLine($"rules: dashboard sign-in (sample operator): {operatorEmail} / {operatorPassword}");
+            }
             output.WriteLine($"rules: walk-through: README.md, \"Sign in as User\" and \"Sign in as yourself\"");
             output.WriteLine($"rules: a regular login, in a browser: {baseUrl}/authorize?client_id=kQ3xR8vT2mN7pL4wY9bZ1cD6fG0hJ5sA"
                 + "&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&response_type=code&scope=openid%20profile%20email&state=try-me"
-                + "  (jordan.lee@gmail.com / Sample-Passw0rd!)");
+                + $"  (jordan.lee@gmail.com / {SamplePassword(sample, "jordan.lee@gmail.com")})");
         }
+    }
+
+    /// <summary>A sample user's password as the sample tenant file spells it (public there; never read from the store, which keeps only hashes).</summary>
+    private static string? SamplePassword(string sampleTenant, string email)
+    {
+        var users = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sampleTenant))?["users"] as System.Text.Json.Nodes.JsonArray;
+        var user = users?.FirstOrDefault(u => string.Equals(u?["email"]?.GetValue<string>(), email, StringComparison.OrdinalIgnoreCase));
+        return user?["password"]?.GetValue<string>();
     }
 }

@@ -33,6 +33,7 @@ public static class DashboardFeature
 
         pages.MapGet("/users", UsersPages.List);
         pages.MapGet("/users/{user_id}", UsersPages.Show);
+        pages.MapPost("/users/{user_id}/roles", UserRoles.ChangeAsync).RequireCsrfToken();
 
         pages.MapGet("/rules", RulesPages.List);
         pages.MapGet("/rules/{id}", RulesPages.Edit);

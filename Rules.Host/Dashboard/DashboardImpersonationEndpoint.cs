@@ -21,7 +21,7 @@ public static class DashboardImpersonationEndpoint
         var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
         if (bodyError is not null)
         {
-            return new Auth0Error(bodyError.StatusCode, "Bad Request", bodyError.Message, "invalid_body").ToResult();
+            return bodyError.ToAuth0Error().ToResult();
         }
 
         var clientId = Text(body!, "client_id");

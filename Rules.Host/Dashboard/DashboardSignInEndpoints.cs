@@ -62,6 +62,8 @@ public static class DashboardSignInEndpoints
         {
             case PasswordCheck.Limited:
                 return Page(http, returnUrl, email, "Too many failed attempts. This account is temporarily locked from this network; try again later.", 429);
+            case PasswordCheck.IpThrottled:
+                return Page(http, returnUrl, email, LoginEndpoints.TooManyFromThisNetwork, 429);
             case PasswordCheck.UnknownUser or PasswordCheck.WrongPassword:
                 return Page(http, returnUrl, email, LoginEndpoints.WrongCredentials, 401);
         }

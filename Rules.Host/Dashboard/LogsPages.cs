@@ -24,9 +24,9 @@ public static class LogsPages
         var outcome = ManagementQuery.Single(query, "outcome");
         var page = int.TryParse(ManagementQuery.Single(query, "page"), out var p) && p > 0 ? p : 0;
         string? error = (from.Error ?? to.Error)?.Message;
-        if (outcome is not (null or "allow" or "deny"))
+        if (outcome is not (null or "allow" or "deny" or "redirect"))
         {
-            error = "Outcome must be allowed or denied.";
+            error = "Outcome must be allowed, denied or suspended.";
         }
 
         var rows = new StringBuilder();
@@ -63,7 +63,7 @@ public static class LogsPages
               <div><label for="f-impersonator">Impersonator ID</label><input id="f-impersonator" name="impersonator_id" value="{Value("impersonator_id")}"></div>
               <div><label for="f-client">Application</label><select id="f-client" name="client_id"><option value="">Any</option>{clients}</select></div>
               <div><label for="f-outcome">Outcome</label><select id="f-outcome" name="outcome"><option value="">Any</option>
-                <option value="allow"{(outcome == "allow" ? " selected" : "")}>Allowed</option><option value="deny"{(outcome == "deny" ? " selected" : "")}>Denied</option></select></div>
+                <option value="allow"{(outcome == "allow" ? " selected" : "")}>Allowed</option><option value="deny"{(outcome == "deny" ? " selected" : "")}>Denied</option><option value="redirect"{(outcome == "redirect" ? " selected" : "")}>Suspended (redirect)</option></select></div>
               <div><label for="f-from">From</label><input id="f-from" name="from" type="date" value="{Value("from")}"></div>
               <div><label for="f-to">To</label><input id="f-to" name="to" type="date" value="{Value("to")}"></div>
               <div class="filter-actions"><button type="submit">Filter</button> <a href="{DashboardRoutes.Logs}">Clear</a></div>
@@ -110,17 +110,20 @@ public static class LogsPages
         {
             return details["decision_id"] is null ? "" : DashboardPage.Notice("The decision record for this entry is not in the decision log.", "warning");
         }
-        var allowed = outcome["decision"]?.GetValue<string>() == "allow";
-        var decidedBy = allowed
-            ? "Every enabled rule allowed the login."
-            : $"Denied by the rule “{outcome["rule"]}”: {outcome["error_description"]} ({outcome["kind"]})";
+        var decision = outcome["decision"]?.GetValue<string>();
+        var decidedBy = decision switch
+        {
+            "allow" => "Every enabled rule allowed the login.",
+            "redirect" => $"Suspended by the rule “{outcome["rule"]}”, which sent the browser to {outcome["url"]}; the login continues at /continue.",
+            _ => $"Denied by the rule “{outcome["rule"]}”: {outcome["error_description"]} ({outcome["kind"]})",
+        };
         var timings = new StringBuilder();
         foreach (var (rule, ms) in outcome["timings"]?["rules"] as JsonObject ?? [])
         {
             timings.Append($"<tr><td>{HtmlPage.Encode(rule)}</td><td class=\"num\">{HtmlPage.Encode(ms?.ToJsonString())}</td></tr>");
         }
         return $"""
-            <section class="card" aria-labelledby="decision-heading"><h2 id="decision-heading">Decision {Badge(allowed ? "allow" : "deny")}</h2>
+            <section class="card" aria-labelledby="decision-heading"><h2 id="decision-heading">Decision {Badge(decision)}</h2>
               <p id="decided-by">{HtmlPage.Encode(decidedBy)}</p>
               <dl class="facts">{Fact("Decision ID", record["id"])}{Fact("Rule-set version", outcome["ruleSetVersion"])}{Fact("Total time (ms)", outcome["timings"]?["totalMs"])}</dl>
               <div class="table-wrap"><table><caption>Time per rule, in the order they ran</caption>
@@ -135,6 +138,7 @@ public static class LogsPages
     {
         "allow" => "<span class=\"badge allow\">allowed</span>",
         "deny" => "<span class=\"badge deny\">denied</span>",
+        "redirect" => "<span class=\"badge off\">suspended</span>",
         _ => "",
     };
 

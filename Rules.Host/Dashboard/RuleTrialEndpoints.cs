@@ -16,7 +16,7 @@ namespace Rules.Host.Dashboard;
 /// </summary>
 public static class RuleTrialEndpoints
 {
-    public static IResult Sample(HttpContext http, TenantStore store, TimeProvider clock, string? user_id, string? client_id, string? impersonator_id)
+    public static IResult Sample(HttpContext http, TenantStore store, RoleStore roles, TimeProvider clock, string? user_id, string? client_id, string? impersonator_id)
     {
         var user = user_id is null ? null : store.GetUser(user_id);
         var client = client_id is null ? null : store.GetClient(client_id);
@@ -29,7 +29,7 @@ public static class RuleTrialEndpoints
         {
             return Auth0Error.BadRequest($"The user's connection \"{user.Connection}\" does not exist.", "invalid_sample").ToResult();
         }
-        var transaction = RuleTrialSample.Build(user, client, connection, impersonator, store.GetSettings(), http, clock.GetUtcNow());
+        var transaction = RuleTrialSample.Build(user, client, connection, impersonator, store.GetSettings(), roles.NamesOf(user.UserId), http, clock.GetUtcNow());
         return Results.Json(TransactionJson.ToJson(transaction));
     }
 
@@ -42,7 +42,7 @@ public static class RuleTrialEndpoints
         var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
         if (bodyError is not null)
         {
-            return new Auth0Error(bodyError.StatusCode, "Bad Request", bodyError.Message, "invalid_body").ToResult();
+            return bodyError.ToAuth0Error().ToResult();
         }
         if (body!["script"] is not JsonValue scriptValue || !scriptValue.TryGetValue<string>(out var script))
         {

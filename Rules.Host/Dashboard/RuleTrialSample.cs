@@ -16,14 +16,14 @@ public static class RuleTrialSample
 {
     public const string SessionId = "ses_dashboard_trial";
 
-    public static LoginTransaction Build(TenantUser user, Client client, Connection connection, TenantUser? impersonator, TenantSettings settings, HttpContext http, DateTimeOffset now)
+    public static LoginTransaction Build(TenantUser user, Client client, Connection connection, TenantUser? impersonator, TenantSettings settings, IReadOnlyList<string> roles, HttpContext http, DateTimeOffset now)
     {
         var callback = client.Callbacks.FirstOrDefault() ?? "";
         if (impersonator is not null)
         {
             var link = new RedeemedLink("lnk_dashboard_trial", user.UserId, impersonator.UserId, client.ClientId,
                 new ImpersonationParameters("oauth2", ImpersonationParameters.Code, ResponseModes.Query, callback, ["openid"], null, null), now);
-            return ImpersonationTransactionBuilder.Build(new ImpersonatedLogin(link, user, impersonator, client, connection, settings), http, SessionId, now);
+            return ImpersonationTransactionBuilder.Build(new ImpersonatedLogin(link, user, impersonator, client, connection, settings, roles), http, SessionId, now);
         }
 
         var loginsCount = user.LoginsCount + 1;
@@ -40,6 +40,7 @@ public static class RuleTrialSample
             Methods = new JsonArray(LoginTransactionBuilder.Method("pwd", now)),
             SessionId = SessionId,
             Scopes = ["openid"],
+            Roles = roles,
         }, http, now);
     }
 }

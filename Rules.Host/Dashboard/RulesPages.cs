@@ -93,7 +93,7 @@ public static class RulesPages
     private static Audit.ChangeActor Actor(HttpContext http)
     {
         var who = DashboardOperator.From(http.User);
-        return Audit.ChangeActor.Operator(who.UserId, who.Email);
+        return Audit.ChangeActor.Operator(who.UserId, who.Email).From(http);
     }
 
     private static IResult NotFound(HttpContext http) =>

@@ -50,7 +50,8 @@ public static class TryThisRule
         {
             return """{ "user": { "user_id": "auth0|sample" }, "context": {} }""";
         }
-        var transaction = RuleTrialSample.Build(users[0], clients[0], connection, null, tenant.GetSettings(), http, clock.GetUtcNow());
+        var transaction = RuleTrialSample.Build(users[0], clients[0], connection, null, tenant.GetSettings(),
+            http.RequestServices.GetRequiredService<RoleStore>().NamesOf(users[0].UserId), http, clock.GetUtcNow());
         return TransactionJson.ToJson(transaction).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -13,7 +13,8 @@ public static class UsersPages
     public static IResult List(HttpContext http, TenantStore store, string? q, int? page)
     {
         var current = Math.Max(page ?? 0, 0);
-        var (users, total) = store.ListUsers(string.IsNullOrWhiteSpace(q) ? null : q.Trim(), current, PerPage);
+        var searchError = UserSearch.Parse(q).Error;
+        var (users, total) = searchError is null ? store.ListUsers(string.IsNullOrWhiteSpace(q) ? null : q.Trim(), current, PerPage) : ([], 0);
         var rows = new StringBuilder();
         foreach (var user in users)
         {
@@ -33,6 +34,7 @@ public static class UsersPages
               <input id="q" name="q" type="search" value="{search}" placeholder="jordan, email:&quot;jordan.lee@gmail.com&quot;, name:Jo*">
               <button type="submit">Search</button>
             </form>
+            {DashboardPage.Notice(searchError is null ? null : $"The search could not be read: {searchError}.", "error")}
             <p class="muted" role="status">{total} user{(total == 1 ? "" : "s")}{(string.IsNullOrWhiteSpace(q) ? "" : $" matching “{search}”")}.</p>
             <div class="table-wrap"><table>
               <caption class="visually-hidden">Users</caption>
@@ -41,10 +43,10 @@ public static class UsersPages
             </table></div>
             {pager}
             """;
-        return DashboardPage.Render(http, "Users", body, DashboardPage.Section.Users);
+        return DashboardPage.Render(http, "Users", body, DashboardPage.Section.Users, searchError is null ? 200 : 400);
     }
 
-    public static IResult Show(string user_id, HttpContext http, TenantStore store, OperatorDirectory operators, DashboardAudit audit)
+    public static IResult Show(string user_id, HttpContext http, TenantStore store, RoleStore roles, OperatorDirectory operators, DashboardAudit audit)
     {
         if (store.GetUser(user_id) is not { } user)
         {
@@ -74,6 +76,7 @@ public static class UsersPages
             </section>
             {SignInAsUser.Section(user, availability, mayImpersonate, who)}
             </div>
+            {UserRoles.Section(user, roles, DashboardCsrf.Token(http))}
             <section aria-labelledby="identities-heading" class="card">
               <h2 id="identities-heading">Identities</h2>
               {Identities(profile["identities"] as JsonArray)}

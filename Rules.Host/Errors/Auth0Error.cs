@@ -19,6 +19,13 @@ public sealed record Auth0Error(int StatusCode, string Error, string Message, st
 
     public static Auth0Error NotFound(string message, string errorCode = "inexistent_resource") => new(404, "Not Found", message, errorCode);
 
+    /// <summary>
+    /// The one 413 every route answers (Management API, impersonation, Dashboard, Kestrel's own limit): Auth0 still
+    /// names the status as RFC 2616 did, "Request Entity Too Large".
+    /// </summary>
+    public static Auth0Error PayloadTooLarge(long limit) =>
+        new(413, "Request Entity Too Large", $"The request body is larger than the {limit.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}-byte limit.", "payload_too_large");
+
     public static Auth0Error Conflict(string message, string errorCode = "conflict") => new(409, "Conflict", message, errorCode);
 }
 

@@ -5,11 +5,15 @@ using Microsoft.Extensions.Options;
 using Rules.Host.Audit;
 using Rules.Host.Dashboard;
 using Rules.Host.Errors;
+using Rules.Host.GeoIp;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
 using Rules.Host.Management;
+using Rules.Host.Risk;
 using Rules.Host.OAuth;
+using Rules.Host.Redirect;
 using Rules.Host.RuleSets;
+using Rules.Host.Samples;
 using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
@@ -35,6 +39,7 @@ public static class HostApp
         builder.Services.AddSingleton<RevisionWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionWatcher>());
         builder.Services.AddSingleton<TenantStore>();
+        builder.Services.AddSingleton<RoleStore>();
         builder.Services.AddSingleton<TenantSeed>();
         builder.Services.AddSingleton<RulesMetrics>();
         builder.Services.AddSingleton<LastGoodRuleSet>();
@@ -44,14 +49,18 @@ public static class HostApp
         builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddSingleton<DecisionLog>();
         builder.Services.AddSingleton<LoginRecorder>();
+        builder.Services.AddSingleton(sp => KeyEncryption.From(sp.GetRequiredService<IOptions<RulesHostOptions>>().Value));
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<IssuerUrls>();
         builder.Services.AddSingleton<JwtFactory>();
         builder.Services.AddOAuth();
         builder.Services.AddImpersonation();
         builder.Services.AddLogin();
+        builder.Services.AddRedirects();
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
+        builder.Services.AddGeoIp(builder.Configuration);
+        builder.Services.AddRisk();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetValue<long?>($"{RulesHostOptions.Section}:{nameof(RulesHostOptions.MaxRequestBodyBytes)}") ?? new RulesHostOptions().MaxRequestBodyBytes);
@@ -65,6 +74,8 @@ public static class HostApp
         app.MapOAuthEndpoints();
         app.MapImpersonationEndpoints();
         app.MapLoginEndpoints();
+        app.MapRedirectEndpoints();
+        app.MapSamplePages();
         app.MapManagementEndpoints();
         app.MapDashboardEndpoints();
         return app;
@@ -79,8 +90,9 @@ public static class HostApp
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var error = exception switch
         {
+            BadHttpRequestException { StatusCode: 413 } => Auth0Error.PayloadTooLarge(context.RequestServices.GetRequiredService<IOptions<RulesHostOptions>>().Value.MaxRequestBodyBytes),
             BadHttpRequestException { StatusCode: >= 400 and < 500 } bad => new Auth0Error(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode),
-                bad.StatusCode == 413 ? "The request body is too large" : "The request could not be read", "invalid_request"),
+                "The request could not be read", "invalid_request"),
             // The login's records are written in one transaction before anything is handed out, so a refused write
             // means nothing was issued: say so, and that trying again is safe.
             System.Data.Common.DbException => new Auth0Error(503, "Service Unavailable",
@@ -104,6 +116,9 @@ public static class HostApp
         var options = app.Services.GetRequiredService<IOptions<RulesHostOptions>>().Value;
         var database = app.Services.GetRequiredService<Database>();
         database.Migrate();
+        ProtectKeysAtRest(app, database);
+        app.Services.GetService<IGeoIpLookup>(); // opens Rules:GeoIp:Database now: a bad path fails the start, not logins
+        app.Services.GetRequiredService<RiskAssessor>(); // parses Rules:Risk:UntrustedIps now, for the same reason
 
         // The signing key exists (created, or imported from a pre-store data directory) before the first request, and a
         // rotation made through another instance is picked up here.
@@ -115,6 +130,9 @@ public static class HostApp
         // its own and caching only that. Later keys are made days before they activate, and every instance re-reads the
         // key table daily (ASP.NET Core's web-farm schedule), so they reach every instance first.
         database.RunExclusively(() => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("rules.start-up").Protect([1]));
+
+        // Settings that can only be checked once bound fail the start, not the first login.
+        app.Services.GetRequiredService<SuspiciousIpThrottle>();
 
         var seedFile = options.SeedFile ?? Cli.SamplePaths.FindSampleTenant();
         if (seedFile is not null && app.Services.GetRequiredService<TenantSeed>().SeedIfEmpty(seedFile))
@@ -140,10 +158,29 @@ public static class HostApp
         provider.Start();
     }
 
+    /// <summary>
+    /// Encrypts plaintext keys under the configured key-encryption key (and re-encrypts those under the previous one), or
+    /// stops the start when the store's keys need a key that is not configured. Without a KEK it says so, loudly.
+    /// </summary>
+    private static void ProtectKeysAtRest(WebApplication app, Database database)
+    {
+        var encryption = app.Services.GetRequiredService<KeyEncryption>();
+        var rewritten = KeysAtRest.Migrate(database, encryption);
+        if (!encryption.IsConfigured)
+        {
+            app.Logger.LogWarning("Signing keys and Data Protection keys are stored UNENCRYPTED: set Rules:KeyEncryptionKey "
+                + "(32 random bytes in base64, e.g. Rules__KeyEncryptionKey=$(openssl rand -base64 32)); see docs/operations.md, \"Keys at rest\"");
+        }
+        else if (rewritten > 0)
+        {
+            app.Logger.LogInformation("Encrypted {Count} stored keys under key-encryption key {KeyId}", rewritten, encryption.CurrentKeyId);
+        }
+    }
+
     private static void MapHealthEndpoints(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", (RuleSetProvider rules, Database database) =>
+        app.MapGet("/readyz", (RuleSetProvider rules, Database database, KeyEncryption keys) =>
         {
             try
             {
@@ -155,11 +192,13 @@ public static class HostApp
             }
 
             // Ready while some version serves; "degraded" says the rules at the source do not compile (lastError has
-            // file:line:col) and an older version is serving, so an operator sees it without reading the log.
+            // file:line:col) and an older version is serving, or that keys are stored unencrypted (no key-encryption
+            // key), so an operator sees it without reading the log. Logins are served either way.
             return rules.Current is { } pipeline
                 ? Results.Ok(new
                 {
-                    status = rules.LastError is null ? "ready" : "degraded",
+                    status = rules.LastError is null && keys.IsConfigured ? "ready" : "degraded",
+                    keys = keys.IsConfigured ? "encrypted" : "keys unencrypted: set Rules:KeyEncryptionKey",
                     ruleSetVersion = pipeline.Version,
                     rules = pipeline.RuleSet.Enabled.Select(r => r.Name),
                     source = rules.ServingLastGood ? "last good version (database)" : rules.Source,

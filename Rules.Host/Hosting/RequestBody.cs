@@ -4,11 +4,18 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Rules.Host.Errors;
 
 namespace Rules.Host.Hosting;
 
 /// <summary>Why a body could not be read: 400 (content type, syntax) or 413 (size), with a message for the caller.</summary>
-public sealed record RequestBodyError(int StatusCode, string Message);
+/// <param name="MaxBytes">The limit a 413 names.</param>
+public sealed record RequestBodyError(int StatusCode, string Message, long MaxBytes = 0)
+{
+    /// <summary>Auth0's error JSON for it: every 413 the server answers has the one shape of <see cref="Auth0Error.PayloadTooLarge"/>.</summary>
+    public Auth0Error ToAuth0Error() =>
+        StatusCode == StatusCodes.Status413PayloadTooLarge ? Auth0Error.PayloadTooLarge(MaxBytes) : Auth0Error.BadRequest(Message, "invalid_body");
+}
 
 /// <summary>
 /// Reads a JSON or form-encoded body into one <see cref="JsonObject"/>, so a handler validates both the same
@@ -52,7 +59,7 @@ public static class RequestBody
         catch (BadHttpRequestException e)
         {
             // Kestrel's own MaxRequestBodySize (413) or a truncated upload (400).
-            return (null, new RequestBodyError(e.StatusCode, e.StatusCode == 413 ? TooLarge(maxBytes).Message : "The request body could not be read"));
+            return (null, e.StatusCode == 413 ? TooLarge(maxBytes) : new RequestBodyError(e.StatusCode, "The request body could not be read"));
         }
         catch (DecoderFallbackException)
         {
@@ -160,5 +167,5 @@ public static class RequestBody
         return buffer.ToArray();
     }
 
-    private static RequestBodyError TooLarge(long maxBytes) => new(413, $"The request body is larger than {maxBytes} bytes");
+    private static RequestBodyError TooLarge(long maxBytes) => new(413, Auth0Error.PayloadTooLarge(maxBytes).Message, maxBytes);
 }

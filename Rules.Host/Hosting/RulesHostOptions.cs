@@ -41,6 +41,9 @@ public sealed class RulesHostOptions
 
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a login a rule redirected waits for the browser to come back to /continue.</summary>
+    public TimeSpan PendingLoginLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(24);
 
     public TimeSpan ManagementTokenLifetime { get; set; } = TimeSpan.FromHours(24);
@@ -53,6 +56,19 @@ public sealed class RulesHostOptions
 
     /// <summary>The hosted login page: brute-force protection and SSO session lifetimes.</summary>
     public Login.LoginOptions Login { get; set; } = new();
+
+    /// <summary>
+    /// The key-encryption key for the signing and Data Protection keys in the store: 32 random bytes in base64
+    /// (<c>openssl rand -base64 32</c>), here or in the environment (Rules__KeyEncryptionKey). Without one, keys are
+    /// stored unencrypted and /readyz says "degraded". See docs/operations.md, "Keys at rest".
+    /// </summary>
+    public string? KeyEncryptionKey { get; set; }
+
+    /// <summary>A file holding the key-encryption key (a mounted secret), instead of <see cref="KeyEncryptionKey"/>.</summary>
+    public string? KeyEncryptionKeyFile { get; set; }
+
+    /// <summary>During a rotation, the key-encryption key the store was encrypted with; its values are re-encrypted at start.</summary>
+    public string? PreviousKeyEncryptionKey { get; set; }
 
     public string DatabasePath => Path.Combine(DataDirectory, "rules.db");
 

@@ -39,7 +39,7 @@ public sealed class RulesMetrics
 
     public void Decided(Outcome outcome)
     {
-        var decision = new KeyValuePair<string, object?>("decision", outcome.IsAllowed ? "allow" : "deny");
+        var decision = new KeyValuePair<string, object?>("decision", OutcomeJson.DecisionName(outcome.Decision));
         var kind = new KeyValuePair<string, object?>("kind", outcome.Kind is { } denial ? OutcomeJson.KindName(denial) : "none");
         _logins.Add(1, decision, kind);
         _duration.Record(outcome.Timings.TotalMs, decision, kind);

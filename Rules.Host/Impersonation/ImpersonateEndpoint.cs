@@ -20,7 +20,7 @@ public static class ImpersonateEndpoint
         var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
         if (bodyError is not null)
         {
-            var error = new Auth0Error(bodyError.StatusCode, bodyError.StatusCode == 413 ? "Payload Too Large" : "Bad Request", bodyError.Message, "invalid_body");
+            var error = bodyError.ToAuth0Error();
             issuer.AuditRefusal(http, new ImpersonationRequestValidationResult { UserId = user_id, Error = error }, requestedBy);
             return error.ToResult();
         }

@@ -22,13 +22,25 @@ public static class ImpersonationLinkEndpoint
 
     public static IResult Handle(
         string secret, HttpContext http, ImpersonationLinkValidator validator, RuleSetProvider rules,
-        AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock)
+        AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock, Redirect.ImpersonationRedirects redirects)
     {
         var now = clock.GetUtcNow();
         var validation = validator.Validate(secret, now, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
         if (validation.Link is not { } link)
         {
-            audit.Write(Entry(http, now, "f", "Failed login: impersonation link invalid, expired or already used", validation, []));
+            // The page says only "invalid, expired or used" (the holder of a guessed secret learns nothing); the audit
+            // entry says which, and which link, so an operator can tell a replay from a late click.
+            var refused = validation.Refused!;
+            var details = new JsonObject { ["reason"] = refused.Reason };
+            if (refused.LinkId is not null) details["link_id"] = refused.LinkId;
+            if (refused.UsedAt is { } usedAt) details["used_at"] = JsonColumns.Timestamp(usedAt);
+            if (refused.ExpiredAt is { } expiredAt) details["expired_at"] = JsonColumns.Timestamp(expiredAt);
+            audit.Write(Entry(http, now, "f", refused.Reason switch
+            {
+                UnredeemableLink.Used => "Failed login: impersonation link already used",
+                UnredeemableLink.Expired => "Failed login: impersonation link expired",
+                _ => "Failed login: unknown impersonation link",
+            }, validation, details));
             return ErrorPage(http, InvalidLinkMessage);
         }
         if (validation.PageError is { } pageError)
@@ -55,18 +67,31 @@ public static class ImpersonationLinkEndpoint
         var sessionId = Secrets.NewSecret()[..32];
         var transaction = ImpersonationTransactionBuilder.Build(login, http, sessionId, now);
         var outcome = rules.Execute(transaction);
+        if (outcome.IsRedirect)
+        {
+            // The browser is the impersonator's: a rule may ask them something (a ticket number) before the session starts.
+            return redirects.Suspend(http, validation, sessionId, transaction, outcome, Entry(http, now, "s", "", validation, Details(link, sessionId)));
+        }
+        return Conclude(http, validation, sessionId, transaction, outcome, authorizations, recorder, database, now);
+    }
+
+    /// <summary>Records an outcome that allows or denies and delivers it to the link's callback: for a followed link, or a login continued after a redirect.</summary>
+    public static IResult Conclude(HttpContext http, ImpersonationLinkValidationResult validation, string sessionId, LoginTransaction transaction, Outcome outcome,
+        AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, DateTimeOffset now, JsonObject? continuedFrom = null)
+    {
+        var login = validation.Login!;
+        var link = login.Link;
+        var parameters = link.Parameters;
         var decisionId = LoginRecorder.NewDecisionId();
+        var details = Details(link, sessionId);
+        if (continuedFrom is not null)
+        {
+            details["continued"] = continuedFrom;
+        }
 
         var entry = Entry(http, now, outcome.IsAllowed ? "s" : "f",
-            outcome.IsAllowed ? "Successful login (impersonated session)" : $"Failed login: {outcome.ErrorDescription}", validation, new JsonObject
-            {
-                ["link_id"] = link.LinkId,
-                ["protocol"] = parameters.Protocol,
-                ["response_type"] = parameters.ResponseType,
-                ["response_mode"] = parameters.ResponseMode,
-                ["scope"] = parameters.Scope,
-                ["session_id"] = sessionId,
-            });
+            (outcome.IsAllowed ? "Successful login (impersonated session)" : $"Failed login: {outcome.ErrorDescription}")
+                + (continuedFrom is null ? "" : " (continued after a redirect)"), validation, details);
         List<KeyValuePair<string, string?>> response = [];
         // The code (or nothing), the rules' metadata changes, the audit entry and the decision record: all or none.
         database.Write(writes =>
@@ -79,6 +104,16 @@ public static class ImpersonationLinkEndpoint
 
         return AuthorizeResponse.Create(http, parameters.CallbackUrl, parameters.ResponseMode, response);
     }
+
+    private static JsonObject Details(RedeemedLink link, string sessionId) => new()
+    {
+        ["link_id"] = link.LinkId,
+        ["protocol"] = link.Parameters.Protocol,
+        ["response_type"] = link.Parameters.ResponseType,
+        ["response_mode"] = link.Parameters.ResponseMode,
+        ["scope"] = link.Parameters.Scope,
+        ["session_id"] = sessionId,
+    };
 
     /// <summary>The link's response types keep their contract: <c>token</c> delivers the access token and the ID token.</summary>
     private static ResponseType ResponseTypeOf(ImpersonationParameters parameters) =>
@@ -100,11 +135,11 @@ public static class ImpersonationLinkEndpoint
         Date = now,
         Type = type,
         Description = description,
-        ClientId = validation.Link?.ClientId,
+        ClientId = validation.Link?.ClientId ?? validation.Refused?.ClientId,
         ClientName = validation.Client?.Name,
-        UserId = validation.Link?.UserId,
+        UserId = validation.Link?.UserId ?? validation.Refused?.UserId,
         UserName = validation.User?.Email,
-        ImpersonatorId = validation.Link?.ImpersonatorId,
+        ImpersonatorId = validation.Link?.ImpersonatorId ?? validation.Refused?.ImpersonatorId,
         ImpersonatorEmail = validation.Impersonator?.Email,
         Ip = http.Connection.RemoteIpAddress?.ToString(),
         UserAgent = http.Request.Headers.UserAgent.ToString(),

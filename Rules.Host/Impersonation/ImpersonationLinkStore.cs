@@ -5,6 +5,17 @@ using Rules.Host.Storage;
 
 namespace Rules.Host.Impersonation;
 
+/// <summary>
+/// Why a link could not be redeemed, for the audit trail: <c>used</c> or <c>expired</c> with the link's id and who and
+/// what it was for (from the stored row), or <c>unknown</c> with nothing, since no link has that secret.
+/// </summary>
+public sealed record UnredeemableLink(string Reason, string? LinkId = null, string? UserId = null, string? ImpersonatorId = null, string? ClientId = null, DateTimeOffset? UsedAt = null, DateTimeOffset? ExpiredAt = null)
+{
+    public const string Used = "used";
+    public const string Expired = "expired";
+    public const string Unknown = "unknown";
+}
+
 /// <summary>A link as it came back from redemption.</summary>
 public sealed record RedeemedLink(string LinkId, string UserId, string ImpersonatorId, string ClientId, ImpersonationParameters Parameters, DateTimeOffset CreatedAt);
 
@@ -76,5 +87,23 @@ public sealed class ImpersonationLinkStore(Database database)
             });
         });
         return redeemed;
+    }
+
+    /// <summary>After <see cref="Consume"/> refused <paramref name="secret"/>: why (a read only; nothing is changed).</summary>
+    public UnredeemableLink WhyNotRedeemable(string secret, DateTimeOffset now)
+    {
+        var tokenHash = Secrets.Hash(secret);
+        using var connection = database.Open();
+        var row = connection.QuerySingleOrDefault<(string UserId, string ImpersonatorId, string ClientId, string ExpiresAt, string? ConsumedAt)?>(
+            "SELECT user_id, impersonator_id, client_id, expires_at, consumed_at FROM impersonation_links WHERE token_hash = @tokenHash", new { tokenHash });
+        if (row is not { } found)
+        {
+            return new UnredeemableLink(UnredeemableLink.Unknown);
+        }
+        var expiresAt = JsonColumns.ReadTimestamp(found.ExpiresAt);
+        return found.ConsumedAt is { } consumedAt
+            ? new UnredeemableLink(UnredeemableLink.Used, LinkId(tokenHash), found.UserId, found.ImpersonatorId, found.ClientId, UsedAt: JsonColumns.ReadTimestamp(consumedAt))
+            : new UnredeemableLink(expiresAt <= now ? UnredeemableLink.Expired : UnredeemableLink.Used, LinkId(tokenHash), found.UserId, found.ImpersonatorId, found.ClientId,
+                ExpiredAt: expiresAt <= now ? expiresAt : null);
     }
 }

@@ -17,22 +17,38 @@ public sealed record ImpersonationLinkValidationResult
     public Client? Client { get; init; }
     public TenantUser? User { get; init; }
     public TenantUser? Impersonator { get; init; }
+
+    /// <summary>Set when <see cref="Link"/> is null: why the link was refused (used, expired, unknown) and, if known, which link it was.</summary>
+    public UnredeemableLink? Refused { get; init; }
 }
 
 /// <summary>
 /// Consumes the link (atomically, once) and checks again everything the link was created under, because
 /// up to <c>LinkLifetime</c> may have passed: a revoked impersonator or a removed callback takes effect at once.
 /// </summary>
-public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, TenantStore store)
+public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, TenantStore store, RoleStore roles)
 {
     public ImpersonationLinkValidationResult Validate(string secret, DateTimeOffset now, string? ip = null, string? userAgent = null)
     {
         var link = links.Consume(secret, now, ip, userAgent);
         if (link is null)
         {
-            return new ImpersonationLinkValidationResult();
+            var refused = links.WhyNotRedeemable(secret, now);
+            return new ImpersonationLinkValidationResult
+            {
+                Refused = refused,
+                Client = refused.ClientId is { } clientId ? store.GetClient(clientId) : null,
+                User = refused.UserId is { } userId ? store.GetUser(userId) : null,
+                Impersonator = refused.ImpersonatorId is { } impersonatorId ? store.GetUser(impersonatorId) : null,
+            };
         }
 
+        return Recheck(link);
+    }
+
+    /// <summary>Everything but the consumption: also run when a login the rules redirected continues.</summary>
+    public ImpersonationLinkValidationResult Recheck(RedeemedLink link)
+    {
         var client = store.GetClient(link.ClientId);
         var user = store.GetUser(link.UserId);
         var impersonator = store.GetUser(link.ImpersonatorId);
@@ -61,6 +77,6 @@ public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, Ten
             return result with { Denial = $"The user's connection is not enabled for {client.Name}." };
         }
 
-        return result with { Login = new ImpersonatedLogin(link, user, impersonator, client, connection, settings) };
+        return result with { Login = new ImpersonatedLogin(link, user, impersonator, client, connection, settings, roles.NamesOf(user.UserId)) };
     }
 }

@@ -12,7 +12,8 @@ public sealed record ImpersonatedLogin(
     TenantUser Impersonator,
     Client Client,
     Connection Connection,
-    TenantSettings Settings);
+    TenantSettings Settings,
+    IReadOnlyList<string> Roles);
 
 /// <summary>
 /// The <see cref="LoginTransaction"/> of an impersonated login (built by <see cref="LoginTransactionBuilder"/>).
@@ -20,6 +21,8 @@ public sealed record ImpersonatedLogin(
 /// <c>context.request.query</c> holds the parameters fixed at link creation, as Auth0 passed the /authorize
 /// query (rules read e.g. <c>context.request.query.scope</c>). <c>stats.loginsCount</c> is the user's count
 /// unchanged: an impersonated session is not the user's own login, so it is not counted.
+/// <c>context.authorization.roles</c> holds the impersonated user's roles, never the impersonator's: the rules decide
+/// about the session the agent is about to see.
 /// </summary>
 public static class ImpersonationTransactionBuilder
 {
@@ -54,6 +57,7 @@ public static class ImpersonationTransactionBuilder
             Methods = new JsonArray(LoginTransactionBuilder.Method("impersonation", now)),
             SessionId = sessionId,
             Scopes = parameters.Scopes,
+            Roles = login.Roles,
         }, http, now);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.OAuth;
+using Rules.Host.Risk;
 using Rules.Host.RuleSets;
 using Rules.Host.Storage;
 using Rules.Host.Tenant;
@@ -21,8 +22,16 @@ public enum LoginKind
     Silent,
 }
 
-/// <summary>A login whose rules ran: the outcome, and the parameters its callback gets.</summary>
-public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<string, string?>> Response);
+/// <summary>
+/// A login whose rules ran: the outcome, and the parameters its callback gets; or, when a rule redirected,
+/// <see cref="Suspended"/>: the response that sends the browser away (nothing was issued).
+/// </summary>
+public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<string, string?>> Response, IResult? Suspended = null);
+
+/// <summary>What completing a regular login needs beyond its outcome; kept with a pending login while a rule's redirect is away.</summary>
+public sealed record LoginInProgress(
+    AuthorizeRequest Request, TenantUser User, LoginKind Kind, SsoSession? Session, string? NewSessionSecret, string SessionId, JsonArray Methods,
+    JsonObject Profile, string? AuditUserName, DateTimeOffset StartedAt);
 
 /// <summary>
 /// The part every regular login shares once the user is known: count the login (durably, before the rules, so they
@@ -32,11 +41,14 @@ public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<
 /// decision record and the audit entry are written before the response.
 /// </summary>
 public sealed class LoginCompletion(
-    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock)
+    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices,
+    Redirect.LoginRedirects redirects)
 {
     public const string DecisionKind = "login";
 
-    public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null)
+    /// <param name="body">What the login page POSTed, without the password and the CSRF token: <c>context.request.body</c>.</param>
+    public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null,
+        JsonObject? body = null)
     {
         var now = clock.GetUtcNow();
         var newSessionSecret = session is null ? Secrets.NewSecret() : null;
@@ -66,9 +78,29 @@ public sealed class LoginCompletion(
             Methods = methods,
             SessionId = sessionId,
             Scopes = request.Scopes,
+            Roles = roles.NamesOf(user.UserId),
+            Body = body,
         }, http, now);
 
         var outcome = rules.Execute(transaction);
+        var login = new LoginInProgress(request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, now);
+        if (outcome.IsRedirect)
+        {
+            if (kind != LoginKind.Silent)
+            {
+                return new CompletedLogin(outcome, [], redirects.Suspend(http, login, transaction, outcome, Entry(http, login)));
+            }
+            // prompt=none cannot show the user anything: Auth0 answers interaction_required.
+            outcome = Redirect.LoginRedirects.InteractionRequired(outcome);
+        }
+        return Conclude(http, login, transaction, outcome);
+    }
+
+    /// <summary>Records an outcome that allows or denies and hands out (or not) the code or tokens: for a fresh login, or one continued after a redirect.</summary>
+    public CompletedLogin Conclude(HttpContext http, LoginInProgress login, LoginTransaction transaction, Outcome outcome, JsonObject? continuedFrom = null)
+    {
+        var (request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, _) = login;
+        var now = clock.GetUtcNow();
         var decisionId = LoginRecorder.NewDecisionId();
         var (type, description) = (kind, outcome.IsAllowed) switch
         {
@@ -77,29 +109,12 @@ public sealed class LoginCompletion(
             (_, true) => ("s", "Successful login"),
             (_, false) => ("f", $"Failed login: {outcome.ErrorDescription}"),
         };
-        var entry = new AuditEntry
+        var entry = Entry(http, login) with { Date = now, Type = type, Description = description };
+        if (continuedFrom is not null)
         {
-            Date = now,
-            Type = type,
-            Description = description,
-            ClientId = request.Client.ClientId,
-            ClientName = request.Client.Name,
-            UserId = user.UserId,
-            UserName = auditUserName ?? user.Email,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
-            Details = new JsonObject
-            {
-                ["protocol"] = request.ResponseType.Protocol,
-                ["response_type"] = request.ResponseTypeValue,
-                ["response_mode"] = request.ResponseMode,
-                ["scope"] = request.Scope,
-                ["connection"] = request.Connection.Name,
-                ["session_id"] = sessionId,
-                ["sso"] = session is not null,
-                ["pkce"] = request.CodeChallenge is not null,
-            },
-        };
+            entry = entry with { Description = $"{description} (continued after a redirect)" };
+            entry.Details["continued"] = continuedFrom;
+        }
 
         IReadOnlyList<KeyValuePair<string, string?>> response = [];
         // The code, metadata changes, session, audit entry and decision record are committed together or not at all.
@@ -115,6 +130,8 @@ public sealed class LoginCompletion(
                     SessionId = sessionId,
                 };
                 response = authorizations.Allowed(writes, http, outcome, grant, request.ResponseType, request.State);
+                // The user's own allowed login: this browser is now one of theirs (NewDevice's history).
+                devices.Remember(writes, user.UserId, DeviceHistory.DeviceId(http), http.Request.Headers.UserAgent.ToString(), now);
                 if (session is null)
                 {
                     sessions.Start(writes, http, newSessionSecret!, user.UserId, request.Connection.Name, methods, request.Client.ClientId);
@@ -132,4 +149,27 @@ public sealed class LoginCompletion(
         });
         return new CompletedLogin(outcome, response);
     }
+
+    private static AuditEntry Entry(HttpContext http, LoginInProgress login) => new()
+    {
+        Date = login.StartedAt,
+        Type = "s",
+        ClientId = login.Request.Client.ClientId,
+        ClientName = login.Request.Client.Name,
+        UserId = login.User.UserId,
+        UserName = login.AuditUserName ?? login.User.Email,
+        Ip = http.Connection.RemoteIpAddress?.ToString(),
+        UserAgent = http.Request.Headers.UserAgent.ToString(),
+        Details = new JsonObject
+        {
+            ["protocol"] = login.Request.ResponseType.Protocol,
+            ["response_type"] = login.Request.ResponseTypeValue,
+            ["response_mode"] = login.Request.ResponseMode,
+            ["scope"] = login.Request.Scope,
+            ["connection"] = login.Request.Connection.Name,
+            ["session_id"] = login.SessionId,
+            ["sso"] = login.Session is not null,
+            ["pkce"] = login.Request.CodeChallenge is not null,
+        },
+    };
 }

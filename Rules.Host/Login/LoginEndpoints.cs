@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
+using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.Hosting;
 using Rules.Host.OAuth;
@@ -15,6 +16,9 @@ namespace Rules.Host.Login;
 public static class LoginEndpoints
 {
     public const string WrongCredentials = "Wrong email or password.";
+
+    /// <summary>Shown while the address is throttled for password spraying; it names no account.</summary>
+    public const string TooManyFromThisNetwork = "Too many failed sign-in attempts from this network; try again later.";
 
     public static IResult Show(HttpContext http, AuthorizeRequestValidator validator, IAntiforgery antiforgery, AuditLog audit, TimeProvider clock)
     {
@@ -67,6 +71,8 @@ public static class LoginEndpoints
         {
             case PasswordCheck.Limited:
                 return Again("Too many failed attempts. Your account is temporarily locked from this network; try again later.", 429);
+            case PasswordCheck.IpThrottled:
+                return Again(TooManyFromThisNetwork, 429);
             case PasswordCheck.UnknownUser or PasswordCheck.WrongPassword:
                 return Again(WrongCredentials, 401);
             case PasswordCheck.Blocked:
@@ -83,14 +89,27 @@ public static class LoginEndpoints
                 return Again("This account is blocked. Contact your administrator.", 403);
         }
 
-        var login = completion.Complete(http, request, user!, LoginKind.Password, session: null, auditUserName: account);
+        // Auth0's context.request.body: the form as posted, minus the secrets (the password, the CSRF token).
+        var body = new JsonObject();
+        foreach (var (name, value) in form)
+        {
+            if (name != LoginPage.PasswordField && name != tokens.FormFieldName)
+            {
+                body[name] = value.ToString();
+            }
+        }
+        var login = completion.Complete(http, request, user!, LoginKind.Password, session: null, auditUserName: account, body: body);
+        if (login.Suspended is { } redirect)
+        {
+            return redirect;
+        }
         if (login.Outcome.IsAllowed)
         {
             return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
         }
         // The user is looking at our page: say why here, then hand the same error to the application.
         return AuthorizeResponse.ContinuePage(http, request.RedirectUri, request.ResponseMode, login.Response,
-            "Sign-in refused", login.Outcome.ErrorDescription ?? "Access denied.", $"Return to {request.Client.Name}");
+            "Sign-in refused", DenialDescriptions.ForApplication(login.Outcome), $"Return to {request.Client.Name}");
     }
 
     /// <summary>What the login page knows about a failed attempt: the application and the connection.</summary>

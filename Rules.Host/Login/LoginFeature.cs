@@ -13,12 +13,14 @@ public static class LoginFeature
         services.AddSingleton<SessionStore>();
         services.AddSingleton<PasswordAuthenticator>();
         services.AddSingleton<LoginAttemptLimiter>();
+        services.AddSingleton<SuspiciousIpThrottle>();
         services.AddSingleton<LoginCompletion>();
 
         // The antiforgery tokens (and the Dashboard's cookies) are protected with Data Protection keys kept in the store,
         // so a login page served before a restart, or by another instance, can still be submitted.
         services.AddDataProtection().SetApplicationName("rules");
-        services.AddOptions<KeyManagementOptions>().Configure<Database>((keys, database) => keys.XmlRepository = new DatabaseXmlRepository(database));
+        services.AddOptions<KeyManagementOptions>().Configure<Database, KeyEncryption>((keys, database, encryption) =>
+            keys.XmlRepository = new DatabaseXmlRepository(database, encryption));
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "rules_csrf";

@@ -13,16 +13,20 @@ public enum PasswordCheck
 
     /// <summary>Too many failed attempts for the account from this IP: the password was not checked.</summary>
     Limited,
+
+    /// <summary>Too many accounts failed from this IP (password spraying): the password was not checked.</summary>
+    IpThrottled,
 }
 
 /// <summary>
 /// Checks an email and password against a database connection, for every page that takes a password (the login page,
-/// the Dashboard). An attempt is refused while <see cref="LoginAttemptLimiter"/> holds the account from this IP, and each
+/// the Dashboard). An attempt is refused while <see cref="SuspiciousIpThrottle"/> holds the IP address or
+/// <see cref="LoginAttemptLimiter"/> holds the account from this IP, and each
 /// failure is audited under the account key, as the types the limiter counts: the counting and the writing live here
 /// together. An unknown email costs one hash verification, as a wrong password does. A hash in an older format is
 /// upgraded on success.
 /// </summary>
-public sealed class PasswordAuthenticator(TenantStore store, LoginAttemptLimiter limiter, AuditLog audit, TimeProvider clock)
+public sealed class PasswordAuthenticator(TenantStore store, LoginAttemptLimiter limiter, SuspiciousIpThrottle throttle, AuditLog audit, TimeProvider clock)
 {
     /// <summary>
     /// One attempt. <paramref name="describe"/> adds what the caller knows to each failure's audit entry (the
@@ -42,6 +46,11 @@ public sealed class PasswordAuthenticator(TenantStore store, LoginAttemptLimiter
             UserAgent = http.Request.Headers.UserAgent.ToString(),
         }));
 
+        if (throttle.IsThrottled(ip))
+        {
+            Record(SuspiciousIpThrottle.ThrottledType, "Too many accounts failed to sign in from this IP address", null);
+            return (PasswordCheck.IpThrottled, null);
+        }
         if (limiter.IsLimited(email, ip))
         {
             Record(LoginAttemptLimiter.BlockedType, "Too many failed login attempts for this account from this IP address", null);

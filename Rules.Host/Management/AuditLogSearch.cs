@@ -19,24 +19,45 @@ public sealed record LogFilter(
     string? Outcome = null);
 
 /// <summary>
-/// Reads the audit trail (audit_log) as Auth0 log events, newest first. <c>q</c> is a reduced form of Auth0's log
-/// search: <c>field:value</c> on type, user_id, user_name, client_id, client_name, impersonator_id, ip or log_id
-/// (exact; a trailing * makes it a prefix), or a bare term matched anywhere in the description, user, client,
-/// impersonator and ip. Every value travels as a parameter.
+/// Reads the audit trail (audit_log) as Auth0 log events, newest first. <c>q</c> is Auth0's log search as far as it
+/// maps to our data (<see cref="SearchQuery"/>): <c>field:value</c> on the <see cref="Fields"/> (ids and type exact,
+/// names and emails ignoring case, description containing the words; a trailing * makes any of them a prefix),
+/// <c>date:[2026-01-01 TO 2026-01-31]</c> or <c>date:&gt;=2026-01-01</c>, and bare terms matched anywhere in the
+/// description, user, client, impersonator and ip. Every value travels as a parameter.
 /// </summary>
 public sealed class AuditLogSearch(Database database)
 {
-    private static readonly Dictionary<string, string> SearchableFields = new(StringComparer.Ordinal)
+    private enum Match
     {
-        ["type"] = "type",
-        ["user_id"] = "user_id",
-        ["user_name"] = "user_name",
-        ["client_id"] = "client_id",
-        ["client_name"] = "client_name",
-        ["impersonator_id"] = "impersonator_id",
-        ["ip"] = "ip",
-        ["log_id"] = "log_id",
+        Exact,
+        IgnoringCase,
+        Contains,
+    }
+
+    // Field name in q → column, and how a value matches it. impersonator.user_id and impersonator.email are the paths of
+    // the log event's impersonator object; impersonator_id is kept for the searches written before them.
+    private static readonly Dictionary<string, (string Column, Match Match)> SearchableFields = new(StringComparer.Ordinal)
+    {
+        ["type"] = ("type", Match.Exact),
+        ["user_id"] = ("user_id", Match.Exact),
+        ["user_name"] = ("user_name", Match.IgnoringCase),
+        ["client_id"] = ("client_id", Match.Exact),
+        ["client_name"] = ("client_name", Match.IgnoringCase),
+        ["impersonator.user_id"] = ("impersonator_id", Match.Exact),
+        ["impersonator.email"] = ("impersonator_email", Match.IgnoringCase),
+        ["impersonator_id"] = ("impersonator_id", Match.Exact),
+        ["ip"] = ("ip", Match.Exact),
+        ["log_id"] = ("log_id", Match.Exact),
+        ["description"] = ("description", Match.Contains),
     };
+
+    /// <summary>The field names <c>q</c> accepts, as the 400 lists them.</summary>
+    public static readonly IReadOnlyCollection<string> Fields = [.. SearchableFields.Keys, "date"];
+
+    private static readonly IReadOnlyCollection<string> DateFields = ["date"];
+
+    /// <summary>Parses a <c>q</c>: the query, or what was not understood in it.</summary>
+    public static (SearchQuery? Query, string? Error) ParseQuery(string? q) => SearchQuery.Parse(q, Fields, DateFields);
 
     public (IReadOnlyList<JsonObject> Logs, int Total) Find(LogFilter filter, int page, int perPage)
     {
@@ -90,31 +111,70 @@ public sealed class AuditLogSearch(Database database)
         }
         if (!string.IsNullOrWhiteSpace(filter.Query))
         {
-            clauses.Add(QueryClause(filter.Query.Trim(), parameters, sql));
+            clauses.Add(QueryClause(filter.Query, parameters, sql));
         }
         return (string.Join(" AND ", clauses), parameters);
     }
 
     private static string QueryClause(string query, DynamicParameters parameters, SqlDialect sql)
     {
-        var colon = query.IndexOf(':');
-        if (colon > 0 && SearchableFields.TryGetValue(query[..colon], out var column))
+        var (parsed, error) = ParseQuery(query);
+        if (parsed is null)
         {
-            var value = query[(colon + 1)..].Trim().Trim('"');
-            if (value.EndsWith('*'))
-            {
-                parameters.Add("q", SqlDialect.EscapeLike(value[..^1]) + "%");
-                return sql.LikeIgnoringCase(column, "@q");
-            }
-            parameters.Add("q", value);
-            return $"{column} = @q";
+            // The endpoints answer 400 before searching; a caller that skipped ParseQuery gets no silently empty result.
+            throw new ArgumentException($"q could not be read: {error}", nameof(query));
         }
-
-        parameters.Add("q", "%" + SqlDialect.EscapeLike(query.Trim('"').TrimEnd('*')) + "%");
-        parameters.Add("qType", query.Trim('"'));
-        var matches = new[] { "description", "user_id", "user_name", "client_id", "client_name", "impersonator_id", "impersonator_email", "ip" }
-            .Select(column => sql.LikeIgnoringCase(column, "@q"));
-        return $"({string.Join(" OR ", matches)} OR type = @qType)";
+        var clauses = new List<string>();
+        foreach (var (term, index) in parsed.Terms.Select((t, i) => (t, i)))
+        {
+            var name = $"q{index}";
+            if (term.IsRange)
+            {
+                if (term.From is { } from)
+                {
+                    clauses.Add($"date >= @{name}from");
+                    parameters.Add(name + "from", JsonColumns.Timestamp(from));
+                }
+                if (term.To is { } to)
+                {
+                    clauses.Add($"date <= @{name}to");
+                    parameters.Add(name + "to", JsonColumns.Timestamp(to));
+                }
+                continue;
+            }
+            if (term.Field is null)
+            {
+                parameters.Add(name, "%" + SqlDialect.EscapeLike(term.Value) + "%");
+                parameters.Add(name + "type", term.Value);
+                var matches = new[] { "description", "user_id", "user_name", "client_id", "client_name", "impersonator_id", "impersonator_email", "ip" }
+                    .Select(column => sql.LikeIgnoringCase(column, "@" + name));
+                clauses.Add($"({string.Join(" OR ", matches)} OR type = @{name}type)");
+                continue;
+            }
+            var (column, match) = SearchableFields[term.Field];
+            if (term.Prefix)
+            {
+                parameters.Add(name, (match == Match.Contains ? "%" : "") + SqlDialect.EscapeLike(term.Value) + "%");
+                clauses.Add(sql.LikeIgnoringCase(column, "@" + name));
+                continue;
+            }
+            switch (match)
+            {
+                case Match.Exact:
+                    parameters.Add(name, term.Value);
+                    clauses.Add($"{column} = @{name}");
+                    break;
+                case Match.IgnoringCase:
+                    parameters.Add(name, SqlDialect.EscapeLike(term.Value));
+                    clauses.Add(sql.LikeIgnoringCase(column, "@" + name));
+                    break;
+                case Match.Contains:
+                    parameters.Add(name, "%" + SqlDialect.EscapeLike(term.Value) + "%");
+                    clauses.Add(sql.LikeIgnoringCase(column, "@" + name));
+                    break;
+            }
+        }
+        return clauses.Count == 0 ? "1 = 1" : $"({string.Join(" AND ", clauses)})";
     }
 
     // Dapper maps by column name; the storage shape only.

@@ -34,6 +34,12 @@ public static class LogsEndpoints
             return badDate.ToTypedResult();
         }
 
+        var q = ManagementQuery.Single(query, "q");
+        if (AuditLogSearch.ParseQuery(q).Error is { } badQuery)
+        {
+            return ManagementQuery.SearchError(badQuery).ToTypedResult();
+        }
+
         var filter = new LogFilter(
             ManagementQuery.Single(query, "user_id"),
             ManagementQuery.Single(query, "impersonator_id"),
@@ -41,7 +47,7 @@ public static class LogsEndpoints
             ManagementQuery.Single(query, "type"),
             from.Value,
             to.Value,
-            ManagementQuery.Single(query, "q"));
+            q);
         var (page, perPage, includeTotals, _) = paging.Value!;
         var (logs, total) = search.Find(filter, page, perPage);
         var list = new JsonArray(logs.Select(l => (JsonNode)l).ToArray());

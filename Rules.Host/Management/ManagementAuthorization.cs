@@ -6,8 +6,8 @@ namespace Rules.Host.Management;
 
 /// <summary>
 /// Guards Management API endpoints as Auth0 does: a Bearer JWT issued by this server for the Management
-/// API audience, with one of the endpoint's scopes. 401 without a valid token, 403 with the wrong scope,
-/// both in Auth0's error JSON.
+/// API audience, with one of the endpoint's scopes. 401 without a valid token (saying why: missing, expired, another
+/// API's, invalid), 403 with the wrong scope, both in Auth0's error JSON with RFC 6750's WWW-Authenticate challenge.
 /// </summary>
 public static class ManagementAuthorization
 {
@@ -20,21 +20,21 @@ public static class ManagementAuthorization
             var header = http.Request.Headers.Authorization.ToString();
             if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
             {
-                return Auth0Error.Unauthorized("Missing authentication", "missing_authentication").ToResult();
+                return BearerChallenge.Missing(http, "Missing authentication");
             }
 
             var urls = http.RequestServices.GetRequiredService<IssuerUrls>();
-            var jwt = await http.RequestServices.GetRequiredService<JwtFactory>()
-                .ValidateAsync(header[7..].Trim(), urls.Issuer(http), urls.ManagementAudience(http));
-            if (jwt is null)
+            var validation = await http.RequestServices.GetRequiredService<JwtFactory>()
+                .ValidateBearerAsync(header[7..].Trim(), urls.Issuer(http), urls.ManagementAudience(http));
+            if (validation.Token is not { } jwt)
             {
-                return Auth0Error.Unauthorized("Invalid token", "invalid_token").ToResult();
+                return BearerChallenge.InvalidToken(http, validation.Failure!);
             }
 
             var granted = jwt.TryGetPayloadValue<string>("scope", out var scope) ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
             if (!scopes.Any(granted.Contains))
             {
-                return Auth0Error.Forbidden($"Insufficient scope, expected any of: {string.Join(",", scopes)}").ToResult();
+                return BearerChallenge.InsufficientScope(http, $"Insufficient scope, expected any of: {string.Join(",", scopes)}", scopes);
             }
 
             http.Items[CallerItem] = jwt;

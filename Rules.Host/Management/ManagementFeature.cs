@@ -14,6 +14,9 @@ public static class ManagementFeature
     public static IEndpointRouteBuilder MapManagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapUsersEndpoints();
+        endpoints.MapUserRolesEndpoints();
+        endpoints.MapUsersByEmailEndpoints();
+        endpoints.MapRolesEndpoints();
         endpoints.MapRulesEndpoints();
         endpoints.MapRulesConfigsEndpoints();
         endpoints.MapLogsEndpoints();

@@ -21,7 +21,7 @@ internal static class ManagementGroup
             catch (BadHttpRequestException e)
             {
                 return (e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? ManagementResults.PayloadTooLarge(MaxBodyBytes(context.HttpContext))
+                    ? Auth0Error.PayloadTooLarge(MaxBodyBytes(context.HttpContext))
                     : Auth0Error.BadRequest("The request could not be read: " + e.Message, "invalid_request")).ToTypedResult();
             }
             catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested)

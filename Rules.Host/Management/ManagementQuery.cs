@@ -36,7 +36,8 @@ internal static class ManagementQuery
         {
             return new Validated<long?>(null, null);
         }
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        // A sign is read so that page=-1 is "out of range", as per_page=99999 is, rather than "not an integer".
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
             return QueryError($"'Expected type integer but found type string' on property {name}");
         }
@@ -79,6 +80,10 @@ internal static class ManagementQuery
 
     public static string? Single(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[^1]) ? values[^1] : null;
+
+    /// <summary>A search (<c>q</c>) that could not be read: 400 naming what was not understood, never an empty result.</summary>
+    public static Auth0Error SearchError(string detail) =>
+        Auth0Error.BadRequest($"Query validation error on property q: {detail}.", "invalid_query_string");
 
     private static Auth0Error QueryError(string detail) => Auth0Error.BadRequest($"Query validation error: {detail}.", "invalid_query_string");
 }

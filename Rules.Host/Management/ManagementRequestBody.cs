@@ -26,13 +26,13 @@ internal static class ManagementRequestBody
         var limit = ManagementGroup.MaxBodyBytes(request.HttpContext);
         if (request.ContentLength > limit)
         {
-            return ManagementResults.PayloadTooLarge(limit);
+            return Auth0Error.PayloadTooLarge(limit);
         }
 
         var bytes = await Hosting.RequestBody.ReadBoundedAsync(request.Body, limit, request.HttpContext.RequestAborted);
         if (bytes is null)
         {
-            return ManagementResults.PayloadTooLarge(limit);
+            return Auth0Error.PayloadTooLarge(limit);
         }
 
         if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)

@@ -13,9 +13,6 @@ internal static class ManagementResults
         TypedResults.Json(new Auth0ErrorBody(error.StatusCode, error.Error, error.Message, error.ErrorCode),
             AppJsonContext.Default.Auth0ErrorBody, statusCode: error.StatusCode);
 
-    public static Auth0Error PayloadTooLarge(long limit) =>
-        new(413, "Request Entity Too Large", $"The request body is larger than the {limit:N0}-byte limit.", "payload_too_large");
-
     public static Auth0Error Internal() =>
         new(500, "Internal Server Error", "An internal error occurred; it has been logged on the server.", "internal_error");
 

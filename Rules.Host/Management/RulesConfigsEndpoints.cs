@@ -46,7 +46,7 @@ public static partial class RulesConfigsEndpoints
         {
             return validated.Error!.ToTypedResult();
         }
-        var edit = editor.SetConfig(key, validated.Value!, ChangeActor.FromManagementToken(request.HttpContext.Caller()));
+        var edit = editor.SetConfig(key, validated.Value!, ChangeActor.FromRequest(request.HttpContext));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();
@@ -66,7 +66,7 @@ public static partial class RulesConfigsEndpoints
         {
             return badKey.ToTypedResult();
         }
-        var edit = editor.DeleteConfig(key, ChangeActor.FromManagementToken(response.HttpContext.Caller()));
+        var edit = editor.DeleteConfig(key, ChangeActor.FromRequest(response.HttpContext));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();

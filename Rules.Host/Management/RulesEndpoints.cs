@@ -77,7 +77,7 @@ public static class RulesEndpoints
         {
             return validated.Error!.ToTypedResult();
         }
-        var edit = editor.CreateRule(validated.Value!, ChangeActor.FromManagementToken(request.HttpContext.Caller()));
+        var edit = editor.CreateRule(validated.Value!, ChangeActor.FromRequest(request.HttpContext));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();
@@ -97,7 +97,7 @@ public static class RulesEndpoints
         {
             return validated.Error!.ToTypedResult();
         }
-        var edit = editor.UpdateRule(id, validated.Value!, ChangeActor.FromManagementToken(request.HttpContext.Caller()));
+        var edit = editor.UpdateRule(id, validated.Value!, ChangeActor.FromRequest(request.HttpContext));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();
@@ -108,7 +108,7 @@ public static class RulesEndpoints
 
     public static Results<NoContent, JsonHttpResult<Auth0ErrorBody>> Delete(string id, HttpResponse response, RuleSetEditor editor)
     {
-        var edit = editor.DeleteRule(id, ChangeActor.FromManagementToken(response.HttpContext.Caller()));
+        var edit = editor.DeleteRule(id, ChangeActor.FromRequest(response.HttpContext));
         if (edit.IsError)
         {
             return edit.Error!.ToTypedResult();

@@ -36,5 +36,5 @@ public static class SigningKeysEndpoints
 
     /// <summary>Answers 201 with the new key's id, as Auth0 does (Auth0 also returns its certificate; we have none).</summary>
     public static Created<RotatedSigningKey> Rotate(SigningKeys keys, HttpContext http) =>
-        TypedResults.Created((string?)null, new RotatedSigningKey(keys.Rotate(Audit.ChangeActor.FromManagementToken(http.Caller())).KeyId));
+        TypedResults.Created((string?)null, new RotatedSigningKey(keys.Rotate(Audit.ChangeActor.FromRequest(http)).KeyId));
 }

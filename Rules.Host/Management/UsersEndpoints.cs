@@ -32,8 +32,14 @@ public static class UsersEndpoints
             return paging.Error!.ToTypedResult();
         }
 
+        var q = ManagementQuery.Single(request.Query, "q");
+        if (UserSearch.Parse(q).Error is { } badQuery)
+        {
+            return ManagementQuery.SearchError(badQuery).ToTypedResult();
+        }
+
         var (page, perPage, includeTotals, _) = paging.Value!;
-        var (users, total) = store.ListUsers(ManagementQuery.Single(request.Query, "q"), page, perPage);
+        var (users, total) = store.ListUsers(q, page, perPage);
         var list = new JsonArray(users.Select(u => (JsonNode)ToResponse(u)).ToArray());
         JsonNode body = includeTotals
             ? new JsonObject { ["start"] = page * perPage, ["limit"] = perPage, ["length"] = users.Count, ["total"] = total, ["users"] = list }
@@ -93,7 +99,7 @@ public static class UsersEndpoints
         var now = clock.GetUtcNow();
         var user = new TenantUser(userId, create.Email, connection.Name, create.Blocked, 0, profile,
             create.Password is null ? null : Passwords.Hash(userId, create.Password), now, now);
-        return store.CreateUser(user, ChangeActor.FromManagementToken(request.HttpContext.Caller())) switch
+        return store.CreateUser(user, ChangeActor.FromRequest(request.HttpContext)) switch
         {
             UserWriteStatus.Done => TypedResults.Created($"/api/v2/users/{Uri.EscapeDataString(userId)}", ToResponse(user)),
             _ => Auth0Error.Conflict("The user already exists.", "auth0_idp_error").ToTypedResult(),
@@ -129,7 +135,7 @@ public static class UsersEndpoints
 
         // Hashing is deliberately slow: do it before the write transaction, not inside it.
         var passwordHash = update.Password is null ? null : Passwords.Hash(id, update.Password);
-        var (status, updated) = store.ChangeUser(id, user => Apply(user, update, passwordHash), ChangeActor.FromManagementToken(request.HttpContext.Caller()));
+        var (status, updated) = store.ChangeUser(id, user => Apply(user, update, passwordHash), ChangeActor.FromRequest(request.HttpContext));
         return status switch
         {
             UserWriteStatus.Done => TypedResults.Ok(ToResponse(updated!)),

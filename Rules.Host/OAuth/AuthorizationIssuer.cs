@@ -38,5 +38,5 @@ public sealed class AuthorizationIssuer(AuthorizationCodeStore codes, TokenIssue
     }
 
     public static List<KeyValuePair<string, string?>> Denied(Outcome outcome, string? state) =>
-        [new("error", outcome.Error ?? "access_denied"), new("error_description", outcome.ErrorDescription), new("state", state)];
+        [new("error", outcome.Error ?? "access_denied"), new("error_description", DenialDescriptions.ForApplication(outcome)), new("state", state)];
 }

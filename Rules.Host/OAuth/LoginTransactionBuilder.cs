@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
+using Rules.Host.GeoIp;
+using Rules.Host.Risk;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.OAuth;
@@ -27,6 +29,12 @@ public sealed record LoginDescription
     public required JsonArray Methods { get; init; }
     public required string SessionId { get; init; }
     public required IReadOnlyList<string> Scopes { get; init; }
+
+    /// <summary>The names of the user's roles: Auth0's <c>context.authorization.roles</c>.</summary>
+    public required IReadOnlyList<string> Roles { get; init; }
+
+    /// <summary>Auth0's <c>context.request.body</c>: what a login that POSTs sent, secrets removed; empty for other logins.</summary>
+    public JsonObject? Body { get; init; }
 }
 
 /// <summary>
@@ -47,6 +55,7 @@ public static class LoginTransactionBuilder
             ["connection"] = login.Connection.Name,
             ["connectionStrategy"] = login.Connection.Strategy,
             ["connectionID"] = login.Connection.Id,
+            ["connectionOptions"] = ConnectionOptions(login.Connection),
             ["protocol"] = login.Protocol,
             ["request"] = new JsonObject
             {
@@ -54,6 +63,7 @@ public static class LoginTransactionBuilder
                 ["userAgent"] = http.Request.Headers.UserAgent.ToString(),
                 ["hostname"] = http.Request.Host.Host,
                 ["query"] = login.Query,
+                ["body"] = login.Body ?? [],
             },
             ["stats"] = new JsonObject { ["loginsCount"] = login.LoginsCount },
             ["sso"] = login.Sso,
@@ -61,9 +71,55 @@ public static class LoginTransactionBuilder
             ["sessionID"] = login.SessionId,
             ["idToken"] = new JsonObject(),
             ["accessToken"] = new JsonObject { ["scope"] = new JsonArray(login.Scopes.Select(s => (JsonNode?)s).ToArray()) },
+            ["authorization"] = new JsonObject { ["roles"] = new JsonArray(login.Roles.Select(r => (JsonNode?)r).ToArray()) },
         };
+        if (GeoIpOf(http) is { } geoip)
+        {
+            context["request"]!["geoip"] = geoip;
+        }
+        if (http.RequestServices?.GetService<RiskAssessor>() is { } risk && login.User["user_id"]?.GetValue<string>() is { } userId)
+        {
+            context["riskAssessment"] = risk.Assess(userId, http);
+        }
         return new LoginTransaction(login.User, context, now);
     }
+
+    /// <summary>
+    /// Auth0's <c>context.request.geoip</c> for the client's address, when the operator configured a database
+    /// (<c>Rules:GeoIp:Database</c>) and it knows the address; otherwise absent, so a rule that depends on it fails closed.
+    /// </summary>
+    private static JsonObject? GeoIpOf(HttpContext http)
+    {
+        if (http.RequestServices?.GetService<IGeoIpLookup>() is not { } lookup || http.Connection.RemoteIpAddress is not { } address)
+        {
+            return null;
+        }
+        try
+        {
+            return lookup.Lookup(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)?.ToJson();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LoginTransactionBuilder)).LogWarning(e, "GeoIP lookup failed; the login carries no geoip");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Auth0's <c>context.connectionOptions</c>. A database connection here has the options this server enforces (no
+    /// sign-up page, email as the identifier, brute-force protection, passwords of at least 8 characters); other
+    /// connections have no options of ours, so the object is empty.
+    /// </summary>
+    public static JsonObject ConnectionOptions(Connection connection) => connection.IsDatabase
+        ? new JsonObject
+        {
+            ["brute_force_protection"] = true,
+            ["disable_signup"] = true,
+            ["requires_username"] = false,
+            ["import_mode"] = false,
+            ["password_complexity_options"] = new JsonObject { ["min_length"] = 8 },
+        }
+        : [];
 
     /// <summary>One entry of <c>context.authentication.methods</c>, as Auth0 writes it (timestamp in milliseconds).</summary>
     public static JsonObject Method(string name, DateTimeOffset at) => new() { ["name"] = name, ["timestamp"] = at.ToUnixTimeMilliseconds() };

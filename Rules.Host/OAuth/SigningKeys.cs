@@ -24,15 +24,17 @@ public sealed class SigningKeys
     private static readonly long MinimumRefreshInterval = Stopwatch.Frequency; // one second
 
     private readonly Database _database;
+    private readonly KeyEncryption _encryption;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _longestTokenLifetime;
     private readonly Lock _refreshLock = new();
     private SigningKeySet _set;
     private long _lastRefresh = long.MinValue;
 
-    public SigningKeys(Database database, IOptions<RulesHostOptions> options, TimeProvider clock, ILogger<SigningKeys>? logger = null)
+    public SigningKeys(Database database, IOptions<RulesHostOptions> options, TimeProvider clock, ILogger<SigningKeys>? logger = null, KeyEncryption? encryption = null)
     {
         _database = database;
+        _encryption = encryption ?? KeyEncryption.From(options.Value);
         _clock = clock;
         // ID tokens are issued with the access token's lifetime (TokenIssuer), so these two bound every token we sign.
         _longestTokenLifetime = options.Value.AccessTokenLifetime > options.Value.ManagementTokenLifetime
@@ -116,7 +118,7 @@ public sealed class SigningKeys
             var retired = connection.ExecuteScalar<string?>("SELECT kid FROM signing_keys WHERE retired_at IS NULL", transaction: transaction);
             connection.Execute("UPDATE signing_keys SET retired_at = @now WHERE retired_at IS NULL",
                 new { now = JsonColumns.Timestamp(now) }, transaction);
-            var inserted = Insert(connection, transaction, keyId, pem, now);
+            var inserted = Insert(connection, transaction, keyId, _encryption.Protect(pem, KeysAtRest.SigningKeySlot(keyId)), now);
             new Audit.AuditLog(_database).Write(new Writes(connection, transaction), Audit.ChangeEntries.ForSigningKeyRotation(retired, keyId, actor, now));
             return inserted;
         }, exclusive: true);
@@ -170,7 +172,7 @@ public sealed class SigningKeys
 
         var inserted = _database.InTransaction((connection, transaction) =>
             connection.ExecuteScalar<string?>("SELECT kid FROM signing_keys WHERE retired_at IS NULL", transaction: transaction) is null
-            && Insert(connection, transaction, keyId, pem!, _clock.GetUtcNow()), exclusive: true);
+            && Insert(connection, transaction, keyId, _encryption.Protect(pem!, KeysAtRest.SigningKeySlot(keyId)), _clock.GetUtcNow()), exclusive: true);
         if (inserted)
         {
             if (legacyPath.Length > 0)
@@ -185,6 +187,7 @@ public sealed class SigningKeys
     }
 
     // ON CONFLICT DO NOTHING as well as the exclusive transaction: a second current key or a repeated kid is never an error here.
+    // The value is the PEM as KeyEncryption stores it: encrypted under the key-encryption key when one is configured.
     private static bool Insert(IDbConnection connection, IDbTransaction transaction, string keyId, string pem, DateTimeOffset now) =>
         connection.Execute("""
             INSERT INTO signing_keys(kid, private_key, created_at, retired_at) VALUES (@keyId, @pem, @now, NULL)
@@ -223,7 +226,7 @@ public sealed class SigningKeys
             throw new InvalidOperationException("The store has no current signing key (signing_keys has no row with retired_at null).");
         }
 
-        var keys = rows.Select(row => known.FirstOrDefault(k => k.KeyId == row.Kid) ?? Parse(row.Kid, row.PrivateKey)).ToList();
+        var keys = rows.Select(row => known.FirstOrDefault(k => k.KeyId == row.Kid) ?? Parse(row.Kid, _encryption.Unprotect(row.PrivateKey, KeysAtRest.SigningKeySlot(row.Kid)))).ToList();
         var nextExpiry = rows.Where(r => r.RetiredAt is not null)
             .Select(r => (DateTimeOffset?)JsonColumns.ReadTimestamp(r.RetiredAt!) + _longestTokenLifetime)
             .Min();

@@ -18,16 +18,17 @@ public static class UserInfoEndpoint
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"userinfo\"";
-            return Auth0Error.Unauthorized("Missing access token: send it as Authorization: Bearer <token>", "missing_authentication").ToResult();
+            return BearerChallenge.Missing(http, "Missing access token: send it as Authorization: Bearer <token>", realm: "userinfo");
         }
 
-        var token = await jwt.ValidateAsync(header[7..].Trim(), urls.Issuer(http), urls.UserInfoAudience(http));
-        if (token is null || !token.TryGetPayloadValue<string>("sub", out var userId)
-            || store.GetUser(userId) is not { Blocked: false } user)
+        var validation = await jwt.ValidateBearerAsync(header[7..].Trim(), urls.Issuer(http), urls.UserInfoAudience(http));
+        if (validation.Token is not { } token)
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer realm=\"userinfo\", error=\"invalid_token\"";
-            return Auth0Error.Unauthorized("Invalid or expired access token").ToResult();
+            return BearerChallenge.InvalidToken(http, validation.Failure!, realm: "userinfo");
+        }
+        if (!token.TryGetPayloadValue<string>("sub", out var userId) || store.GetUser(userId) is not { Blocked: false } user)
+        {
+            return BearerChallenge.InvalidToken(http, "The token's user no longer exists or is blocked", realm: "userinfo");
         }
 
         var scopes = token.TryGetPayloadValue<string>("scope", out var scope) ? TokenRequestValidator.SplitScope(scope) : [];

@@ -58,6 +58,14 @@ public sealed class RuleSetProvider : IDisposable
         return outcome;
     }
 
+    /// <summary>Runs one login on a version the caller took from <see cref="Current"/> (a continue after a redirect must run on the version it started on).</summary>
+    public Outcome Execute(RulePipeline pipeline, LoginTransaction transaction, ExecutionOptions options)
+    {
+        var outcome = pipeline.Execute(transaction, options);
+        _metrics.Decided(outcome);
+        return outcome;
+    }
+
     private static Outcome NoRuleSet() => new()
     {
         Decision = Decision.Deny,

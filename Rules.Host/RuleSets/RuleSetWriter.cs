@@ -29,6 +29,7 @@ public static class RuleSetWriter
                 File.WriteAllText(Path.Combine(staging, files[i]), ruleSet.Rules[i].Script, new UTF8Encoding(false));
             }
             File.WriteAllText(Path.Combine(staging, RuleSetDirectory.ManifestFileName), Manifest(ruleSet, files), new UTF8Encoding(false));
+            CopyPackages(ruleSet, staging);
             MoveIntoPlace(staging, fullTarget, replace);
         }
         catch
@@ -37,6 +38,27 @@ public static class RuleSetWriter
             throw;
         }
         return files;
+    }
+
+    /// <summary>The vetted npm packages travel with the rules: modules.lock.json and the locked packages' folders.</summary>
+    private static void CopyPackages(RuleSet ruleSet, string staging)
+    {
+        if (ruleSet.Packages is not { } packages)
+        {
+            return;
+        }
+        packages.Lock.Write(staging);
+        foreach (var package in packages.Lock.Packages)
+        {
+            var from = Rules.Engine.Modules.ModulesLock.PackageFolder(packages.Directory, package.Name, package.Version);
+            var to = Rules.Engine.Modules.ModulesLock.PackageFolder(staging, package.Name, package.Version);
+            foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(to, Path.GetRelativePath(from, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
     }
 
     private static void MoveIntoPlace(string staging, string target, bool replace)

@@ -186,5 +186,50 @@ internal static class PostgresMigrations
                 token      TEXT NOT NULL               -- JWS (RS256) over the above: what verification trusts
             );
             """),
+        (6, """
+            CREATE INDEX audit_log_ip_attempts ON audit_log(ip, date);
+            """),
+        (7, """
+            CREATE TABLE roles (
+                id          TEXT PRIMARY KEY,
+                name        TEXT NOT NULL UNIQUE,
+                description TEXT
+            );
+            CREATE TABLE user_roles (
+                user_id TEXT NOT NULL,
+                role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, role_id)
+            );
+            CREATE INDEX user_roles_role ON user_roles(role_id);
+            """),
+        (8, """
+            CREATE TABLE user_devices (
+                user_id     TEXT NOT NULL,
+                device_hash TEXT NOT NULL,
+                user_agent  TEXT NOT NULL,
+                first_seen  TEXT NOT NULL,
+                last_seen   TEXT NOT NULL,
+                PRIMARY KEY (user_id, device_hash, user_agent)
+            );
+            """),
+        (9, """
+            CREATE TABLE pending_logins (
+                state_hash       TEXT PRIMARY KEY,
+                browser_hash     TEXT NOT NULL,
+                kind             TEXT NOT NULL,
+                client_id        TEXT NOT NULL,
+                user_id          TEXT NOT NULL,
+                rule             TEXT NOT NULL,
+                rule_set_version TEXT NOT NULL,
+                response_type    TEXT NOT NULL,
+                response_mode    TEXT NOT NULL,
+                state            TEXT,
+                login            TEXT NOT NULL,
+                created_at       TEXT NOT NULL,
+                expires_at       TEXT NOT NULL,
+                consumed_at      TEXT
+            );
+            CREATE INDEX pending_logins_expires ON pending_logins(expires_at);
+            """),
     ];
 }

@@ -189,5 +189,57 @@ internal static class SqliteMigrations
                 token      TEXT NOT NULL               -- JWS (RS256) over the above: what verification trusts
             );
             """),
+        (6, """
+            -- Suspicious IP throttling counts the accounts that failed from one address.
+            CREATE INDEX audit_log_ip_attempts ON audit_log(ip, date);
+            """),
+        (7, """
+            -- Role-based access control as Auth0 has it: named roles, assigned to users; every login fills
+            -- context.authorization.roles with the names of the user's roles.
+            CREATE TABLE roles (
+                id          TEXT PRIMARY KEY,           -- rol_ and 16 characters, as Auth0 makes them
+                name        TEXT NOT NULL UNIQUE,
+                description TEXT
+            );
+            CREATE TABLE user_roles (
+                user_id TEXT NOT NULL,
+                role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, role_id)
+            );
+            CREATE INDEX user_roles_role ON user_roles(role_id);
+            """),
+        (8, """
+            -- context.riskAssessment's NewDevice: the devices (a random cookie, stored as its SHA-256) and user agents
+            -- each user signed in from, recorded on allowed logins of the user's own (never on impersonated ones).
+            CREATE TABLE user_devices (
+                user_id     TEXT NOT NULL,
+                device_hash TEXT NOT NULL,
+                user_agent  TEXT NOT NULL,
+                first_seen  TEXT NOT NULL,
+                last_seen   TEXT NOT NULL,
+                PRIMARY KEY (user_id, device_hash, user_agent)
+            );
+            """),
+        (9, """
+            -- Logins a rule suspended with a redirect, waiting for the browser to come back to /continue (issue 18).
+            -- Only hashes of the one-time state and of the browser's binding cookie are stored.
+            CREATE TABLE pending_logins (
+                state_hash       TEXT PRIMARY KEY,
+                browser_hash     TEXT NOT NULL,
+                kind             TEXT NOT NULL,             -- "login" or "impersonation": how the continue completes it
+                client_id        TEXT NOT NULL,
+                user_id          TEXT NOT NULL,
+                rule             TEXT NOT NULL,             -- the rule or action that redirected
+                rule_set_version TEXT NOT NULL,             -- the continue runs on this version only
+                response_type    TEXT NOT NULL,
+                response_mode    TEXT NOT NULL,
+                state            TEXT,                      -- the application's state, for the callback
+                login            TEXT NOT NULL,             -- JSON: transaction, redirect outcome, and what completing needs
+                created_at       TEXT NOT NULL,
+                expires_at       TEXT NOT NULL,
+                consumed_at      TEXT
+            );
+            CREATE INDEX pending_logins_expires ON pending_logins(expires_at);
+            """),
     ];
 }

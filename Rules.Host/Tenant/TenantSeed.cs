@@ -7,7 +7,8 @@ namespace Rules.Host.Tenant;
 
 /// <summary>
 /// Loads a tenant file in the shapes of Auth0's Deploy CLI export (tenant, clients, clientGrants,
-/// connections with enabled_clients by name or id, users, rules, rulesConfigs) into an empty database.
+/// connections with enabled_clients by name or id, roles, users, rules, rulesConfigs) into an empty database. A user's
+/// <c>roles</c> (role names; our extension: the export keeps assignments elsewhere) assigns the seeded roles.
 /// The whole seed is one transaction: a bad file leaves the database empty, with an error naming the entry.
 /// </summary>
 public sealed class TenantSeed(Database database, TimeProvider clock)
@@ -130,6 +131,21 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
             }
         }
 
+        var roleIdsByName = new Dictionary<string, string>(StringComparer.Ordinal);
+        index = 0;
+        foreach (var role in Objects(seed["roles"]))
+        {
+            var where = $"{file}: roles[{index++}]";
+            var name = Required(role, "name", where);
+            var id = role["id"]?.GetValue<string>() ?? RoleStore.NewId();
+            if (!roleIdsByName.TryAdd(name, id))
+            {
+                throw new TenantSeedException($"{where}: a role named '{name}' is already defined");
+            }
+            connection.Execute("INSERT INTO roles(id, name, description) VALUES (@id, @name, @description)",
+                new { id, name, description = role["description"]?.GetValue<string>() }, transaction);
+        }
+
         index = 0;
         foreach (var user in Objects(seed["users"]))
         {
@@ -137,7 +153,7 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
             var userId = Required(user, "user_id", where);
             var profile = (JsonObject)user.DeepClone();
             var password = profile["password"]?.GetValue<string>();
-            foreach (var key in new[] { "user_id", "email", "password", "connection", "blocked", "logins_count", "created_at", "updated_at" })
+            foreach (var key in new[] { "user_id", "email", "password", "connection", "blocked", "logins_count", "created_at", "updated_at", "roles" })
             {
                 profile.Remove(key);
             }
@@ -155,6 +171,11 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
                 profile = JsonColumns.Write(profile),
                 now,
             }, transaction);
+            foreach (var roleName in Strings(user["roles"]))
+            {
+                var roleId = roleIdsByName.GetValueOrDefault(roleName) ?? throw new TenantSeedException($"{where}: no role named '{roleName}' in \"roles\"");
+                connection.Execute("INSERT INTO user_roles(user_id, role_id) VALUES (@userId, @roleId)", new { userId, roleId }, transaction);
+            }
         }
 
         index = 0;

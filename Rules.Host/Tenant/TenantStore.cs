@@ -101,6 +101,14 @@ public sealed class TenantStore(Database database, TimeProvider clock)
         return connection.QuerySingleOrDefault<UserRow>($"SELECT * FROM users WHERE {database.Sql.EmailEquals("email", "@email")} AND connection = @connectionName", new { email, connectionName })?.ToUser();
     }
 
+    /// <summary>Every user with this email, in any connection (ignoring case, as the login page does), oldest first.</summary>
+    public IReadOnlyList<TenantUser> FindUsersByEmail(string email)
+    {
+        using var connection = database.Open();
+        return connection.Query<UserRow>($"SELECT * FROM users WHERE {database.Sql.EmailEquals("email", "@email")} ORDER BY created_at, user_id", new { email })
+            .Select(r => r.ToUser()).ToArray();
+    }
+
     /// <summary>
     /// A page of users, newest first. <paramref name="query"/> is a plain search over user_id, email and name
     /// (Auth0's Lucene syntax is reduced to <c>field:value</c> or a bare term).

@@ -3,6 +3,7 @@
 # exactly as a user would: Management API token, find the user, create the impersonation link, follow it,
 # exchange the code, verify the ID token's signature against the JWKS and check its claims. Then the same
 # user signs in normally on the hosted login page (cookie jar), SSO carries them to a second app, and they log out.
+# Last, a redirect rule: the support-ticket sample asks the impersonator for a ticket on the host's sample form.
 #
 # usage: tests/e2e/impersonation-flow.sh            (builds and runs Rules.Host with dotnet run)
 #        RULES_CMD="dotnet path/to/rules.dll" tests/e2e/impersonation-flow.sh
@@ -161,5 +162,69 @@ logout_location=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' 
 after=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' "$base/authorize?$authorize_query")
 case "$after" in "$base/login?"*) ;; *) fail "after logout /authorize went to '$after' instead of the login page";; esac
 pass "logout ended the session"
+
+# 11. A redirect rule: the operator deploys the support-ticket sample; the impersonator must give a ticket number on the
+#     host's sample form before the impersonation goes ahead (their browser: its own cookie jar).
+version_before=$(curl -sf "$base/readyz" | json 'd["ruleSetVersion"]')
+cp Rules.Samples/support-ticket/require-support-ticket.js "$work/rules/"
+python3 - "$work/rules/rules.json" "$base/samples/support-ticket" <<'PY'
+import json, sys
+path, form = sys.argv[1], sys.argv[2]
+manifest = json.load(open(path))
+manifest["rules"].append({ "file": "require-support-ticket.js", "name": "Require a support ticket to impersonate", "enabled": True })
+manifest["configuration"]["SUPPORT_TICKET_FORM_URL"] = form
+json.dump(manifest, open(path, "w"), indent=2)
+PY
+for _ in $(seq 1 40); do
+  [ "$(curl -sf "$base/readyz" | json 'd["ruleSetVersion"]')" != "$version_before" ] && break
+  sleep 0.25
+done
+[ "$(curl -sf "$base/readyz" | json 'd["ruleSetVersion"]')" != "$version_before" ] || fail "the support-ticket rule did not go live"
+pass "the support-ticket rule is live"
+
+agent_jar="$work/agent-cookies.txt"
+ticket_link=$(curl -sf -X POST "$base/users/$encoded_user/impersonate" -H "authorization: Bearer $mgmt_token" -H 'content-type: application/json' \
+  -d "{\"protocol\":\"oauth2\",\"impersonator_id\":\"auth0|64b7f0c2a1e9d3f4b5c6a7d8\",\"client_id\":\"$APP2_ID\",
+       \"additionalParameters\":{\"response_type\":\"code\",\"state\":\"ticket-1\",\"callback_url\":\"$CALLBACK\",\"scope\":\"openid\"}}") \
+  || fail "impersonate (ticket) request failed"
+form_url=$(curl -s -c "$agent_jar" -b "$agent_jar" -o /dev/null -w '%{redirect_url}' "$ticket_link")
+case "$form_url" in "$base/samples/support-ticket?state="*) ;; *) fail "the impersonation was not sent to the ticket form: '$form_url'";; esac
+pass "following the link sends the impersonator to the ticket form"
+
+curl -sf -c "$agent_jar" -b "$agent_jar" "$form_url" >"$work/ticket.html" || fail "the ticket form did not load"
+state=$(python3 -c 'import re,sys,html; print(html.unescape(re.search(r"name=\"state\" value=\"([^\"]*)\"", open(sys.argv[1]).read()).group(1)))' "$work/ticket.html") \
+  || fail "the ticket form carries no state"
+status=$(curl -s -o /dev/null -w '%{http_code}' "$base/continue" --data-urlencode "state=$state" --data-urlencode "ticket=SUP-1234")
+[ "$status" = "400" ] || fail "a continue from another browser (no cookie) answered $status"
+pass "the continue link is refused in another browser"
+
+location=$(curl -s -c "$agent_jar" -b "$agent_jar" -o /dev/null -w '%{redirect_url}' "$base/continue" \
+  --data-urlencode "state=$state" --data-urlencode "ticket=SUP-1234")
+ticket_code=$(python3 -c 'import sys, urllib.parse as u; q=u.parse_qs(u.urlparse(sys.argv[1]).query); assert q["state"]==["ticket-1"], q; print(q["code"][0])' "$location") \
+  || fail "the continue did not reach the callback with a code: '$location'"
+pass "the ticket was given; the impersonation went ahead"
+
+status=$(curl -s -c "$agent_jar" -b "$agent_jar" -o /dev/null -w '%{http_code}' "$base/continue" --data-urlencode "state=$state" --data-urlencode "ticket=SUP-1234")
+[ "$status" = "400" ] || fail "a replayed continue answered $status"
+pass "the continue works once"
+
+ticket_tokens=$(curl -sf -X POST "$base/oauth/token" --data-urlencode grant_type=authorization_code --data-urlencode "client_id=$APP2_ID" \
+  --data-urlencode "client_secret=$APP2_SECRET" --data-urlencode "code=$ticket_code" --data-urlencode "redirect_uri=$CALLBACK") || fail "ticket code exchange failed"
+claims=$(python3 tests/e2e/jwt_verify.py "$work/jwks.json" "$(echo "$ticket_tokens" | json 'd["id_token"]')") || fail "the ticket ID token does not verify"
+check 'd["https://rules.example.com/support_ticket"]' "SUP-1234"
+check 'd["impersonator"]["user_id"]' "auth0|64b7f0c2a1e9d3f4b5c6a7d8"
+pass "id_token carries the ticket as a namespaced claim"
+
+ticket_logs=$(curl -sf -G "$base/api/v2/logs" -H "authorization: Bearer $mgmt_token" --data-urlencode "impersonator_id=auth0|64b7f0c2a1e9d3f4b5c6a7d8") \
+  || fail "/api/v2/logs failed"
+echo "$ticket_logs" | python3 -c '
+import json, sys
+logs = json.load(sys.stdin)
+types = [l["type"] for l in logs]
+assert "redirect_suspended" in types, types
+continued = [l for l in logs if l["type"] == "s" and "continued" in l.get("details", {})]
+assert continued and continued[0]["details"]["continued"]["answer"]["ticket"] == "SUP-1234", continued
+' || fail "the audit trail lacks the suspended login or the ticket: $ticket_logs"
+pass "audit trail: the login was suspended, then continued with ticket SUP-1234"
 
 echo "e2e: impersonation flow passed"

@@ -42,6 +42,11 @@ public sealed class PrettyTestReporter : ITestReporter
             output.WriteLine("      actual: allow");
             return;
         }
+        if (outcome.Redirect is { } redirect)
+        {
+            output.WriteLine($"      actual: redirect by rule '{outcome.Rule}' to {redirect.Url}");
+            return;
+        }
         var kind = outcome.Kind is { } k ? OutcomeJson.KindName(k) : "?";
         output.WriteLine($"      actual: deny by rule '{outcome.Rule}' ({kind}, {outcome.Error}): {outcome.ErrorDescription}");
         if (outcome.Failure is { } failure)

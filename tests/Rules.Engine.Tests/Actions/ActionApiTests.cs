@@ -140,7 +140,6 @@ public class ActionApiTests
 
     [Theory]
     [InlineData("api.multifactor.enable('any')", "api.multifactor.enable")]
-    [InlineData("api.redirect.sendUserTo('https://example.com')", "api.redirect.sendUserTo")]
     [InlineData("api.authentication.challengeWith({ type: 'otp' })", "api.authentication.challengeWith")]
     [InlineData("api.authentication.setPrimaryUser('auth0|other')", "api.authentication.setPrimaryUser")]
     [InlineData("api.session.revoke('why')", "api.session.revoke")]

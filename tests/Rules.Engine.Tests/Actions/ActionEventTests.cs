@@ -40,7 +40,7 @@ public class ActionEventTests
               "client": { "client_id": "app2", "name": "App Two", "metadata": { "tier": "gold" } },
               "connection": { "id": "con_1", "name": "Username-Password-Authentication", "strategy": "auth0" },
               "request": { "ip": "142.112.40.7", "hostname": "login.example.com", "user_agent": "curl/8", "geoip": { "country_code": "CA" },
-                           "query": { "scope": "openid email", "response_type": "code", "redirect_uri": "https://app/cb", "state": "xyz" } },
+                           "query": { "scope": "openid email", "response_type": "code", "redirect_uri": "https://app/cb", "state": "xyz" }, "body": {} },
               "logins": 42, "secret": "s3cret", "tenant": "acme-prod", "methods": ["pwd"],
               "transaction": { "protocol": "oidc-basic-profile", "requested_scopes": ["openid", "email"], "response_type": ["code"],
                                "redirect_uri": "https://app/cb", "state": "xyz" },

@@ -16,11 +16,11 @@ public sealed class RuleLinterTests
     }
 
     [Theory]
-    [InlineData("  var request = require('request');\n  callback(null, user, context);", "require()", 2, 17)]
+    [InlineData("  var request = require('request');\n  callback(null, user, context);", "require('request') is not provided by this host", 2, 17)]
+    [InlineData("  var _ = require('lodash@4.17.19');\n  callback(null, user, context);", "require('lodash@4.17.19') cannot be resolved", 2, 11)]
     [InlineData("  setTimeout(function () { callback(null, user, context); }, 10);", "setTimeout", 2, 3)]
     [InlineData("  setInterval(function () {}, 10);\n  callback(null, user, context);", "setInterval", 2, 3)]
     [InlineData("  var env = process.env.STAGE;\n  callback(null, user, context);", "process", 2, 13)]
-    [InlineData("  var b = Buffer.from('x');\n  callback(null, user, context);", "Buffer", 2, 11)]
     [InlineData("  fetch('https://example.com').then(function () { callback(null, user, context); });", "fetch", 2, 3)]
     [InlineData("  var f = new Function('return 1');\n  callback(null, user, context);", "Function(...)", 2, 11)]
     public void Unavailable_apis_are_flagged_where_they_are_used(string body, string api, int line, int column)
@@ -29,7 +29,15 @@ public sealed class RuleLinterTests
 
         warning.Message.Should().StartWith(api);
         (warning.Line, warning.Column).Should().Be((line, column));
-        warning.Format().Should().StartWith($"rule.js:{line}:{column}: warning: {api}");
+        warning.Format().Should().StartWith($"rule.js:{line}:{column}: error: {api}", "each example reaches the API before calling back, so it can only deny");
+    }
+
+    [Theory]
+    [InlineData("  var crypto = require('crypto');\n  var b = Buffer.from('x');\n  callback(null, user, context);")]
+    [InlineData("  var jwt = require('jsonwebtoken@8.5.1');\n  var u = new URL('https://example.com');\n  callback(null, user, context);")]
+    public void A_resolvable_require_and_nodes_module_globals_are_not_flagged(string body)
+    {
+        Lint(body).Should().BeEmpty();
     }
 
     [Theory]
@@ -144,5 +152,74 @@ public sealed class RuleLinterTests
         var warnings = RuleLinter.Lint(new RuleSource("rule", "rule.js", "function (user, context, callback) { context.idToken.sub = 1; callback(null, user, context); }"));
 
         warnings.Should().ContainSingle().Which.Column.Should().Be("function (user, context, callback) { context.idToken.".Length + 1);
+    }
+
+    [Theory]
+    [InlineData("  context.multifactor = { provider: 'any', allowRememberBrowser: false };", "multifactor", 2, 3)]
+    [InlineData("  if (user.email) {\n    context.multifactor = { provider: 'any' };\n  }", "multifactor", 3, 5)]
+    [InlineData("  context.samlConfiguration.mappings['http://schemas.example.com/plan'] = 'app_metadata.plan';", "samlConfiguration", 2, 3)]
+    [InlineData("  context['primaryUser'] = 'auth0|1';", "primaryUser", 2, 3)]
+    [InlineData("  Object.assign(context, { jwtConfiguration: { lifetimeInSeconds: 60 } });", "jwtConfiguration", 2, 28)]
+    [InlineData("  ctx.multifactor = { provider: 'any' };", "multifactor", 2, 3, "u, ctx, done")]
+    public void Setting_an_effect_this_server_refuses_is_an_error(string body, string field, int line, int column, string parameters = "user, context, callback")
+    {
+        var warning = Lint(body + "\n  " + parameters.Split(", ")[2] + "(null, " + parameters.Split(", ")[0] + ", " + parameters.Split(", ")[1] + ");", parameters)
+            .Should().ContainSingle().Which;
+
+        warning.Code.Should().Be(LintCodes.UnsupportedEffect);
+        warning.Severity.Should().Be(LintSeverity.Error);
+        warning.Message.Should().StartWith($"context.{field} asks for").And.Contain("denied");
+        (warning.Line, warning.Column).Should().Be((line, column));
+        warning.Format().Should().StartWith($"rule.js:{line}:{column}: error: context.{field}");
+    }
+
+    [Theory]
+    [InlineData("  context.multifactor = null;")]
+    [InlineData("  context.multifactor = undefined;")]
+    [InlineData("  delete context.redirect;")]
+    [InlineData("  context.redirect = { url: 'https://example.com/terms' };")]
+    [InlineData("  var provider = context.multifactor && context.multifactor.provider;")]
+    [InlineData("  var other = {}; other.multifactor = { provider: 'any' };")]
+    public void Reading_clearing_or_writing_elsewhere_is_not_asking(string body)
+    {
+        Lint(body + "\n  callback(null, user, context);").Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("  request.post({ url: 'https://example.com' }, function () { callback(null, user, context); });", "request is not a global here")]
+    [InlineData("  var token = jwt.sign({}, 'secret');\n  callback(null, user, context);", "jwt is not a global here")]
+    public void Auth0s_old_globals_are_named(string body, string message)
+    {
+        Single(body, LintCodes.UnavailableApi).Message.Should().StartWith(message);
+    }
+
+    [Fact]
+    public void A_local_named_like_an_old_global_is_fine()
+    {
+        Lint("  var request = { post: function () {} };\n  request.post();\n  callback(null, user, context);").Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("  setTimeout(function () { callback(null, user, context); }, 10);")]
+    [InlineData("  const secret = process.env.SECRET;\n  callback(null, user, context);")]
+    [InlineData("  return fetch('https://example.com').then(function () { callback(null, user, context); });")]
+    [InlineData("  var f = Function('return 1');\n  callback(null, user, context);")]
+    public void An_unavailable_api_reached_on_every_path_before_callback_is_an_error(string body)
+    {
+        var lint = Single(body, LintCodes.UnavailableApi);
+
+        lint.Severity.Should().Be(LintSeverity.Error);
+        lint.Message.Should().EndWith("so every login that runs it is denied");
+    }
+
+    [Theory]
+    [InlineData("  if (user.app_metadata.legacy) {\n    var request = require('request');\n  }\n  callback(null, user, context);")]
+    [InlineData("  var hasFetch = typeof fetch === 'function';\n  callback(null, user, context);")]
+    [InlineData("  var f = function () { return require('x'); };\n  callback(null, user, context);")]
+    [InlineData("  var x = user.legacy ? require('x') : null;\n  callback(null, user, context);")]
+    [InlineData("  callback(null, user, context);\n  require('x');")]
+    public void One_that_some_path_avoids_stays_a_warning(string body)
+    {
+        Lint(body).Should().NotContain(l => l.Severity == LintSeverity.Error);
     }
 }

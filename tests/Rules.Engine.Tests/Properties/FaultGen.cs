@@ -21,7 +21,7 @@ internal static class FaultGen
         new("throw a string", "throw 'injected fault';", DenialKind.RuleError),
         new("throw undefined", "throw undefined;", DenialKind.RuleError),
         new("TypeError on null", "null.anything;", DenialKind.RuleError),
-        new("require", "require('fs');", DenialKind.RuleError),
+        new("require", "require.call(null, 'fs');", DenialKind.RuleError),
         new("eval", "eval('1 + 1');", DenialKind.RuleError),
         new("Function constructor", "Function('return 1')();", DenialKind.RuleError),
         new("bad JSON", "JSON.parse('{');", DenialKind.RuleError),

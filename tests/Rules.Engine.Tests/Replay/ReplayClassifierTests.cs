@@ -15,6 +15,20 @@ public sealed class ReplayClassifierTests
         ReplayClassifier.Classify(O(Allow), O("""{ "decision": "allow", "idToken": { "a": 1 }, "accessToken": { "scope": ["read"] }, "metadataUpdates": [], "logs": ["x"], "timings": { "totalMs": 9 } }"""))
             .Should().Be(ReplayClass.Unchanged);
 
+    private const string Redirect = """{ "decision": "redirect", "rule": "terms", "url": "https://terms.example.com/", "idToken": {}, "accessToken": {}, "metadataUpdates": [] }""";
+
+    [Fact]
+    public void Redirect_to_or_from_allow_or_deny_is_a_decision_change()
+    {
+        ReplayClassifier.Classify(O(Allow), O(Redirect)).Should().Be(ReplayClass.RedirectChanged);
+        ReplayClassifier.Classify(O(Redirect), O(Allow)).Should().Be(ReplayClass.RedirectChanged);
+        ReplayClassifier.Classify(O(Denied), O(Redirect)).Should().Be(ReplayClass.RedirectChanged);
+        ReplayClassifier.Classify(O(Redirect), O(Denied)).Should().Be(ReplayClass.RedirectChanged);
+        ReplayClassifier.Classify(O(Redirect), O(Redirect.Replace("terms.example.com", "other.example.com"))).Should().Be(ReplayClass.RedirectChanged);
+        ReplayClassifier.Classify(O(Redirect), O(Redirect)).Should().Be(ReplayClass.Unchanged);
+        ReplayClassifier.Describe(O(Redirect)).Should().Be("redirect by 'terms' to https://terms.example.com/");
+    }
+
     [Fact]
     public void Allow_to_deny() => ReplayClassifier.Classify(O(Allow), O(Denied)).Should().Be(ReplayClass.AllowToDeny);
 
@@ -63,7 +77,7 @@ public sealed class ReplayClassifierTests
     [Fact]
     public void Class_names_are_stable_and_parse_back()
     {
-        ReplayClasses.All.Select(c => c.Name()).Should().Equal("unchanged", "allow_to_deny", "deny_to_allow", "deny_changed", "claims_changed", "metadata_changed", "newly_failing");
+        ReplayClasses.All.Select(c => c.Name()).Should().Equal("unchanged", "allow_to_deny", "deny_to_allow", "deny_changed", "claims_changed", "metadata_changed", "newly_failing", "redirect_changed");
         ReplayClasses.TryParse("allow-to-deny", out var parsed).Should().BeTrue();
         parsed.Should().Be(ReplayClass.AllowToDeny);
     }

@@ -25,6 +25,20 @@ public sealed class SampleRuleTestCasesTests
     }
 
     [Fact]
+    public void The_support_ticket_sample_passes_its_cases_including_the_continue_with_full_coverage()
+    {
+        var directory = Path.Combine(SampleRuleSetTests.SampleRuleSet.SamplesDirectory, "support-ticket");
+        var compiled = RuleCompiler.Compile(RuleSetDirectory.Load(directory)).Compiled!;
+        var cases = TestCaseReader.ReadDirectory(Path.Combine(directory, TestCaseReader.DefaultDirectoryName));
+
+        var result = TestRunner.Run(compiled, cases, new TestRunOptions { Coverage = true });
+
+        cases.Should().Contain(c => c.Continue != null);
+        result.Cases.Where(c => !c.Passed).Select(c => $"{c.Case.Id}: {string.Join("; ", c.Mismatches)}").Should().BeEmpty();
+        result.Coverage!.Percent.Should().Be(100);
+    }
+
+    [Fact]
     public void The_sample_transactions_also_run_as_test_cases()
     {
         var samples = SampleRuleSetTests.SampleRuleSet.SamplesDirectory;

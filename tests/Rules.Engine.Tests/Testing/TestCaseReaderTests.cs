@@ -55,7 +55,7 @@ public sealed class TestCaseReaderTests
     [InlineData("{ \"cases\": [\n  { \"name\": \"a\",\n    \"expect\": { \"decision\": \"allow\" }\n  }\n", "bad.json:5: not valid JSON")]
     [InlineData("{ \"cases\": [\n {\"name\": \"ok\", \"user\": {}, \"expect\": {\"decision\": \"allow\"}},\n {\"name\": \"a\"} ] }", "bad.json:3: case \"a\" needs an \"expect\" object")]
     [InlineData("{ \"cases\": [\n\n {\"user\": {}, \"expect\": {}} ] }", "bad.json:3: case 1 needs a \"name\"")]
-    [InlineData("{ \"cases\": [ {\"name\": \"a\", \"user\": {}, \"expect\": {\"decision\": \"maybe\"}} ] }", "bad.json:1: case \"a\": \"decision\" must be \"allow\" or \"deny\"")]
+    [InlineData("{ \"cases\": [ {\"name\": \"a\", \"user\": {}, \"expect\": {\"decision\": \"maybe\"}} ] }", "bad.json:1: case \"a\": \"decision\" must be \"allow\", \"deny\" or \"redirect\"")]
     [InlineData("{ \"cases\": [ {\"name\": \"a\", \"user\": {}, \"expect\": {\"decison\": \"allow\"}} ] }", "unknown expectation \"decison\"")]
     [InlineData("{ \"cases\": [ {\"name\": \"a\", \"usr\": {}, \"expect\": {}} ] }", "unknown key \"usr\"")]
     [InlineData("{ \"cases\": [ {\"name\": \"a\", \"expect\": {}} ] }", "bad.json:1: case \"a\": \"user\" is missing")]

@@ -29,7 +29,7 @@ public sealed class CheckCommandLintTests : IDisposable
     {
         var file = _dir.Write("req.js", """
             function (user, context, callback) {
-              var request = require('request');
+              var pending = setTimeout;
               callback(null, user, context);
             }
             """);
@@ -37,7 +37,7 @@ public sealed class CheckCommandLintTests : IDisposable
         var run = await CliRun.RunAsync("check", "--strict", _dir.Rules);
 
         run.ExitCode.Should().Be(1, run.ToString());
-        run.Stderr.Should().Contain($"{file}:2:17: error: require() is not available");
+        run.Stderr.Should().Contain($"{file}:2:17: error: setTimeout is not available");
         run.Stderr.Should().Contain("1 lint error(s) in 1 rule(s) (--strict)");
     }
 
@@ -50,5 +50,45 @@ public sealed class CheckCommandLintTests : IDisposable
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Stderr.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_rule_that_asks_for_an_effect_this_server_refuses_fails_the_check_without_strict()
+    {
+        var file = _dir.Write("mfa.js", """
+            function (user, context, callback) {
+              if (user.app_metadata && user.app_metadata.admin) {
+                context.multifactor = { provider: 'any', allowRememberBrowser: false };
+              }
+              callback(null, user, context);
+            }
+            """);
+
+        var run = await CliRun.RunAsync("check", _dir.Rules);
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        run.Stderr.Should().Contain($"{file}:3:5: error: context.multifactor asks for a multi-factor challenge").And.Contain("[unsupported-effect]");
+        run.Stderr.Should().Contain("1 rule error(s) in 1 rule(s)");
+    }
+
+    [Fact]
+    public async Task Eval_denies_the_login_of_such_a_rule_naming_the_field_and_the_rule()
+    {
+        _dir.Write("mfa.js", """
+            function (user, context, callback) {
+              context.multifactor = { provider: 'any' };
+              callback(null, user, context);
+            }
+            """);
+        var transaction = _dir.WriteOutside("login.json", """{ "user": { "user_id": "auth0|1", "email": "a@example.com" }, "context": { "clientID": "app" } }""");
+
+        var run = await CliRun.RunAsync("eval", "--rules", _dir.Rules, "--transaction", transaction);
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        var outcome = System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!;
+        outcome["decision"]!.GetValue<string>().Should().Be("deny");
+        outcome["kind"]!.GetValue<string>().Should().Be("rule_error");
+        outcome["rule"]!.GetValue<string>().Should().Be("mfa");
+        outcome["error_description"]!.GetValue<string>().Should().Contain("context.multifactor");
     }
 }

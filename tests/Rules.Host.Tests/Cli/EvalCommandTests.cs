@@ -30,6 +30,26 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_redirected_login_exits_4_and_prints_decision_rule_and_url()
+    {
+        _dir.Write("terms.js", """
+            function (user, context, callback) {
+              context.redirect = { url: 'https://terms.example.com/accept' };
+              callback(null, user, context);
+            }
+            """);
+
+        var run = await Eval(Transaction);
+
+        run.ExitCode.Should().Be(4, run.ToString());
+        var outcome = run.Json();
+        outcome["decision"]!.GetValue<string>().Should().Be("redirect");
+        outcome["rule"]!.GetValue<string>().Should().Be("terms");
+        outcome["url"]!.GetValue<string>().Should().Be("https://terms.example.com/accept");
+        outcome.ContainsKey("kind").Should().BeFalse();
+    }
+
+    [Fact]
     public async Task An_allowed_login_exits_0_and_prints_the_outcome_json()
     {
         _dir.Write("allow.js", """
@@ -100,6 +120,23 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_readmes_standard_input_example_is_allowed_and_denied_without_email_verified_as_it_says()
+    {
+        var readme = File.ReadAllText(Path.Combine(Http.RulesHostFactory.RepositoryRoot, "README.md"));
+        var echo = readme.Split('\n').Single(l => l.StartsWith("echo '{ \"user\"", StringComparison.Ordinal));
+        var transaction = echo["echo '".Length..echo.LastIndexOf('\'')];
+        var rules = Path.Combine(Http.RulesHostFactory.RepositoryRoot, "Rules.Samples", "rules");
+
+        var allowed = await CliRun.RunWithStdinAsync(transaction, "eval", "--rules", rules, "--transaction", "-", "--no-timings");
+        allowed.ExitCode.Should().Be(0, allowed.ToString());
+        allowed.Json()["decision"]!.GetValue<string>().Should().Be("allow");
+
+        var denied = await CliRun.RunWithStdinAsync(transaction.Replace(", \"email_verified\": true", ""), "eval", "--rules", rules, "--transaction", "-", "--no-timings");
+        denied.ExitCode.Should().Be(1, denied.ToString());
+        denied.Json()["rule"]!.GetValue<string>().Should().Be("Force email verification");
+    }
+
+    [Fact]
     public async Task Malformed_transaction_json_exits_2()
     {
         _dir.Write("allow.js", AllowRule);
@@ -108,7 +145,7 @@ public sealed class EvalCommandTests : IDisposable
         var run = await CliRun.RunAsync("eval", "--rules", _dir.Rules, "--transaction", path);
 
         run.ExitCode.Should().Be(2, run.ToString());
-        run.Stderr.Should().StartWith($"error: {path}:3: not valid JSON");
+        run.Stderr.Should().StartWith($"error: {path}:3:16: not valid JSON: unexpected 'o': a property name in double quotes was expected");
         run.Stderr.Should().NotContain("   at ");
         run.Stdout.Should().BeEmpty();
     }

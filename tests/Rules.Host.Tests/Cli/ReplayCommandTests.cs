@@ -73,6 +73,33 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_empty_log_replays_nothing_and_exits_2_saying_so()
+    {
+        _dir.Write("allow.js", "function (user, context, callback) { callback(null, user, context); }");
+        var log = _dir.WriteOutside("empty.jsonl", "");
+
+        var run = await CliRun.RunAsync("replay", "--rules", _dir.Rules, "--log", log);
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.Stderr.Should().Contain("holds no records, so nothing was replayed");
+    }
+
+    [Fact]
+    public async Task A_log_in_which_every_record_is_malformed_exits_2_not_nothing_changed()
+    {
+        _dir.Write("allow.js", "function (user, context, callback) { callback(null, user, context); }");
+        var log = Log("{ broken", "{\"id\":\"x\"}", "[]");
+
+        foreach (var format in new[] { "table", "json", "junit" })
+        {
+            var run = await CliRun.RunAsync("replay", "--rules", _dir.Rules, "--log", log, "--format", format);
+
+            run.ExitCode.Should().Be(2, run.ToString());
+            run.Stderr.Should().Contain("none of the 3 record(s)").And.Contain("could be replayed: every one is malformed").And.Contain("log.jsonl:1:");
+        }
+    }
+
+    [Fact]
     public async Task A_malformed_line_is_reported_with_its_number_and_counted_and_strict_exits_2()
     {
         _dir.Write("allow.js", "function (user, context, callback) { callback(null, user, context); }");

@@ -15,7 +15,7 @@ public sealed class RuleFailureOutputTests : IDisposable
         _dir.Write("tests/plan.json", """{ "cases": [ { "name": "no metadata", "user": { "user_id": "u" }, "expect": { "decision": "allow" } } ] }""");
         string[] expected =
         [
-            $"rule 'plan' failed: {file}:2:34: TypeError: Cannot read properties of undefined (reading 'plan')",
+            $"rule 'plan' failed: {file}:2:34: TypeError: Cannot read properties of undefined (reading 'plan'): user.app_metadata is undefined",
             "      const plan = user.app_metadata.plan;",
             "    " + new string(' ', 33) + "^",
         ];

@@ -75,8 +75,8 @@ public sealed class HostileRequestCatalogueTests
         }
     }
 
-    // Auth0 still answers 413 with RFC 2616's name for it, "Request Entity Too Large"; the Management API copies that.
+    // Auth0 still answers 413 with RFC 2616's name for it, "Request Entity Too Large"; every route copies that.
     private static string[] ReasonPhrases(HttpStatusCode status) => status == HttpStatusCode.RequestEntityTooLarge
-        ? ["Request Entity Too Large", "Payload Too Large", "Content Too Large"]
+        ? ["Request Entity Too Large"]
         : [Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase((int)status)];
 }

@@ -62,6 +62,8 @@ public sealed class KestrelLimitTests : IDisposable
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge, text);
         JsonNode.Parse(text)!["statusCode"]!.GetValue<int>().Should().Be(413, text);
+        JsonNode.Parse(text)!["error"]!.GetValue<string>().Should().Be("Request Entity Too Large", "every 413 has one shape");
+        JsonNode.Parse(text)!["errorCode"]!.GetValue<string>().Should().Be("payload_too_large", "every 413 has one shape");
         UserCount().Should().Be(before);
     }
 

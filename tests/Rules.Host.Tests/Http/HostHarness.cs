@@ -51,7 +51,8 @@ public sealed class HostHarness : IDisposable
     private readonly RulesHostFactory _factory;
     private string? _managementToken;
 
-    public HostHarness(IDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+    /// <param name="services">Replaces or adds services after the app's own (a seam's fake, for instance).</param>
+    public HostHarness(IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, Action<IServiceCollection>? services = null)
     {
         Clock = new FixedClock(now ?? FixedClock.WeekdayMorning);
         _factory = new RulesHostFactory(settings);
@@ -67,7 +68,7 @@ public sealed class HostHarness : IDisposable
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IStartupFilter, ClientAddressFilter>();
-        }));
+        }).ConfigureTestServices(extra => services?.Invoke(extra)));
         Client = NewClient();
     }
 
@@ -204,7 +205,8 @@ public sealed class HostHarness : IDisposable
     }
 
     /// <summary>The current signing key's PKCS#8 PEM, as the store holds it.</summary>
-    public string SigningKeyPem() => Scalar<string>("SELECT private_key FROM signing_keys WHERE retired_at IS NULL");
+    /// <summary>The current signing key's private PEM, as the server holds it (the store may hold it encrypted).</summary>
+    public string SigningKeyPem() => Service<Rules.Host.OAuth.SigningKeys>().Key.Rsa.ExportPkcs8PrivateKeyPem();
 
     public void Execute(string sql, object? parameters = null)
     {
@@ -240,13 +242,23 @@ public sealed class HostHarness : IDisposable
         return template;
     }
 
-    /// <summary>The in-process server has no socket, so no client address: give every request one, as Kestrel would.</summary>
+    /// <summary>Test requests that come from another address name it in this header (the test server has no sockets).</summary>
+    public const string ClientIpHeader = "X-Test-Client-Ip";
+
+    /// <summary>
+    /// The in-process server has no socket, so no client address: give every request one, as Kestrel would
+    /// (<see cref="ClientIp"/>, or the address in <see cref="ClientIpHeader"/>).
+    /// </summary>
     private sealed class ClientAddressFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use((context, nextMiddleware) =>
             {
+                if (context.Request.Headers.TryGetValue(ClientIpHeader, out var address))
+                {
+                    context.Connection.RemoteIpAddress = IPAddress.Parse(address.ToString());
+                }
                 context.Connection.RemoteIpAddress ??= IPAddress.Parse(ClientIp);
                 return nextMiddleware(context);
             });

@@ -222,6 +222,16 @@ public class ImpersonationFlowTests
         again.Headers.Location.Should().BeNull();
         again.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
         (await again.Content.ReadAsStringAsync()).Should().Contain("invalid, has expired or was already used");
+
+        var replay = host.AuditEntries("f").Should().ContainSingle().Subject;
+        var linkId = host.AuditEntries("impersonation_requested").Single().Details["link_id"]!.GetValue<string>();
+        replay.description.Should().Be("Failed login: impersonation link already used");
+        replay.Details["reason"]!.GetValue<string>().Should().Be("used");
+        replay.Details["link_id"]!.GetValue<string>().Should().Be(linkId);
+        replay.Details["used_at"].Should().NotBeNull();
+        replay.user_id.Should().Be(HostHarness.Jordan);
+        replay.impersonator_id.Should().Be(HostHarness.Priya);
+        replay.client_id.Should().Be(HostHarness.PortalId);
     }
 
     [Fact]
@@ -235,7 +245,11 @@ public class ImpersonationFlowTests
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         body["errorCode"]!.GetValue<string>().Should().Be("invalid_link");
         body["statusCode"]!.GetValue<int>().Should().Be(400);
-        host.AuditEntries("f").Should().ContainSingle().Which.ip.Should().Be(HostHarness.ClientIp);
+        var entry = host.AuditEntries("f").Should().ContainSingle().Subject;
+        entry.ip.Should().Be(HostHarness.ClientIp);
+        entry.description.Should().Be("Failed login: unknown impersonation link");
+        entry.Details.ToJsonString().Should().Be("""{"reason":"unknown"}""", "no link has this secret, so there is no link id to name");
+        entry.user_id.Should().BeNull();
     }
 
     [Fact]
@@ -248,6 +262,13 @@ public class ImpersonationFlowTests
         (await host.FollowAsync(early)).StatusCode.Should().Be(HttpStatusCode.Redirect);
         host.Clock.Advance(TimeSpan.FromSeconds(2));
         (await host.FollowAsync(late)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        var expired = host.AuditEntries("f").Should().ContainSingle().Subject;
+        expired.description.Should().Be("Failed login: impersonation link expired");
+        expired.Details["reason"]!.GetValue<string>().Should().Be("expired");
+        expired.Details["link_id"]!.GetValue<string>().Should().StartWith("lnk_")
+            .And.Be(host.AuditEntries("impersonation_requested")[1].Details["link_id"]!.GetValue<string>());
+        expired.Details["expired_at"].Should().NotBeNull();
     }
 
     [Fact]

@@ -210,13 +210,21 @@ public class ImpersonationRequestTests
     }
 
     [Fact]
-    public async Task An_oversized_body_gets_413()
+    public async Task An_oversized_body_gets_the_same_413_as_the_management_api()
     {
         using var host = new HostHarness();
         var body = HostHarness.ImpersonationBody();
         body["padding"] = new string('x', 300 * 1024);
         var response = await host.ImpersonateAsync(HostHarness.Jordan, body);
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
-        (await response.Content.ReadFromJsonAsync<JsonObject>())!["message"]!.GetValue<string>().Should().Contain("larger than 262144 bytes");
+        var impersonate = (await response.Content.ReadFromJsonAsync<JsonObject>())!.ToJsonString();
+
+        using var users = new HttpRequestMessage(HttpMethod.Post, "/api/v2/users") { Content = JsonContent.Create(body) };
+        users.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await host.ManagementTokenAsync());
+        var management = await (await host.Client.SendAsync(users)).Content.ReadAsStringAsync();
+
+        const string expected = """{"statusCode":413,"error":"Request Entity Too Large","message":"The request body is larger than the 262,144-byte limit.","errorCode":"payload_too_large"}""";
+        impersonate.Should().Be(expected);
+        JsonNode.Parse(management)!.ToJsonString().Should().Be(expected);
     }
 }

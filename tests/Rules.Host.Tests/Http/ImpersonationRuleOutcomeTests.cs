@@ -53,8 +53,9 @@ public class ImpersonationRuleOutcomeTests
         var link = await host.CreateLinkAsync();
         var callback = HostHarness.CallbackParameters(await host.FollowAsync(link));
         callback["error"].Should().Be("access_denied");
-        callback["error_description"].Should().Contain("no rule set is live");
+        callback["error_description"].Should().Be(Rules.Engine.Pipeline.DenialDescriptions.Generic);
         var failure = host.AuditEntries("f").Should().ContainSingle().Subject;
+        failure.description.Should().Contain("no rule set is live");
         failure.Details["kind"]!.GetValue<string>().Should().Be("rule_error");
         host.DecisionRecords().Should().ContainSingle();
     }

@@ -27,6 +27,27 @@ public class SandboxConfigurationTests
     }
 
     [Fact]
+    public async Task The_token_claims_cap_comes_from_configuration_and_denies_at_the_callback_without_naming_the_claim()
+    {
+        using var rules = new TempRulesDirectory();
+        rules.Write("big.js", "function (user, context, callback) { context.idToken['https://x/blob'] = 'x'.repeat(300); callback(null, user, context); }");
+        using var host = new HostHarness(new Dictionary<string, string?>
+        {
+            ["Rules:RulesDirectory"] = rules.Rules,
+            ["Rules:Sandbox:MaxTokenClaimsBytes"] = "256",
+        });
+        host.Service<RuleSetProvider>().Sandbox.MaxTokenClaimsBytes.Should().Be(256);
+
+        var callback = HostHarness.CallbackParameters(await host.FollowAsync(await host.CreateLinkAsync()));
+
+        callback["error_description"].Should().Be(Rules.Engine.Pipeline.DenialDescriptions.Generic);
+        var outcome = host.DecisionRecords().Single()["outcome"]!;
+        outcome["kind"]!.GetValue<string>().Should().Be("limit");
+        outcome["failure"]!["limit"]!.GetValue<string>().Should().Be("MaxTokenClaimsBytes");
+        outcome["failure"]!["message"]!.GetValue<string>().Should().Contain("'https://x/blob'");
+    }
+
+    [Fact]
     public async Task A_limit_that_would_switch_itself_off_is_refused_at_start()
     {
         using var dir = new TempRulesDirectory();

@@ -21,7 +21,7 @@ public class TokenEndpointTests
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         body["token_type"]!.GetValue<string>().Should().Be("Bearer");
         body["expires_in"]!.GetValue<long>().Should().Be(86400);
-        body["scope"]!.GetValue<string>().Split(' ').Should().Contain(["read:users", "impersonate:users", "read:logs", "delete:rules", "update:signing_keys"]).And.HaveCount(15);
+        body["scope"]!.GetValue<string>().Split(' ').Should().Contain(["read:users", "impersonate:users", "read:logs", "delete:rules", "update:signing_keys"]).And.Contain(["read:roles", "create:role_members"]).And.HaveCount(21);
 
         var token = await ImpersonationFlowTests.ValidateAgainstJwksAsync(host, body["access_token"]!.GetValue<string>(), HostHarness.ManagementAudience);
         token.Subject.Should().Be(HostHarness.ToolingClientId + "@clients");
@@ -156,7 +156,7 @@ public class TokenEndpointTests
     {
         using var host = new HostHarness();
         var response = await host.TokenFormAsync(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["padding"] = new string('x', 300 * 1024) });
-        (await ShouldBeOAuthError(response, HttpStatusCode.RequestEntityTooLarge, "invalid_request")).Should().Be("The request body is larger than 262144 bytes");
+        (await ShouldBeOAuthError(response, HttpStatusCode.RequestEntityTooLarge, "invalid_request")).Should().Be("The request body is larger than the 262,144-byte limit.");
     }
 
     [Fact]

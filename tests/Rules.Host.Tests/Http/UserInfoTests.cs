@@ -76,7 +76,11 @@ public class UserInfoTests
         host.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/userinfo");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens["access_token"]!.GetValue<string>());
-        (await host.Client.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var response = await host.Client.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["message"]!.GetValue<string>().Should().Be("Expired token received for JSON Web Token validation");
+        response.Headers.WwwAuthenticate.ToString().Should()
+            .Be("Bearer realm=\"userinfo\", error=\"invalid_token\", error_description=\"Expired token received for JSON Web Token validation\"");
     }
 
     private static async Task<JsonObject> UserInfo(HostHarness host, string accessToken)

@@ -69,7 +69,18 @@ public sealed class LogsApiTests : IDisposable
     [InlineData("q=business%20hours", new[] { "log_5" })]
     [InlineData("q=user_name:jordan*", new[] { "log_2", "log_1" })]
     [InlineData("q=ip:%22198.51.100.7%22", new[] { "log_4", "log_2", "log_1" })]
-    [InlineData("q=%27%20OR%201%3D1%20--", new string[0])]
+    [InlineData("q=%22%27%20OR%201%3D1%20--%22", new string[0])]
+    [InlineData("q=type:s%20user_id:%22" + Jordan + "%22", new[] { "log_2" })]
+    [InlineData("q=client_id:" + Billing + "%20AND%20type:f", new[] { "log_5" })]
+    [InlineData("q=impersonator.user_id:%22" + Priya + "%22", new[] { "log_4", "log_2", "log_1" })]
+    [InlineData("q=impersonator.email:MARIA*", new[] { "log_5" })]
+    [InlineData("q=date:%5B2026-03-03%20TO%202026-03-04T08:00:00Z%5D", new[] { "log_4", "log_3", "log_2" })]
+    [InlineData("q=date:%7B2026-03-02%20TO%202026-03-04%7D", new[] { "log_3", "log_2" })]
+    [InlineData("q=date:%5B2026-03-04%20TO%20*%5D", new[] { "log_5", "log_4" })]
+    [InlineData("q=date:%3E=2026-03-04", new[] { "log_5", "log_4" })]
+    [InlineData("q=date:%3C2026-03-03", new[] { "log_1" })]
+    [InlineData("q=date:2026-03-03", new[] { "log_3", "log_2" })]
+    [InlineData("q=description:exchange", new[] { "log_3" })]
     [InlineData("user_id=%27%20OR%20%271%27%3D%271", new string[0])]
     public async Task Filters_narrow_the_trail(string query, string[] expected)
     {
@@ -98,6 +109,25 @@ public sealed class LogsApiTests : IDisposable
     public async Task Bad_filters_are_400(string query, string mentions)
     {
         (await (await _client.GetAsync("/api/v2/logs?" + query)).Auth0ErrorAsync(400)).Should().Contain(mentions);
+    }
+
+    [Theory]
+    [InlineData("q=impersonator.id:x", "unknown field 'impersonator.id'")]
+    [InlineData("q=colour:red", "searchable fields: type, user_id")]
+    [InlineData("q=user_id:%22auth0|1", "quote at position 9 is not closed")]
+    [InlineData("q=type:s%20OR%20type:f", "'OR' is not supported")]
+    [InlineData("q=(type:s)", "brackets are not supported")]
+    [InlineData("q=-type:s", "NOT")]
+    [InlineData("q=date:%5B2026-03-01%20TO%5D", "must read [FROM TO UNTIL]")]
+    [InlineData("q=date:%5B2026-03-01%20TO%202026-03-02", "not closed")]
+    [InlineData("q=date:yesterday", "'yesterday' is not a date")]
+    [InlineData("q=type:", "has no value")]
+    [InlineData("q=type:s%22f%22", "unexpected quote")]
+    public async Task A_search_that_cannot_be_read_is_400_naming_what_was_not_understood(string query, string mentions)
+    {
+        Seed();
+        var message = await (await _client.GetAsync("/api/v2/logs?" + query)).Auth0ErrorAsync(400);
+        message.Should().StartWith("Query validation error on property q: ").And.Contain(mentions);
     }
 
     [Fact]

@@ -81,14 +81,63 @@ public sealed class ManagementAuthorizationTests(SharedHost host) : IClassFixtur
     public async Task A_token_for_another_audience_is_refused()
     {
         var token = ManagementApi.Token(host.Factory, ManagementApi.AllScopes, audience: ManagementApi.Issuer + "userinfo");
-        (await GetUsersWith("Bearer " + token)).Should().Be("Invalid token");
+        (await GetUsersWith("Bearer " + token)).Should().StartWith("Bad audience");
     }
 
     [Fact]
-    public async Task An_expired_token_is_refused()
+    public async Task An_expired_token_is_refused_saying_it_expired_with_an_rfc_6750_challenge()
     {
         var token = ManagementApi.Token(host.Factory, ManagementApi.AllScopes, lifetime: TimeSpan.FromMinutes(-5));
+        using var client = host.Factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v2/users");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        var response = await client.SendAsync(request);
+
+        (await response.Auth0ErrorAsync(401)).Should().Be("Expired token received for JSON Web Token validation");
+        response.Headers.WwwAuthenticate.ToString().Should()
+            .Be("Bearer error=\"invalid_token\", error_description=\"Expired token received for JSON Web Token validation\"");
+    }
+
+    [Fact]
+    public async Task An_expired_token_signed_by_another_key_is_invalid_not_expired()
+    {
+        using var rsa = RSA.Create(2048);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = ManagementApi.Issuer,
+            Audience = ManagementApi.Audience,
+            Claims = new Dictionary<string, object> { ["sub"] = "attacker@clients", ["scope"] = ManagementApi.AllScopes },
+            NotBefore = DateTime.UtcNow.AddHours(-2),
+            IssuedAt = DateTime.UtcNow.AddHours(-2),
+            Expires = DateTime.UtcNow.AddHours(-1),
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256),
+        });
         (await GetUsersWith("Bearer " + token)).Should().Be("Invalid token");
+    }
+
+    [Theory]
+    [InlineData(null, "Bearer")]
+    [InlineData("Bearer not-a-jwt", "Bearer error=\"invalid_token\", error_description=\"Invalid token\"")]
+    public async Task Every_401_carries_a_bearer_challenge(string? authorization, string challenge)
+    {
+        using var client = host.Factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v2/logs");
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+        var response = await client.SendAsync(request);
+        await response.Auth0ErrorAsync(401);
+        response.Headers.WwwAuthenticate.ToString().Should().Be(challenge);
+    }
+
+    [Fact]
+    public async Task A_403_for_a_missing_scope_names_it_in_the_challenge()
+    {
+        using var client = host.Factory.CreateManagementClient("read:users");
+        var response = await client.GetAsync("/api/v2/logs");
+        await response.Auth0ErrorAsync(403);
+        response.Headers.WwwAuthenticate.ToString().Should().Contain("error=\"insufficient_scope\"").And.Contain("scope=\"read:logs\"");
     }
 
     [Fact]

@@ -85,12 +85,31 @@ public sealed class UsersApiTests : IDisposable
     [InlineData("acme-support", new[] { "auth0|64b7f0c2a1e9d3f4b5c6a7d8", "auth0|6511c0ffee4b2a9d8e7f6a5b" })]
     [InlineData("name:Sam*", new[] { "auth0|63e1b8d0c3f4a5b6c7d8e9f0" })]
     [InlineData("user_id:\"auth0|6401d7e8f9a0b1c2d3e4f5a6\"", new[] { "auth0|6401d7e8f9a0b1c2d3e4f5a6" })]
-    [InlineData("' OR 1=1 --", new string[0])]
+    [InlineData("\"' OR 1=1 --\"", new string[0])]
+    [InlineData("jordan gmail", new[] { Jordan })]
+    [InlineData("email:priya* name:Priya*", new[] { "auth0|64b7f0c2a1e9d3f4b5c6a7d8" })]
     [InlineData("%", new string[0])]
     public async Task Q_searches_users(string q, string[] expected)
     {
         var users = (await _client.GetFromJsonAsync<JsonArray>("/api/v2/users?q=" + Uri.EscapeDataString(q)))!;
         users.Select(u => u!["user_id"]!.GetValue<string>()).Should().BeEquivalentTo(expected);
+    }
+
+    [Theory]
+    [InlineData("app_metadata.roles:admin", "unknown field 'app_metadata.roles'")]
+    [InlineData("email:\"jordan", "not closed")]
+    [InlineData("' OR 1=1 --", "'OR' is not supported")]
+    public async Task A_search_that_cannot_be_read_is_400_not_an_empty_list(string q, string mentions)
+    {
+        var message = await (await _client.GetAsync("/api/v2/users?q=" + Uri.EscapeDataString(q))).Auth0ErrorAsync(400);
+        message.Should().StartWith("Query validation error on property q: ").And.Contain(mentions);
+    }
+
+    [Fact]
+    public async Task Page_minus_one_is_out_of_range_not_a_type_error()
+    {
+        var message = await (await _client.GetAsync("/api/v2/users?page=-1")).Auth0ErrorAsync(400);
+        message.Should().Contain("out of range").And.Contain("page").And.NotContain("Expected type integer");
     }
 
     [Fact]

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Rules.Engine.Modules;
+
+/// <summary>One vetted package in <c>modules.lock.json</c>.</summary>
+public sealed record LockedPackage(string Name, string Version, string Integrity, string? Resolved, IReadOnlyDictionary<string, string> Dependencies)
+{
+    public string Key => $"{Name}@{Version}";
+}
+
+/// <summary>
+/// <c>modules.lock.json</c>, committed beside the rules: every npm package an operator vetted, with the integrity its
+/// registry published and its dependencies' exact versions. Dependencies resolve from this file only, never from a
+/// registry at compile or login time. The packages themselves are unpacked in <c>modules/NAME@VERSION/</c> beside it.
+/// </summary>
+public sealed class ModulesLock
+{
+    public const string FileName = "modules.lock.json";
+    public const string FolderName = "modules";
+
+    public ModulesLock(IEnumerable<LockedPackage> packages)
+    {
+        Packages = packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal).ToArray();
+    }
+
+    public IReadOnlyList<LockedPackage> Packages { get; }
+
+    public static ModulesLock Empty { get; } = new([]);
+
+    /// <summary>The lock in <paramref name="directory"/>, or null when there is none.</summary>
+    public static ModulesLock? Read(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not an object");
+            var packages = new List<LockedPackage>();
+            foreach (var (key, value) in root["packages"] as JsonObject ?? [])
+            {
+                var entry = value as JsonObject ?? throw new JsonException($"package '{key}' is not an object");
+                var dependencies = (entry["dependencies"] as JsonObject ?? [])
+                    .ToDictionary(d => d.Key, d => d.Value?.GetValue<string>() ?? throw new JsonException($"dependency '{d.Key}' of '{key}' has no version"), StringComparer.Ordinal);
+                packages.Add(new LockedPackage(
+                    entry["name"]?.GetValue<string>() ?? throw new JsonException($"package '{key}' has no name"),
+                    entry["version"]?.GetValue<string>() ?? throw new JsonException($"package '{key}' has no version"),
+                    entry["integrity"]?.GetValue<string>() ?? throw new JsonException($"package '{key}' has no integrity"),
+                    entry["resolved"]?.GetValue<string>(),
+                    dependencies));
+            }
+            return new ModulesLock(packages);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new RuleSets.RuleSetException($"{path} cannot be read: {e.Message}");
+        }
+    }
+
+    public void Write(string directory)
+    {
+        var packages = new JsonObject();
+        foreach (var package in Packages)
+        {
+            var dependencies = new JsonObject();
+            foreach (var (name, version) in package.Dependencies.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                dependencies[name] = version;
+            }
+            packages[package.Key] = new JsonObject
+            {
+                ["name"] = package.Name,
+                ["version"] = package.Version,
+                ["integrity"] = package.Integrity,
+                ["resolved"] = package.Resolved,
+                ["dependencies"] = dependencies,
+            };
+        }
+        var root = new JsonObject { ["lockfileVersion"] = 1, ["packages"] = packages };
+        var path = Path.Combine(directory, FileName);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public ModulesLock With(LockedPackage package) => new(Packages.Where(p => p.Key != package.Key).Append(package));
+
+    public ModulesLock Without(string name, string? version) =>
+        new(Packages.Where(p => !(p.Name == name && (version is null || p.Version == version))));
+
+    /// <summary>Where a package's files are unpacked, relative to the rules directory.</summary>
+    public static string PackageFolder(string directory, string name, string version) =>
+        Path.Combine(directory, FolderName, $"{name}@{version}");
+}
