@@ -25,7 +25,7 @@ public static class ImpersonationLinkEndpoint
         AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock, Redirect.ImpersonationRedirects redirects)
     {
         var now = clock.GetUtcNow();
-        var validation = validator.Validate(secret, now);
+        var validation = validator.Validate(secret, now, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
         if (validation.Link is not { } link)
         {
             // The page says only "invalid, expired or used" (the holder of a guessed secret learns nothing); the audit

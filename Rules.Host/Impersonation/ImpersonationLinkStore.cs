@@ -1,4 +1,5 @@
 using Dapper;
+using Rules.Host.Audit;
 using Rules.Host.OAuth;
 using Rules.Host.Storage;
 
@@ -21,7 +22,7 @@ public sealed record RedeemedLink(string LinkId, string UserId, string Impersona
 /// <summary>
 /// The impersonation_links table. Only the SHA-256 of a link's secret is stored. Redemption is a single
 /// UPDATE ... WHERE consumed_at IS NULL AND expires_at > now RETURNING, so a link works once: of any number
-/// of concurrent requests for it, exactly one gets the row back.
+/// of concurrent requests for it, exactly one gets the row back, and its audit entry commits with it.
 /// </summary>
 public sealed class ImpersonationLinkStore(Database database)
 {
@@ -45,19 +46,47 @@ public sealed class ImpersonationLinkStore(Database database)
         }, writes.Transaction);
     }
 
-    /// <summary>Marks the link used and returns it; null when it is unknown, expired or already used.</summary>
-    public RedeemedLink? Consume(string secret, DateTimeOffset now)
+    /// <summary>The type of the entry written with a link's consumption, before its login runs.</summary>
+    public const string ConsumedType = "impersonation_link_consumed";
+
+    private readonly AuditLog _audit = new(database);
+
+    /// <summary>
+    /// Marks the link used and returns it; null when it is unknown, expired or already used. The consumption and its
+    /// audit entry (<see cref="ConsumedType"/>, from <paramref name="ip"/> and <paramref name="userAgent"/>) commit
+    /// together: if the process dies before the login's own records are written, the spent link is still on record.
+    /// </summary>
+    public RedeemedLink? Consume(string secret, DateTimeOffset now, string? ip = null, string? userAgent = null)
     {
         var tokenHash = Secrets.Hash(secret);
-        using var connection = database.Open();
-        var row = connection.QuerySingleOrDefault<(string UserId, string ImpersonatorId, string ClientId, string Request, string CreatedAt)?>("""
-            UPDATE impersonation_links SET consumed_at = @now
-            WHERE token_hash = @tokenHash AND consumed_at IS NULL AND expires_at > @now
-            RETURNING user_id, impersonator_id, client_id, request, created_at
-            """, new { tokenHash, now = JsonColumns.Timestamp(now) });
-        return row is { } found
-            ? new RedeemedLink(LinkId(tokenHash), found.UserId, found.ImpersonatorId, found.ClientId, ImpersonationParameters.FromJson(found.Request), JsonColumns.ReadTimestamp(found.CreatedAt))
-            : null;
+        RedeemedLink? redeemed = null;
+        database.Write(writes =>
+        {
+            var row = writes.Connection.QuerySingleOrDefault<(string UserId, string ImpersonatorId, string ClientId, string Request, string CreatedAt)?>("""
+                UPDATE impersonation_links SET consumed_at = @now
+                WHERE token_hash = @tokenHash AND consumed_at IS NULL AND expires_at > @now
+                RETURNING user_id, impersonator_id, client_id, request, created_at
+                """, new { tokenHash, now = JsonColumns.Timestamp(now) }, writes.Transaction);
+            if (row is not { } found)
+            {
+                return;
+            }
+            redeemed = new RedeemedLink(LinkId(tokenHash), found.UserId, found.ImpersonatorId, found.ClientId,
+                ImpersonationParameters.FromJson(found.Request), JsonColumns.ReadTimestamp(found.CreatedAt));
+            _audit.Write(writes, new AuditEntry
+            {
+                Date = now,
+                Type = ConsumedType,
+                Description = "Impersonation link used; the login is being completed",
+                ClientId = found.ClientId,
+                UserId = found.UserId,
+                ImpersonatorId = found.ImpersonatorId,
+                Ip = ip,
+                UserAgent = userAgent,
+                Details = new System.Text.Json.Nodes.JsonObject { ["link_id"] = redeemed.LinkId },
+            });
+        });
+        return redeemed;
     }
 
     /// <summary>After <see cref="Consume"/> refused <paramref name="secret"/>: why (a read only; nothing is changed).</summary>

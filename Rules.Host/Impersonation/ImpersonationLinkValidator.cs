@@ -28,9 +28,9 @@ public sealed record ImpersonationLinkValidationResult
 /// </summary>
 public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, TenantStore store, RoleStore roles)
 {
-    public ImpersonationLinkValidationResult Validate(string secret, DateTimeOffset now)
+    public ImpersonationLinkValidationResult Validate(string secret, DateTimeOffset now, string? ip = null, string? userAgent = null)
     {
-        var link = links.Consume(secret, now);
+        var link = links.Consume(secret, now, ip, userAgent);
         if (link is null)
         {
             var refused = links.WhyNotRedeemable(secret, now);

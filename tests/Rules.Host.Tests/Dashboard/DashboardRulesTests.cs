@@ -99,6 +99,11 @@ public class DashboardRulesTests
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         harness.Service<RuleSetProvider>().Current!.RuleSet.RuleSet.Rules.Single(r => r.Name == NoAdmins).Script.Should().Be(script);
+        // The change's own entry, written with it: the operator, and the diff of what they replaced.
+        var change = harness.AuditEntries("rule_updated").Should().ContainSingle().Subject;
+        change.user_id.Should().Be(HostHarness.Priya);
+        change.Details["actor"]!["kind"]!.GetValue<string>().Should().Be("operator");
+        change.Details["diff"]!.GetValue<string>().Should().Contain($"--- a/rules/{NoAdmins}.js\n+++ b/rules/{NoAdmins}.js\n@@").And.Contain("\n-");
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace Rules.Host.Tests.Faults;
 
 /// <summary>
 /// Kill -9 in the middle of a loopback load, then restart on the same data directory. Whatever the clients were
-/// handed before the kill is on record, nothing handed out works a second time, and the database is intact.
+/// handed before the kill is on record, nothing handed out works a second time, every consumed link has its audit entry,
+/// and the database and its audit chain are intact.
 /// This is the CI form: a few seconds of load from four clients.
 /// </summary>
 public class KillDuringLoadTests(ITestOutputHelper output)
@@ -19,7 +20,7 @@ public class KillDuringLoadTests(ITestOutputHelper output)
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task After_a_kill_mid_load_and_a_restart_every_code_and_token_handed_out_is_audited_and_none_works_again()
+    public async Task After_a_kill_mid_load_and_a_restart_every_code_token_and_consumed_link_is_audited_and_none_works_again()
     {
         using var server = new RulesServerProcess();
         await server.StartAsync(StartTimeout);
@@ -72,6 +73,17 @@ public class KillDuringLoadTests(ITestOutputHelper output)
         database.Query<long>("SELECT COUNT(*) FROM audit_log WHERE type = 'seacft' GROUP BY json_extract(details, '$.decision_id') HAVING COUNT(*) > 1")
             .Should().BeEmpty("no code was exchanged twice");
         database.ExecuteScalar<string>("PRAGMA integrity_check").Should().Be("ok");
+
+        // A link burned without a trace is impossible: every consumed link has its entry, even those consumed in the
+        // instant before the kill whose login never finished.
+        database.Query<string>("""
+            SELECT 'lnk_' || substr(token_hash, 1, 16) FROM impersonation_links WHERE consumed_at IS NOT NULL
+            EXCEPT SELECT json_extract(details, '$.link_id') FROM audit_log WHERE type = 'impersonation_link_consumed'
+            """).Should().BeEmpty("each consumption commits with its audit entry");
+        database.ExecuteScalar<long>("SELECT COUNT(*) FROM impersonation_links WHERE consumed_at IS NOT NULL").Should().BeGreaterThan(0);
+        // And the chain survived the kill whole.
+        using var store = new Rules.Host.Storage.SqliteDatabase(Path.Combine(server.DataDirectory, "rules.db"));
+        Rules.Host.Audit.AuditChainVerifier.Verify(store).Problems.Should().BeEmpty();
     }
 
     /// <summary>One client repeating create link → follow → exchange, remembering what it was handed, until the server is gone.</summary>

@@ -301,9 +301,15 @@ public class ImpersonationFlowTests
         await host.FollowAsync(link);
 
         var entries = host.AuditEntries();
-        entries.Select(e => e.type).Should().Equal("seccft", "impersonation_requested", "s");
+        entries.Select(e => e.type).Should().Equal("seccft", "impersonation_requested", "impersonation_link_consumed", "s");
         var requested = entries[1];
-        var login = entries[2];
+        var consumed = entries[2];
+        var login = entries[3];
+        // Written with the consumption itself, before the rules ran: the link is never spent without a record.
+        consumed.Details["link_id"]!.GetValue<string>().Should().Be(login.Details["link_id"]!.GetValue<string>());
+        consumed.user_id.Should().Be(HostHarness.Jordan);
+        consumed.impersonator_id.Should().Be(HostHarness.Priya);
+        consumed.ip.Should().Be(HostHarness.ClientIp);
         foreach (var entry in new[] { requested, login })
         {
             entry.user_id.Should().Be(HostHarness.Jordan);

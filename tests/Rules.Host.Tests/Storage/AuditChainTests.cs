@@ -227,6 +227,33 @@ public sealed class AuditChainTests
         lines[3]["entries"]!.GetValue<long>().Should().Be(3);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task The_cli_checkpoints_on_demand_and_verifies_and_refuses_a_missing_store(string kind)
+    {
+        using var store = TestStore.Create(kind);
+        Append(store.Database, 2);
+
+        var (checkpointed, checkpointOutput, _) = await Cli("audit", "checkpoint", "--database", store.ConnectionString);
+        var (verified, verifyOutput, _) = await Cli("audit", "verify", "--database", store.ConnectionString);
+        var (missing, _, missingError) = await Cli("audit", "verify", "--data", Path.Combine(Path.GetTempPath(), "no-such-" + Guid.NewGuid().ToString("N")));
+
+        checkpointed.Should().Be(ExitCodes.Ok);
+        checkpointOutput.Should().StartWith("checkpoint #1: 2 entries, head ");
+        verified.Should().Be(ExitCodes.Ok);
+        verifyOutput.Should().Contain("verified 2 entries and 1 checkpoints");
+        missing.Should().Be(ExitCodes.BadInput);
+        missingError.Should().Contain("no store in");
+    }
+
+    private static async Task<(int Code, string Output, string Error)> Cli(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CliApp.RunAsync(args, TextReader.Null, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
     private string[] Append(Database database, int count)
     {
         var audit = new AuditLog(database);
