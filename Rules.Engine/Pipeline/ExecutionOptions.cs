@@ -1,8 +1,8 @@
 namespace Rules.Engine.Pipeline;
 
 /// <summary>
-/// Per-login knobs the host sets for one run. Live logins use none; <c>rules replay</c> sets both, so a
-/// record evaluates the same way in any order, on any thread, in any run.
+/// Per-login knobs the host sets for one run. <c>rules replay</c> sets the seed and a fresh global, so a record
+/// evaluates the same way in any order, on any thread, in any run; the server sets <see cref="Auth0"/>.
 /// </summary>
 public sealed record ExecutionOptions
 {
@@ -11,6 +11,9 @@ public sealed record ExecutionOptions
 
     /// <summary>Gives the rules a new empty <c>global</c> for this login instead of the runtime's shared cache.</summary>
     public bool FreshGlobal { get; init; }
+
+    /// <summary>The host's values for <c>auth0.domain</c>, <c>auth0.baseUrl</c> and <c>auth0.accessToken</c>; null leaves them undefined.</summary>
+    public Auth0Globals? Auth0 { get; init; }
 
     public static ExecutionOptions Deterministic(ulong seed) => new() { RandomSeed = seed, FreshGlobal = true };
 }

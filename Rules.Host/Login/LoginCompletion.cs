@@ -33,7 +33,7 @@ public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<
 /// decision record and the audit entry are written before the response.
 /// </summary>
 public sealed class LoginCompletion(
-    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices)
+    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices, RuleAuth0Globals auth0)
 {
     public const string DecisionKind = "login";
 
@@ -73,7 +73,7 @@ public sealed class LoginCompletion(
             Body = body,
         }, http, now);
 
-        var outcome = rules.Execute(transaction);
+        var outcome = rules.Execute(transaction, auth0.OptionsFor(http));
         var decisionId = LoginRecorder.NewDecisionId();
         var (type, description) = (kind, outcome.IsAllowed) switch
         {
