@@ -1,8 +1,8 @@
 namespace Rules.Engine.Pipeline;
 
 /// <summary>
-/// Per-login knobs the host sets for one run. Live logins use none; <c>rules replay</c> sets both, so a
-/// record evaluates the same way in any order, on any thread, in any run.
+/// Per-login knobs the host sets for one run. <c>rules replay</c> sets the seed and a fresh global, so a record
+/// evaluates the same way in any order, on any thread, in any run; the server sets <see cref="Auth0"/>.
 /// </summary>
 public sealed record ExecutionOptions
 {
@@ -21,6 +21,9 @@ public sealed record ExecutionOptions
 
     /// <summary>Metadata updates the entries before <see cref="ContinueAction"/> made in the suspended run; they stand, as in Auth0.</summary>
     public IReadOnlyList<MetadataUpdate> CarriedMetadataUpdates { get; init; } = [];
+
+    /// <summary>The host's values for <c>auth0.domain</c>, <c>auth0.baseUrl</c> and <c>auth0.accessToken</c>; null leaves them undefined.</summary>
+    public Auth0Globals? Auth0 { get; init; }
 
     public static ExecutionOptions Deterministic(ulong seed) => new() { RandomSeed = seed, FreshGlobal = true };
 }

@@ -492,7 +492,13 @@
         host.updateMetadata(kind, String(userId), metadata);
         return Promise.resolve();
     };
+    // domain, baseUrl and accessToken are the host's for this login (undefined in eval, test and replay); the token is
+    // made on first read. Getters on the frozen object: rules read them, and cannot replace them.
+    const auth0Global = host.auth0Global;
     const auth0 = {
+        get domain() { return auth0Global('domain'); },
+        get baseUrl() { return auth0Global('baseUrl'); },
+        get accessToken() { return auth0Global('accessToken'); },
         users: {
             updateAppMetadata: metadataUpdater('AppMetadata'),
             updateUserMetadata: metadataUpdater('UserMetadata'),

@@ -13,6 +13,9 @@ internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
 
     public string CurrentRule { get; set; } = "";
 
+    /// <summary>The host's <c>auth0</c> values for this login, or null.</summary>
+    public Auth0Globals? Auth0 { get; set; }
+
     public bool LogAccepting => _logs.Count < maxLogEntries;
 
     /// <summary>Asked before a console call formats its arguments, so a full log costs nothing; counts what it turns away.</summary>
@@ -33,6 +36,7 @@ internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
         _batches.Clear();
         _droppedLogs = 0;
         CurrentRule = "";
+        Auth0 = null;
     }
 
     /// <summary>A continued login keeps what the actions before the one that redirected recorded in the suspended run.</summary>
@@ -52,6 +56,11 @@ internal sealed class LoginState(int maxLogEntries, int maxLogEntryLength)
             return;
         }
 
+        // A rule that logs auth0.accessToken must not put a Management API token in the decision log.
+        if (Auth0?.IssuedToken is { } token && text.Contains(token, StringComparison.Ordinal))
+        {
+            text = text.Replace(token, "[auth0.accessToken]", StringComparison.Ordinal);
+        }
         if (text.Length > maxLogEntryLength)
         {
             text = string.Concat(text.AsSpan(0, maxLogEntryLength), $"… ({text.Length - maxLogEntryLength} more characters)");

@@ -130,6 +130,16 @@ internal sealed partial class RuleRuntime : IDisposable
             _state.AddRuleLog(args.Length > 0 ? args[0].ToString() : "");
             return JsValue.Undefined;
         }));
+        host.FastSetDataProperty("auth0Global", new ClrFunction(_engine, "auth0Global", (_, args) =>
+        {
+            var value = _state.Auth0 is not { } globals ? null : args[0].ToString() switch
+            {
+                "domain" => globals.Domain,
+                "baseUrl" => globals.BaseUrl,
+                _ => globals.AccessToken,
+            };
+            return value is null ? JsValue.Undefined : new JsString(value);
+        }));
         host.FastSetDataProperty("updateMetadata", new ClrFunction(_engine, "updateMetadata", (_, args) =>
         {
             var kind = args[0].ToString() == "AppMetadata" ? MetadataKind.AppMetadata : MetadataKind.UserMetadata;
@@ -152,6 +162,7 @@ internal sealed partial class RuleRuntime : IDisposable
         var ran = 0;
         _state.Reset();
         _redirectState = null;
+        _state.Auth0 = options?.Auth0;
         _clock.FixedNow = transaction.Now;
         _random.Seed(options?.RandomSeed);
         if (options?.FreshGlobal == true)

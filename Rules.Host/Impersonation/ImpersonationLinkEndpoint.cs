@@ -22,7 +22,7 @@ public static class ImpersonationLinkEndpoint
 
     public static IResult Handle(
         string secret, HttpContext http, ImpersonationLinkValidator validator, RuleSetProvider rules,
-        AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock, Redirect.ImpersonationRedirects redirects)
+        AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock, Redirect.ImpersonationRedirects redirects, RuleAuth0Globals auth0)
     {
         var now = clock.GetUtcNow();
         var validation = validator.Validate(secret, now, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
@@ -66,7 +66,7 @@ public static class ImpersonationLinkEndpoint
         var login = validation.Login!;
         var sessionId = Secrets.NewSecret()[..32];
         var transaction = ImpersonationTransactionBuilder.Build(login, http, sessionId, now);
-        var outcome = rules.Execute(transaction);
+        var outcome = rules.Execute(transaction, auth0.OptionsFor(http));
         if (outcome.IsRedirect)
         {
             // The browser is the impersonator's: a rule may ask them something (a ticket number) before the session starts.

@@ -42,7 +42,7 @@ public sealed record LoginInProgress(
 /// </summary>
 public sealed class LoginCompletion(
     RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices,
-    Redirect.LoginRedirects redirects)
+    Redirect.LoginRedirects redirects, RuleAuth0Globals auth0)
 {
     public const string DecisionKind = "login";
 
@@ -82,7 +82,7 @@ public sealed class LoginCompletion(
             Body = body,
         }, http, now);
 
-        var outcome = rules.Execute(transaction);
+        var outcome = rules.Execute(transaction, auth0.OptionsFor(http));
         var login = new LoginInProgress(request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, now);
         if (outcome.IsRedirect)
         {

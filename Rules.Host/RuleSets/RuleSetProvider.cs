@@ -51,9 +51,9 @@ public sealed class RuleSetProvider : IDisposable
     public string? LastError { get; private set; }
 
     /// <summary>Runs one login through the live rule set; with none live, the login fails closed as the pipeline itself would.</summary>
-    public Outcome Execute(LoginTransaction transaction)
+    public Outcome Execute(LoginTransaction transaction, ExecutionOptions? options = null)
     {
-        var outcome = _current?.Execute(transaction) ?? NoRuleSet();
+        var outcome = _current?.Execute(transaction, options) ?? NoRuleSet();
         _metrics.Decided(outcome);
         return outcome;
     }
