@@ -147,6 +147,7 @@ internal sealed partial class RuleRuntime : IDisposable
         var timings = new RuleTiming[rules.Count];
         var ran = 0;
         _state.Reset();
+        _multifactor = null;
         _clock.FixedNow = transaction.Now;
         _random.Seed(options?.RandomSeed);
         if (options?.FreshGlobal == true)
@@ -169,7 +170,7 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (rule.Kind == RuleKind.Action)
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
-                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true);
+                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true) ?? ReadMultifactor(rule, context);
                     timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
                     if (actionDenial is not null)
                     {
@@ -193,6 +194,10 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (invocation.Context is ObjectInstance nextContext)
                 {
                     context = nextContext;
+                }
+                if (ReadMultifactor(rule, context) is { } multifactorDenial)
+                {
+                    return Finish(multifactorDenial, transaction, user, context, started, timings, ran);
                 }
             }
 

@@ -1,0 +1,75 @@
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime.Descriptors;
+using Rules.Engine.Compilation;
+using Rules.Engine.Pipeline;
+
+namespace Rules.Engine.Runtime;
+
+// context.multifactor (rules) and api.multifactor.enable (actions, which write the same field): read after every rule,
+// so a provider this host cannot challenge with denies at the rule that asked for it, and the value left after the last
+// rule is the outcome's. Last writer wins, as on Auth0, where it is one property of one context.
+internal sealed partial class RuleRuntime
+{
+    private MultifactorRequest? _multifactor;
+
+    /// <summary>Reads the context after a rule; a denial when what it holds cannot be honoured. One property lookup when absent.</summary>
+    private Denial? ReadMultifactor(CompiledRule rule, JsValue context)
+    {
+        if (context is not ObjectInstance contextObject)
+        {
+            _multifactor = null;
+            return null;
+        }
+
+        var descriptor = contextObject.GetOwnProperty("multifactor");
+        if (descriptor == PropertyDescriptor.Undefined)
+        {
+            _multifactor = null;
+            return null;
+        }
+        if (!descriptor.IsDataDescriptor())
+        {
+            return MultifactorError(rule, "context.multifactor must be a plain object like { provider: 'any' }, not a getter");
+        }
+
+        var value = descriptor.Value;
+        if (value.IsUndefined() || value.IsNull())
+        {
+            _multifactor = null;
+            return null;
+        }
+        if (value is not ObjectInstance request || request.IsCallable())
+        {
+            return MultifactorError(rule, "context.multifactor must be an object like { provider: 'any', allowRememberBrowser: false }");
+        }
+
+        var providerValue = JsonBridge.GetData(request, "provider");
+        // Auth0 documents provider as required; a request without one still asks for a second factor, so it is not skipped.
+        var provider = providerValue.IsUndefined() || providerValue.IsNull() ? "any" : providerValue.IsString() ? providerValue.ToString() : null;
+        if (provider is null)
+        {
+            return MultifactorError(rule, "context.multifactor.provider must be a string such as 'any'");
+        }
+        if (provider == MultifactorProviders.None)
+        {
+            _multifactor = null;
+            return null;
+        }
+        if (!MultifactorProviders.IsChallengeable(provider))
+        {
+            return MultifactorError(rule,
+                $"multi-factor provider '{Truncate(provider)}' is not available on this host; only a TOTP authenticator app is "
+                + $"({string.Join(", ", MultifactorProviders.Challengeable.Select(p => $"'{p}'"))}). The login is denied rather than let through without the second factor");
+        }
+
+        _multifactor = new MultifactorRequest(provider, JsonBridge.GetData(request, "allowRememberBrowser").Equals(JsBoolean.True));
+        return null;
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
+
+    private static Denial MultifactorError(CompiledRule rule, string message) =>
+        new(DenialKind.RuleError, rule.Name, "access_denied", GenericFailure(rule.Name), new RuleFailure(message, rule.Source.File));
+}
