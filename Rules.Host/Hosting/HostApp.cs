@@ -7,6 +7,7 @@ using Rules.Host.Dashboard;
 using Rules.Host.Errors;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
+using Rules.Host.MultiFactor;
 using Rules.Host.Management;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
@@ -48,6 +49,7 @@ public static class HostApp
         builder.Services.AddOAuth();
         builder.Services.AddImpersonation();
         builder.Services.AddLogin();
+        builder.Services.AddMultifactor();
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
 
@@ -63,6 +65,7 @@ public static class HostApp
         app.MapOAuthEndpoints();
         app.MapImpersonationEndpoints();
         app.MapLoginEndpoints();
+        app.MapMultifactorEndpoints();
         app.MapManagementEndpoints();
         app.MapDashboardEndpoints();
         return app;

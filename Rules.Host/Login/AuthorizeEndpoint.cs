@@ -29,7 +29,7 @@ public static class AuthorizeEndpoint
         {
             var kind = request.Prompt == "none" ? LoginKind.Silent : LoginKind.SingleSignOn;
             var login = completion.Complete(http, request, user, kind, session);
-            return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
+            return login.Suspended ?? AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
         }
 
         if (request.Prompt == "none")

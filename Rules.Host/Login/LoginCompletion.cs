@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
+using Rules.Host.MultiFactor;
 using Rules.Host.OAuth;
 using Rules.Host.RuleSets;
 using Rules.Host.Storage;
@@ -22,7 +23,11 @@ public enum LoginKind
 }
 
 /// <summary>A login whose rules ran: the outcome, and the parameters its callback gets.</summary>
-public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<string, string?>> Response);
+public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<string, string?>> Response)
+{
+    /// <summary>Set when nothing was issued because the rules asked for a second factor: where the browser goes instead.</summary>
+    public IResult? Suspended { get; init; }
+}
 
 /// <summary>
 /// The part every regular login shares once the user is known: count the login (durably, before the rules, so they
@@ -32,16 +37,19 @@ public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<
 /// decision record and the audit entry are written before the response.
 /// </summary>
 public sealed class LoginCompletion(
-    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock)
+    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock,
+    MultifactorGate multifactor)
 {
     public const string DecisionKind = "login";
 
-    public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null)
+    /// <param name="proof">Set when the login comes back from a passed second-factor challenge (<see cref="MultifactorGate"/>).</param>
+    public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null,
+        MultifactorProof? proof = null)
     {
         var now = clock.GetUtcNow();
         var newSessionSecret = session is null ? Secrets.NewSecret() : null;
         var sessionId = session?.Id ?? SessionStore.PublicId(newSessionSecret!);
-        var methods = session?.Methods.DeepClone().AsArray() ?? new JsonArray(LoginTransactionBuilder.Method("pwd", now));
+        var methods = proof?.Methods ?? session?.Methods.DeepClone().AsArray() ?? new JsonArray(LoginTransactionBuilder.Method("pwd", now));
         var sso = session is null
             ? new JsonObject { ["with_auth0"] = false, ["with_dbconn"] = false, ["current_clients"] = new JsonArray() }
             : new JsonObject
@@ -51,7 +59,7 @@ public sealed class LoginCompletion(
                 ["current_clients"] = new JsonArray(session.Clients.Select(c => (JsonNode?)c).ToArray()),
             };
 
-        var loginsCount = store.IncrementLoginsCount(user.UserId);
+        var loginsCount = proof?.LoginsCount ?? store.IncrementLoginsCount(user.UserId);
         var profile = (user with { LoginsCount = loginsCount }).ToProfileJson();
         var transaction = LoginTransactionBuilder.Build(new LoginDescription
         {
@@ -101,6 +109,11 @@ public sealed class LoginCompletion(
             },
         };
 
+        if (multifactor.MustChallenge(http, outcome, user.UserId, proof))
+        {
+            return multifactor.Suspend(http, request, user, kind, session, methods, loginsCount, now, decisionId, transaction, outcome, entry);
+        }
+
         IReadOnlyList<KeyValuePair<string, string?>> response = [];
         // The code, metadata changes, session, audit entry and decision record are committed together or not at all.
         database.Write(writes =>
@@ -108,7 +121,7 @@ public sealed class LoginCompletion(
             if (outcome.IsAllowed)
             {
                 var grant = AuthorizationGrant.FromOutcome(outcome, user.UserId, request.Client.ClientId, request.RedirectUri, request.Scopes, profile,
-                    session?.AuthenticatedAt ?? now, decisionId) with
+                    session?.AuthenticatedAt ?? proof?.AuthenticatedAt ?? now, decisionId) with
                 {
                     Nonce = request.Nonce,
                     CodeChallenge = request.CodeChallenge,
@@ -121,7 +134,7 @@ public sealed class LoginCompletion(
                 }
                 else
                 {
-                    sessions.Touch(writes, session, request.Client.ClientId);
+                    sessions.Touch(writes, session, request.Client.ClientId, proof?.Methods);
                 }
             }
             else

@@ -84,6 +84,10 @@ public static class LoginEndpoints
         }
 
         var login = completion.Complete(http, request, user!, LoginKind.Password, session: null, auditUserName: account);
+        if (login.Suspended is { } challenge)
+        {
+            return challenge;
+        }
         if (login.Outcome.IsAllowed)
         {
             return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
