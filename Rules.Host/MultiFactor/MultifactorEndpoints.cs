@@ -79,7 +79,7 @@ public static class MultifactorEndpoints
                 Audit(http, audit, clock, request, user, MultifactorAttemptLimiter.EnrolledType, "Authenticator app enrolled");
                 challenges.MarkVerified(http, rememberRequested);
                 var fresh = antiforgery.GetAndStoreTokens(http);
-                return MultifactorPage.RecoveryCodes(http, factors.NewRecoveryCodes(user.UserId), fresh.FormFieldName, fresh.RequestToken!);
+                return MultifactorPage.RecoveryCodes(http, request, factors.NewRecoveryCodes(user.UserId), fresh.FormFieldName, fresh.RequestToken!);
             }
             Audit(http, audit, clock, request, user, MultifactorAttemptLimiter.SucceededType, "Second factor verified", "otp");
         }

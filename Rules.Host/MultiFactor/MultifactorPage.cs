@@ -34,7 +34,7 @@ public static class MultifactorPage
             {Error(error)}
             {Form(http, csrfField, csrfToken, "Enter the 6-digit code the app shows", allowRemember, "Verify and continue", error is not null)}
             """;
-        return HtmlPage.Render(http, "Set up two-step verification", body, statusCode);
+        return HtmlPage.Render(http, "Set up two-step verification", body, statusCode, CallbackOrigin(request));
     }
 
     public static IResult Challenge(HttpContext http, AuthorizeRequest request, bool allowRemember, string csrfField, string csrfToken,
@@ -47,10 +47,10 @@ public static class MultifactorPage
             {Error(error)}
             {Form(http, csrfField, csrfToken, "Enter the 6-digit code from your authenticator app, or a recovery code", allowRemember, "Continue", error is not null)}
             """;
-        return HtmlPage.Render(http, "Two-step verification", body, statusCode);
+        return HtmlPage.Render(http, "Two-step verification", body, statusCode, CallbackOrigin(request));
     }
 
-    public static IResult RecoveryCodes(HttpContext http, IReadOnlyList<string> codes, string csrfField, string csrfToken)
+    public static IResult RecoveryCodes(HttpContext http, AuthorizeRequest request, IReadOnlyList<string> codes, string csrfField, string csrfToken)
     {
         var list = new StringBuilder();
         foreach (var code in codes)
@@ -68,8 +68,14 @@ public static class MultifactorPage
             <button type="submit">I saved them, continue</button>
             </form>
             """;
-        return HtmlPage.Render(http, "Save your recovery codes", body);
+        return HtmlPage.Render(http, "Save your recovery codes", body, 200, CallbackOrigin(request));
     }
+
+    /// <summary>
+    /// These forms end in a redirect to the application's callback, and CSP's form-action also governs where a form
+    /// submission may be redirected: the callback's origin is allowed besides 'self'.
+    /// </summary>
+    private static string CallbackOrigin(AuthorizeRequest request) => new Uri(request.RedirectUri).GetLeftPart(UriPartial.Authority);
 
     private static string Error(string? error) => error is null ? "" : $"<p class=\"error\" role=\"alert\" id=\"mfa-error\">{HtmlPage.Encode(error)}</p>";
 
