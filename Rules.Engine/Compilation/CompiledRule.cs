@@ -44,6 +44,21 @@ public sealed class CompiledRule
         return (line, column);
     }
 
+    /// <summary>The author's text of <paramref name="node"/> (a node of this rule's script), cut to <paramref name="maxLength"/> characters.</summary>
+    internal string AuthorText(Node node, int maxLength)
+    {
+        var (startLine, startColumn) = ToAuthorPosition(node.Location.Start.Line, node.Location.Start.Column);
+        var (endLine, endColumn) = ToAuthorPosition(node.Location.End.Line, node.Location.End.Column);
+        var text = new System.Text.StringBuilder();
+        for (var line = startLine; line <= endLine && SourceLine(line) is { } source; line++)
+        {
+            var from = line == startLine ? Math.Min(startColumn - 1, source.Length) : 0;
+            var to = line == endLine ? Math.Clamp(endColumn - 1, from, source.Length) : source.Length;
+            text.Append(line == startLine ? "" : " ").Append(source.AsSpan(from, to - from).Trim());
+        }
+        return text.Length <= maxLength ? text.ToString() : text.ToString(0, maxLength - 1) + "…";
+    }
+
     /// <summary>The author's line, trimmed of its line ending, or null when out of range.</summary>
     public string? SourceLine(int line) =>
         line >= 1 && line <= _lines.Value.Length ? _lines.Value[line - 1].TrimEnd('\r') : null;

@@ -71,6 +71,19 @@ public static class RuleLinter
         return walker.Warnings.OrderBy(w => w.Line).ThenBy(w => w.Column).ToArray();
     }
 
+    /// <summary>Where the rule sets the refused context field <paramref name="field"/>, when the code says so plainly.</summary>
+    internal static (int Line, int Column)? LocateEffectWrite(CompiledRule rule, string field)
+    {
+        foreach (var lint in Lint(rule))
+        {
+            if (lint.Code == LintCodes.UnsupportedEffect && lint.Message.StartsWith($"context.{field} ", StringComparison.Ordinal))
+            {
+                return (lint.Line, lint.Column);
+            }
+        }
+        return null;
+    }
+
     private sealed class Walker(CompiledRule rule, IFunction function)
     {
         private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
@@ -169,6 +182,19 @@ public static class RuleLinter
                         CheckObjectLiteralClaims(token, source);
                     }
                     break;
+                case CallExpression { Callee: MemberExpression { Object: Identifier { Name: "Object" }, Property: Identifier { Name: "assign" }, Computed: false } } call
+                    when call.Arguments.Count >= 2 && IsContext(call.Arguments[0]):
+                    foreach (var source in call.Arguments.Skip(1).OfType<ObjectExpression>())
+                    {
+                        foreach (var property in source.Properties.OfType<Property>())
+                        {
+                            if (StaticKey(property.Key, property.Computed) is { } key && ContextEffects.FindRefused(key) is { } effect && !IsNothing(property.Value))
+                            {
+                                Error(property.Key, LintCodes.UnsupportedEffect, effect.RefusalMessage);
+                            }
+                        }
+                    }
+                    break;
             }
 
             _parents.Push(node);
@@ -213,6 +239,11 @@ public static class RuleLinter
             else if (TokenOf(member) is { } replaced && value is ObjectExpression literal && at is AssignmentExpression)
             {
                 CheckObjectLiteralClaims(replaced, literal);
+            }
+
+            if (at is not UnaryExpression && RefusedEffectOf(member) is { } effect && (value is null || !IsNothing(value)))
+            {
+                Error(at, LintCodes.UnsupportedEffect, effect.RefusalMessage);
             }
 
             if (ImpersonationMarker(member) is { } marker)
@@ -262,6 +293,24 @@ public static class RuleLinter
             && StaticKey(member) is "idToken" or "accessToken"
                 ? StaticKey(member)
                 : null;
+
+        private bool IsContext(Node node) => _context is not null && node is Identifier { } id && id.Name == _context;
+
+        /// <summary>Setting a field to null or undefined asks for nothing.</summary>
+        private static bool IsNothing(Node value) => value is NullLiteral or Identifier { Name: "undefined" };
+
+        /// <summary>The refused effect when the member is context.multifactor, context.samlConfiguration.mappings.x, ...</summary>
+        private ContextEffect? RefusedEffectOf(MemberExpression member)
+        {
+            for (Node current = member; current is MemberExpression m; current = m.Object)
+            {
+                if (IsContext(m.Object) && StaticKey(m) is { } key)
+                {
+                    return ContextEffects.FindRefused(key);
+                }
+            }
+            return null;
+        }
 
         /// <summary>"impersonated" or "impersonator" when the member is user.impersonated, user.impersonator or anything below them.</summary>
         private string? ImpersonationMarker(MemberExpression member)
@@ -383,10 +432,14 @@ public static class RuleLinter
             return false;
         }
 
-        private void Warn(Node node, string code, string message)
+        private void Warn(Node node, string code, string message) => Add(node, code, message, LintSeverity.Warning);
+
+        private void Error(Node node, string code, string message) => Add(node, code, message, LintSeverity.Error);
+
+        private void Add(Node node, string code, string message, LintSeverity severity)
         {
             var (line, column) = rule.ToAuthorPosition(node.Location.Start.Line, node.Location.Start.Column);
-            Warnings.Add(new LintWarning(rule.Name, rule.Source.File, line, column, code, message, rule.SourceLine(line)));
+            Warnings.Add(new LintWarning(rule.Name, rule.Source.File, line, column, code, message, rule.SourceLine(line)) { Severity = severity });
         }
     }
 }

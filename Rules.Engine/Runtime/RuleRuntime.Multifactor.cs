@@ -14,7 +14,25 @@ internal sealed partial class RuleRuntime
 {
     private MultifactorRequest? _multifactor;
 
-    /// <summary>Reads the context after a rule; a denial when what it holds cannot be honoured. One property lookup when absent.</summary>
+    /// <summary>
+    /// Reads the context a rule passed on (or, when it passed on another object without the field, the one it received,
+    /// so a request is not lost to a stray object); a denial when what it holds cannot be honoured. One property lookup
+    /// when absent.
+    /// </summary>
+    private Denial? ReadMultifactor(CompiledRule rule, JsValue received, JsValue passedOn)
+    {
+        try
+        {
+            var denial = ReadMultifactor(rule, passedOn);
+            return denial is null && _multifactor is null && !ReferenceEquals(received, passedOn) ? ReadMultifactor(rule, received) : denial;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A Proxy passed as context runs the rule's traps here: their errors and limits are the rule's.
+            return Classify(e, rule);
+        }
+    }
+
     private Denial? ReadMultifactor(CompiledRule rule, JsValue context)
     {
         if (context is not ObjectInstance contextObject)

@@ -170,7 +170,7 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (rule.Kind == RuleKind.Action)
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
-                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true) ?? ReadMultifactor(rule, context);
+                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true) ?? ReadMultifactor(rule, context, context);
                     timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
                     if (actionDenial is not null)
                     {
@@ -191,11 +191,16 @@ internal sealed partial class RuleRuntime : IDisposable
                 {
                     user = ReprotectImpersonation(transaction, nextUser, (ObjectInstance)user);
                 }
+                var received = context;
                 if (invocation.Context is ObjectInstance nextContext)
                 {
                     context = nextContext;
                 }
-                if (ReadMultifactor(rule, context) is { } multifactorDenial)
+                if (RefusedEffect(rule, received, context, transaction.Context) is { } refused)
+                {
+                    return Finish(refused, transaction, user, context, started, timings, ran);
+                }
+                if (ReadMultifactor(rule, received, context) is { } multifactorDenial)
                 {
                     return Finish(multifactorDenial, transaction, user, context, started, timings, ran);
                 }
@@ -237,7 +242,14 @@ internal sealed partial class RuleRuntime : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Classify(e, rule);
+            var thrown = Classify(e, rule);
+            if (!invocation.Called || thrown.Kind != DenialKind.RuleError || Broken)
+            {
+                return thrown;
+            }
+            // As in Node (and so in Auth0), the first call of callback decides: a script error thrown after it is
+            // logged, not fatal. Limits and sandbox failures still deny, whenever they happen.
+            _state.AddSystemLog($"rule '{rule.Name}' threw after calling callback, which had already decided: {thrown.Failure}");
         }
 
         if (invocation.Called)
@@ -334,6 +346,27 @@ internal sealed partial class RuleRuntime : IDisposable
         var name = rule?.Name ?? "";
         var message = DescribeThrown(exception);
         var (line, column) = LocateInRule(rule, exception);
+        var file = rule?.Source.File;
+        var source = line is { } ruleLine ? rule?.SourceLine(ruleLine) : null;
+
+        var thrownAt = exception.Location;
+        if (thrownAt.Start.Line > 0 && FindRule(thrownAt.SourceFile) is { } origin)
+        {
+            if (message.StartsWith("TypeError: ", StringComparison.Ordinal))
+            {
+                message = NodeStyleTypeErrors.Rewrite(origin, thrownAt.Start.Line, thrownAt.Start.Column, message);
+            }
+            if (!ReferenceEquals(origin, rule))
+            {
+                // A function one rule left on `global` failed while another rule called it: point at the failing code,
+                // and say who called it.
+                var caller = line is null ? "" : $" at {file}:{line}:{column}";
+                message += $" (in code from rule '{origin.Name}', called by rule '{name}'{caller})";
+                file = origin.Source.File;
+                (line, column) = origin.ToAuthorPosition(thrownAt.Start.Line, thrownAt.Start.Column);
+                source = origin.SourceLine(line.Value);
+            }
+        }
         string? limit = null;
         if (message.Contains("Maximum call stack size exceeded", StringComparison.Ordinal))
         {
@@ -344,13 +377,25 @@ internal sealed partial class RuleRuntime : IDisposable
             limit = mention.Groups[1].Value;
         }
 
-        var failure = new RuleFailure(message, rule?.Source.File, line, column, line is { } l ? rule?.SourceLine(l) : null, limit);
+        var failure = new RuleFailure(message, file, line, column, source, limit);
         if (limit is not null)
         {
             Broken = true;
             return new Denial(DenialKind.Limit, name, "access_denied", $"The login could not be completed: rule '{name}' exceeded a sandbox limit.", failure);
         }
         return new Denial(DenialKind.RuleError, name, "access_denied", GenericFailure(name), failure);
+    }
+
+    private CompiledRule? FindRule(string? file)
+    {
+        foreach (var rule in _ruleSet.Enabled)
+        {
+            if (rule.Source.File == file)
+            {
+                return rule;
+            }
+        }
+        return null;
     }
 
     private static string GenericFailure(string rule) => $"The login could not be completed: rule '{rule}' failed.";

@@ -22,8 +22,11 @@ public static class CheckCommand
         and other APIs the sandbox lacks, writes to reserved claims or user.impersonated/impersonator, custom
         claims without a namespace, a function that does not take (user, context, callback), a return that
         never calls callback. See docs/authoring-rules.md, "Lints".
-        Exit codes: 0 every rule compiles (warnings allowed unless --strict), 1 some rule does not compile or,
-        with --strict, has warnings, 2 the directory cannot be read.
+        Errors ([unsupported-effect]) flag code that can only deny: a rule that sets context.multifactor,
+        context.redirect, context.samlConfiguration, context.primaryUser or context.jwtConfiguration asks for
+        something this server does not carry out, so every login that reaches it is denied.
+        Exit codes: 0 every rule compiles (warnings allowed unless --strict), 1 some rule does not compile, has a
+        lint error, or, with --strict, has warnings, 2 the directory cannot be read.
         """;
 
     public static int Run(Parameters parameters, TextWriter output, TextWriter error)
@@ -51,13 +54,19 @@ public static class CheckCommand
         var lints = RuleLinter.Lint(compilation.RuleSet);
         foreach (var lint in lints)
         {
-            error.WriteLine(lint.Format(parameters.Strict ? "error" : "warning"));
+            error.WriteLine(lint.Format(parameters.Strict ? "error" : null));
         }
+        var lintErrors = lints.Count(l => l.Severity == LintSeverity.Error);
 
         var total = compilation.RuleSet.Rules.Count;
         if (!compilation.Succeeded)
         {
             error.WriteLine($"{compilation.Errors.Count} error(s) in {total} rule(s)");
+            return ExitCodes.Failed;
+        }
+        if (lintErrors > 0 && !parameters.Strict)
+        {
+            error.WriteLine($"{lintErrors} rule error(s) in {total} rule(s): every login that reaches them is denied");
             return ExitCodes.Failed;
         }
         if (parameters.Strict && lints.Count > 0)

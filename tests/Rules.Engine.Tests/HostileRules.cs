@@ -383,7 +383,9 @@ public static class HostileRules
         Case("callback(null) with a non-object user and context", "callback(null, 42, 'not a context');", HostileExpectation.Harmless)
             with { Verify = o => o.User["user_id"]!.GetValue<string>().Should().Be("auth0|alice") },
         Case("throws right after calling callback", "callback(null, user, context); throw new Error('after callback');",
-            HostileExpectation.Denied(DenialKind.RuleError)) with { MessageContains = "after callback" },
+            HostileExpectation.Harmless) with { Verify = o => o.Logs.Should().Contain(l => l.Contains("threw after calling callback") && l.Contains("after callback")) },
+        Case("runs out of statements right after calling callback", "callback(null, user, context); for (;;) { }",
+            HostileExpectation.DeniedByLimit("MaxStatements")),
         Case("error whose message getter never returns", "callback({ get message() { for (;;) { } } });", HostileExpectation.OutOfTime)
             with { Options = ClockLimited },
         Case("context Proxy whose traps never return", "callback(null, user, new Proxy(context, { getOwnPropertyDescriptor() { for (;;) { } } }));",

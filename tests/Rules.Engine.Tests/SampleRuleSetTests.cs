@@ -273,7 +273,7 @@ public sealed class SampleRuleSetTests(SampleRuleSetTests.SampleRuleSet samples)
             return new Expectation(decision, expect["rule"]?.GetValue<string>(), expect["error"]?.GetValue<string>());
         }
 
-        private static string FindRepositoryRoot()
+        internal static string FindRepositoryRoot()
         {
             for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             {

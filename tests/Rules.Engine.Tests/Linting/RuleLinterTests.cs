@@ -145,4 +145,35 @@ public sealed class RuleLinterTests
 
         warnings.Should().ContainSingle().Which.Column.Should().Be("function (user, context, callback) { context.idToken.".Length + 1);
     }
+
+    [Theory]
+    [InlineData("  context.primaryUser = 'auth0|primary';", "primaryUser", 2, 3)]
+    [InlineData("  if (user.email) {\n    context.redirect = { url: 'https://example.com/terms' };\n  }", "redirect", 3, 5)]
+    [InlineData("  context.samlConfiguration.mappings['http://schemas.example.com/plan'] = 'app_metadata.plan';", "samlConfiguration", 2, 3)]
+    [InlineData("  context['primaryUser'] = 'auth0|1';", "primaryUser", 2, 3)]
+    [InlineData("  Object.assign(context, { jwtConfiguration: { lifetimeInSeconds: 60 } });", "jwtConfiguration", 2, 28)]
+    [InlineData("  ctx.primaryUser = 'auth0|primary';", "primaryUser", 2, 3, "u, ctx, done")]
+    public void Setting_an_effect_this_server_refuses_is_an_error(string body, string field, int line, int column, string parameters = "user, context, callback")
+    {
+        var warning = Lint(body + "\n  " + parameters.Split(", ")[2] + "(null, " + parameters.Split(", ")[0] + ", " + parameters.Split(", ")[1] + ");", parameters)
+            .Should().ContainSingle().Which;
+
+        warning.Code.Should().Be(LintCodes.UnsupportedEffect);
+        warning.Severity.Should().Be(LintSeverity.Error);
+        warning.Message.Should().StartWith($"context.{field} asks for").And.Contain("denied");
+        (warning.Line, warning.Column).Should().Be((line, column));
+        warning.Format().Should().StartWith($"rule.js:{line}:{column}: error: context.{field}");
+    }
+
+    [Theory]
+    [InlineData("  context.primaryUser = null;")]
+    [InlineData("  context.multifactor = { provider: 'any', allowRememberBrowser: false };")]
+    [InlineData("  context.multifactor = undefined;")]
+    [InlineData("  delete context.redirect;")]
+    [InlineData("  var provider = context.multifactor && context.multifactor.provider;")]
+    [InlineData("  var other = {}; other.multifactor = { provider: 'any' };")]
+    public void Reading_clearing_or_writing_elsewhere_is_not_asking(string body)
+    {
+        Lint(body + "\n  callback(null, user, context);").Should().BeEmpty();
+    }
 }
