@@ -10,6 +10,7 @@ public static class MultifactorFeature
         services.AddSingleton<MultifactorAttemptLimiter>();
         services.AddSingleton<RememberBrowser>();
         services.AddSingleton<MultifactorGate>();
+        services.AddSingleton<FactorAdministration>();
         return services;
     }
 
@@ -18,6 +19,7 @@ public static class MultifactorFeature
         endpoints.MapGet("/login/mfa", MultifactorEndpoints.Show);
         endpoints.MapPost("/login/mfa", MultifactorEndpoints.SubmitAsync);
         endpoints.MapPost("/login/mfa/continue", MultifactorEndpoints.ContinueAsync);
+        endpoints.MapAuthenticatorsEndpoints();
         return endpoints;
     }
 }
