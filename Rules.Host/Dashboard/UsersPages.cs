@@ -44,7 +44,8 @@ public static class UsersPages
         return DashboardPage.Render(http, "Users", body, DashboardPage.Section.Users);
     }
 
-    public static IResult Show(string user_id, HttpContext http, TenantStore store, OperatorDirectory operators, DashboardAudit audit)
+    public static IResult Show(string user_id, HttpContext http, TenantStore store, OperatorDirectory operators, DashboardAudit audit,
+        MultiFactor.ImpersonatorMultifactor impersonatorMfa, MultiFactor.FactorAdministration factors)
     {
         if (store.GetUser(user_id) is not { } user)
         {
@@ -72,8 +73,9 @@ public static class UsersPages
                 {Fact("Created", profile["created_at"]?.GetValue<string>())}{Fact("Updated", profile["updated_at"]?.GetValue<string>())}
               </dl>
             </section>
-            {SignInAsUser.Section(user, availability, mayImpersonate, who)}
+            {SignInAsUser.Section(user, availability, mayImpersonate, who, impersonatorMfa.Required)}
             </div>
+            {UserFactorsSection.Render(http, user, factors)}
             <section aria-labelledby="identities-heading" class="card">
               <h2 id="identities-heading">Identities</h2>
               {Identities(profile["identities"] as JsonArray)}

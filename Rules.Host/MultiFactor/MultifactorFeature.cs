@@ -11,6 +11,7 @@ public static class MultifactorFeature
         services.AddSingleton<RememberBrowser>();
         services.AddSingleton<MultifactorGate>();
         services.AddSingleton<FactorAdministration>();
+        services.AddSingleton<ImpersonatorMultifactor>();
         return services;
     }
 
