@@ -12,6 +12,11 @@ namespace Rules.Engine.Runtime;
 // rule is the outcome's. Last writer wins, as on Auth0, where it is one property of one context.
 internal sealed partial class RuleRuntime
 {
+    // One key object for every lookup: a string argument would allocate a JsString per rule on every login.
+    private static readonly JsString MultifactorKey = new("multifactor");
+    private static readonly JsString ProviderKey = new("provider");
+    private static readonly JsString AllowRememberBrowserKey = new("allowRememberBrowser");
+
     private MultifactorRequest? _multifactor;
 
     /// <summary>
@@ -41,7 +46,7 @@ internal sealed partial class RuleRuntime
             return null;
         }
 
-        var descriptor = contextObject.GetOwnProperty("multifactor");
+        var descriptor = contextObject.GetOwnProperty(MultifactorKey);
         if (descriptor == PropertyDescriptor.Undefined)
         {
             _multifactor = null;
@@ -63,7 +68,7 @@ internal sealed partial class RuleRuntime
             return MultifactorError(rule, "context.multifactor must be an object like { provider: 'any', allowRememberBrowser: false }");
         }
 
-        var providerValue = JsonBridge.GetData(request, "provider");
+        var providerValue = Data(request, ProviderKey);
         // Auth0 documents provider as required; a request without one still asks for a second factor, so it is not skipped.
         var provider = providerValue.IsUndefined() || providerValue.IsNull() ? "any" : providerValue.IsString() ? providerValue.ToString() : null;
         if (provider is null)
@@ -82,9 +87,12 @@ internal sealed partial class RuleRuntime
                 + $"({string.Join(", ", MultifactorProviders.Challengeable.Select(p => $"'{p}'"))}). The login is denied rather than let through without the second factor");
         }
 
-        _multifactor = new MultifactorRequest(provider, JsonBridge.GetData(request, "allowRememberBrowser").Equals(JsBoolean.True));
+        _multifactor = new MultifactorRequest(provider, Data(request, AllowRememberBrowserKey).Equals(JsBoolean.True));
         return null;
     }
+
+    private static JsValue Data(ObjectInstance obj, JsString key) =>
+        obj.GetOwnProperty(key) is { } descriptor && descriptor != PropertyDescriptor.Undefined && descriptor.IsDataDescriptor() ? descriptor.Value : JsValue.Undefined;
 
     private static string Truncate(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 

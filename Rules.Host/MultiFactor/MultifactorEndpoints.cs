@@ -198,11 +198,13 @@ public static class MultifactorEndpoints
         string? error = null, int statusCode = 200)
     {
         var (request, challenge, user) = loaded;
-        if (factors.Find(user.UserId) is { Confirmed: true })
+        // StartEnrollment is null when the factor is already confirmed (also by a concurrent request): challenge then.
+        var started = factors.Find(user.UserId) is { Confirmed: true } ? null : factors.StartEnrollment(user.UserId);
+        if (started is not { } enrolment)
         {
             return MultifactorPage.Challenge(http, request, challenge.AllowRemember, csrfField, csrfToken, error, statusCode);
         }
-        var (_, secret) = factors.StartEnrollment(user.UserId)!.Value;
+        var secret = enrolment.Secret;
         var issuer = store.GetSettings().FriendlyName;
         var qr = QrCodeSvg.Render(Totp.ProvisioningUri(issuer, user.Email ?? user.UserId, secret));
         return MultifactorPage.Enroll(http, request, qr, secret, challenge.AllowRemember, csrfField, csrfToken, error, statusCode);
