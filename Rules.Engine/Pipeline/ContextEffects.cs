@@ -38,7 +38,7 @@ public static class ContextEffects
     [
         new("idToken", EffectStatus.CarriedOut, "custom claims in the ID token"),
         new("accessToken", EffectStatus.CarriedOut, "custom claims and scopes in the access token"),
-        new("multifactor", EffectStatus.Refused, "a multi-factor challenge", "it has no multi-factor authentication yet"),
+        new("multifactor", EffectStatus.CarriedOut, "a multi-factor challenge (TOTP; other providers are refused by RuleRuntime.Multifactor.cs)"),
         new("redirect", EffectStatus.CarriedOut, "a redirect to another page before the login completes (resumed at /continue)"),
         new("samlConfiguration", EffectStatus.Refused, "SAML assertion settings and attribute mappings", "it issues no SAML assertions"),
         new("primaryUser", EffectStatus.Refused, "completing the login as a linked primary account", "it does not link accounts"),

@@ -33,6 +33,9 @@ public sealed class Outcome
 
     public IReadOnlyList<MetadataUpdate> MetadataUpdates { get; init; } = [];
 
+    /// <summary>The second factor the rules asked for (<c>context.multifactor</c>, <c>api.multifactor.enable</c>); null when none. Allow only.</summary>
+    public MultifactorRequest? Mfa { get; init; }
+
     public IReadOnlyList<DroppedClaim> DroppedClaims { get; init; } = [];
 
     public IReadOnlyList<string> Logs { get; init; } = [];

@@ -71,6 +71,14 @@ public static class OutcomeJson
         writer.WritePropertyName("user");
         outcome.User.WriteTo(writer);
 
+        if (outcome.Mfa is { } mfa)
+        {
+            writer.WriteStartObject("mfa");
+            writer.WriteString("provider", mfa.Provider);
+            writer.WriteBoolean("allowRememberBrowser", mfa.AllowRememberBrowser);
+            writer.WriteEndObject();
+        }
+
         writer.WriteStartArray("metadataUpdates");
         foreach (var update in outcome.MetadataUpdates)
         {

@@ -8,6 +8,11 @@ public enum ReplayClass
     DenyToAllow,
     /// <summary>Still denied, but by another rule, with another error or reason.</summary>
     DenyChanged,
+    /// <summary>
+    /// Still allowed, but a second factor is now asked for, no longer asked for, or asked for differently (provider,
+    /// remember-browser). A decision change: it decides whether the user gets in without their second factor.
+    /// </summary>
+    MfaChanged,
     /// <summary>Still allowed, with different ID- or access-token claims or scopes.</summary>
     ClaimsChanged,
     /// <summary>Still allowed, with different app_metadata / user_metadata updates.</summary>
@@ -31,6 +36,7 @@ public static class ReplayClasses
         ReplayClass.AllowToDeny => "allow_to_deny",
         ReplayClass.DenyToAllow => "deny_to_allow",
         ReplayClass.DenyChanged => "deny_changed",
+        ReplayClass.MfaChanged => "mfa_changed",
         ReplayClass.ClaimsChanged => "claims_changed",
         ReplayClass.MetadataChanged => "metadata_changed",
         ReplayClass.NewlyFailing => "newly_failing",
@@ -44,6 +50,7 @@ public static class ReplayClasses
         ReplayClass.AllowToDeny => "allow → deny",
         ReplayClass.DenyToAllow => "deny → allow",
         ReplayClass.DenyChanged => "deny, other rule or reason",
+        ReplayClass.MfaChanged => "MFA requirement changed",
         ReplayClass.ClaimsChanged => "claims or scopes changed",
         ReplayClass.MetadataChanged => "metadata updates changed",
         ReplayClass.NewlyFailing => "newly failing",

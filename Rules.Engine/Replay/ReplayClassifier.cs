@@ -13,7 +13,7 @@ public static class ReplayClassifier
 {
     private static readonly string[] DenialFields = ["rule", "error", "error_description", "kind", "failure"];
     private static readonly string[] RedirectFields = ["decision", "rule", "url"];
-    private static readonly string[] ComparedFields = ["decision", .. DenialFields, "url", "idToken", "accessToken", "metadataUpdates"];
+    private static readonly string[] ComparedFields = ["decision", .. DenialFields, "url", "mfa", "idToken", "accessToken", "metadataUpdates"];
 
     public static ReplayClass Classify(JsonObject before, JsonObject after)
     {
@@ -36,6 +36,7 @@ public static class ReplayClassifier
         {
             return DenialFields.All(f => Same(before, after, f)) ? ReplayClass.Unchanged : ReplayClass.DenyChanged;
         }
+        if (!Same(before, after, "mfa")) return ReplayClass.MfaChanged;
         if (!Same(before, after, "idToken") || !Same(before, after, "accessToken")) return ReplayClass.ClaimsChanged;
         if (!Same(before, after, "metadataUpdates")) return ReplayClass.MetadataChanged;
         return ReplayClass.Unchanged;
@@ -59,10 +60,10 @@ public static class ReplayClassifier
     public static bool IsFailing(JsonObject outcome) =>
         !IsAllowed(outcome) && outcome["kind"] is JsonValue kind && kind.GetValue<string>() is "rule_error" or "timeout" or "limit";
 
-    /// <summary>"allow", or "deny by RULE (kind): reason": one line for tables and test names.</summary>
+    /// <summary>"allow", "allow with MFA (provider)", or "deny by RULE (kind): reason": one line for tables and test names.</summary>
     public static string Describe(JsonObject outcome) =>
         IsAllowed(outcome)
-            ? "allow"
+            ? outcome["mfa"] is JsonObject mfa ? $"allow with MFA ({mfa["provider"]})" : "allow"
             : IsRedirect(outcome)
             ? $"redirect by '{outcome["rule"]?.ToString()}' to {outcome["url"]?.ToString()}"
             : $"deny by '{outcome["rule"]?.ToString()}' ({outcome["kind"]?.ToString()}): {outcome["error_description"]?.ToString()}";

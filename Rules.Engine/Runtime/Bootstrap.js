@@ -638,7 +638,16 @@
             setAppMetadata: metadataSetter('AppMetadata'),
             setUserMetadata: metadataSetter('UserMetadata'),
         },
-        multifactor: group('multifactor', ['enable'], 'it has no multi-factor authentication'),
+        multifactor: {
+            // Written where a rule puts it, so one reader (RuleRuntime.Multifactor.cs) checks the provider for both.
+            enable(provider, options) {
+                const context = inProgress('api.multifactor.enable');
+                if (typeof provider !== 'string' || provider.length === 0) {
+                    throw new TypeError("api.multifactor.enable(provider, options): provider must be a non-empty string such as 'any'");
+                }
+                context.multifactor = { provider, allowRememberBrowser: isObject(options) && options.allowRememberBrowser === true };
+            },
+        },
         authentication: group('authentication', ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser'],
             'it has no authentication factors to challenge, enrol or record, and does not link accounts'),
         redirect: {

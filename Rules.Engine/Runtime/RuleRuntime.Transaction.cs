@@ -153,6 +153,7 @@ internal sealed partial class RuleRuntime
             AccessToken = accessToken,
             User = userJson,
             MetadataUpdates = _state.TakeMetadataUpdates(),
+            Mfa = denial is null ? _multifactor : null,
             DroppedClaims = dropped,
             Logs = _state.TakeLogs(),
             RuleSetVersion = _ruleSet.Version,

@@ -163,6 +163,7 @@ internal sealed partial class RuleRuntime : IDisposable
         _state.Reset();
         _redirectState = null;
         _state.Auth0 = options?.Auth0;
+        _multifactor = null;
         _clock.FixedNow = transaction.Now;
         _random.Seed(options?.RandomSeed);
         if (options?.FreshGlobal == true)
@@ -197,7 +198,7 @@ internal sealed partial class RuleRuntime : IDisposable
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
                     var continuing = i == first && options?.ContinueAction is not null;
-                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true, continuing);
+                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true, continuing) ?? ReadMultifactor(rule, context, context);
                     timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
                     var (actionRedirect, badActionRedirect) = actionDenial is null ? ReadRedirect(rule, context, transaction.Context) : (null, null);
                     if ((actionDenial ?? badActionRedirect) is { } stop)
@@ -231,6 +232,10 @@ internal sealed partial class RuleRuntime : IDisposable
                 if (RefusedEffect(rule, received, context, transaction.Context) is { } refused)
                 {
                     return Finish(refused, transaction, user, context, started, timings, ran);
+                }
+                if (ReadMultifactor(rule, received, context) is { } multifactorDenial)
+                {
+                    return Finish(multifactorDenial, transaction, user, context, started, timings, ran);
                 }
 
                 // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.

@@ -216,6 +216,10 @@ public static class TestCaseReader
             {
                 throw new TestCaseFormatException($"{where}: case \"{name}\": \"kind\" must be one of rule_denied, rule_error, timeout, limit");
             }
+            if (key == "mfa" && value is not (null or JsonObject))
+            {
+                throw new TestCaseFormatException($"{where}: case \"{name}\": \"mfa\" must be an object like {{ \"provider\": \"any\", \"allowRememberBrowser\": false }}, or null for no MFA");
+            }
             if (key is "metadataUpdates" or "logs" && value is not JsonArray)
             {
                 throw new TestCaseFormatException($"{where}: case \"{name}\": \"{key}\" must be an array");

@@ -35,7 +35,7 @@ public static class ReplayCommand
         The log is the decision-log JSONL the server exports (GET /api/v2/decision-logs), a transaction .json file,
         or a directory of them (docs/replay.md). Each record runs with its recorded clock, a Math.random seeded from
         the record and a fresh `global`, so results never depend on order or thread count.
-        Classes (for --fail-on): allow_to_deny, deny_to_allow, deny_changed, claims_changed, metadata_changed,
+        Classes (for --fail-on): allow_to_deny, deny_to_allow, deny_changed, mfa_changed, claims_changed, metadata_changed,
         newly_failing. Exit codes: 0 nothing changed, 1 a record of a --fail-on class changed (default: any),
         2 bad input (unreadable log, a rule set that does not compile, a malformed record with --strict, or a log
         from which no record could be replayed: empty, or every record malformed).

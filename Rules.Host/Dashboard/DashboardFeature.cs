@@ -34,6 +34,8 @@ public static class DashboardFeature
         pages.MapGet("/users", UsersPages.List);
         pages.MapGet("/users/{user_id}", UsersPages.Show);
         pages.MapPost("/users/{user_id}/roles", UserRoles.ChangeAsync).RequireCsrfToken();
+        pages.MapPost("/users/{user_id}/factors/reset", UserFactorsSection.Reset).RequireCsrfToken();
+        pages.MapPost("/users/{user_id}/factors/recovery-codes", UserFactorsSection.NewRecoveryCodes).RequireCsrfToken();
 
         pages.MapGet("/rules", RulesPages.List);
         pages.MapGet("/rules/{id}", RulesPages.Edit);

@@ -16,7 +16,8 @@ namespace Rules.Host.Dashboard;
 /// </summary>
 public static class DashboardImpersonationEndpoint
 {
-    public static async Task<IResult> HandleAsync(string user_id, HttpContext http, ImpersonationLinkIssuer issuer, TenantStore store)
+    public static async Task<IResult> HandleAsync(string user_id, HttpContext http, ImpersonationLinkIssuer issuer, TenantStore store,
+        MultiFactor.ImpersonatorMultifactor impersonatorMfa)
     {
         var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
         if (bodyError is not null)
@@ -53,7 +54,13 @@ public static class DashboardImpersonationEndpoint
             ["additionalParameters"] = additional,
         };
 
-        var issue = issuer.Issue(user_id, request, http, $"dashboard:{who.UserId}");
+        // With the tenant's impersonator-MFA setting on, a fresh code from the operator comes first.
+        var (verified, mfaError) = impersonatorMfa.VerifyOperator(http, who.UserId, Text(body!, "mfa_code"));
+        if (mfaError is not null)
+        {
+            return mfaError.ToResult();
+        }
+        var issue = issuer.Issue(user_id, request, http, $"dashboard:{who.UserId}", verified);
         if (issue.IsError)
         {
             return issue.Validation.Error!.ToResult();

@@ -11,7 +11,8 @@ namespace Rules.Host.Dashboard;
 /// </summary>
 public static class SignInAsUser
 {
-    public static string Section(TenantUser user, ImpersonationAvailability availability, IReadOnlyList<ImpersonationChoice> choices, bool operatorMayImpersonate, DashboardOperator who)
+    /// <param name="codeRequired">The tenant requires a fresh second-factor code from the impersonator (Rules:Login:Multifactor:RequireForImpersonators).</param>
+    public static string Section(TenantUser user, ImpersonationAvailability availability, IReadOnlyList<ImpersonationChoice> choices, bool operatorMayImpersonate, DashboardOperator who, bool codeRequired = false)
     {
         if (!availability.ShowButton)
         {
@@ -70,6 +71,7 @@ public static class SignInAsUser
                     <label for="impersonate-state">State</label>
                     <input id="impersonate-state" name="state" type="text" autocomplete="off">
                   </details>
+                  {(codeRequired ? CodeField : "")}
                   <p id="impersonate-error" class="notice error" role="alert" hidden></p>
                   <div class="actions">
                     <button type="submit" id="impersonate-submit">Get link</button>
@@ -91,4 +93,9 @@ public static class SignInAsUser
             </section>
             """;
     }
+
+    private const string CodeField = """
+        <label for="impersonate-mfa-code">Your verification code <span class="muted">(6 digits from your authenticator app, or a recovery code: this tenant asks impersonators for one)</span></label>
+        <input id="impersonate-mfa-code" name="mfa_code" type="text" autocomplete="one-time-code" required>
+        """;
 }

@@ -46,7 +46,8 @@ public static class UsersPages
         return DashboardPage.Render(http, "Users", body, DashboardPage.Section.Users, searchError is null ? 200 : 400);
     }
 
-    public static IResult Show(string user_id, HttpContext http, TenantStore store, RoleStore roles, OperatorDirectory operators, DashboardAudit audit, RuleSets.RuleSetProvider rules, TimeProvider clock)
+    public static IResult Show(string user_id, HttpContext http, TenantStore store, RoleStore roles, OperatorDirectory operators, DashboardAudit audit, RuleSets.RuleSetProvider rules, TimeProvider clock,
+        MultiFactor.ImpersonatorMultifactor impersonatorMfa, MultiFactor.FactorAdministration factors)
     {
         if (store.GetUser(user_id) is not { } user)
         {
@@ -78,9 +79,10 @@ public static class UsersPages
                 {Fact("Created", profile["created_at"]?.GetValue<string>())}{Fact("Updated", profile["updated_at"]?.GetValue<string>())}
               </dl>
             </section>
-            {SignInAsUser.Section(user, availability, choices, mayImpersonate, who)}
+            {SignInAsUser.Section(user, availability, choices, mayImpersonate, who, impersonatorMfa.Required)}
             </div>
             {UserRoles.Section(user, roles, DashboardCsrf.Token(http))}
+            {UserFactorsSection.Render(http, user, factors)}
             <section aria-labelledby="identities-heading" class="card">
               <h2 id="identities-heading">Identities</h2>
               {Identities(profile["identities"] as JsonArray)}

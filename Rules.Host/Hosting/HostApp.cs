@@ -8,6 +8,7 @@ using Rules.Host.Errors;
 using Rules.Host.GeoIp;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
+using Rules.Host.MultiFactor;
 using Rules.Host.Management;
 using Rules.Host.Risk;
 using Rules.Host.OAuth;
@@ -58,6 +59,7 @@ public static class HostApp
         builder.Services.AddImpersonation();
         builder.Services.AddLogin();
         builder.Services.AddRedirects();
+        builder.Services.AddMultifactor();
         builder.Services.AddManagement();
         builder.Services.AddDashboard();
         builder.Services.AddGeoIp(builder.Configuration);
@@ -77,6 +79,7 @@ public static class HostApp
         app.MapLoginEndpoints();
         app.MapRedirectEndpoints();
         app.MapSamplePages();
+        app.MapMultifactorEndpoints();
         app.MapManagementEndpoints();
         app.MapDashboardEndpoints();
         return app;

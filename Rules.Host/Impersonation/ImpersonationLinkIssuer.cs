@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rules.Host.Audit;
 using Rules.Host.Errors;
+using Rules.Host.MultiFactor;
 using Rules.Host.Storage;
 
 namespace Rules.Host.Impersonation;
@@ -20,11 +21,18 @@ public sealed record ImpersonationLinkIssue(ImpersonationLink? Link, Impersonati
 /// <c>dashboard:{operator user_id}</c>.
 /// </summary>
 public sealed class ImpersonationLinkIssuer(
-    ImpersonationRequestValidator validator, ImpersonationLinkGenerator generator, AuditLog audit, Database database, TimeProvider clock)
+    ImpersonationRequestValidator validator, ImpersonationLinkGenerator generator, AuditLog audit, Database database, TimeProvider clock,
+    ImpersonatorMultifactor impersonatorMfa)
 {
-    public ImpersonationLinkIssue Issue(string userId, JsonObject body, HttpContext http, string? requestedBy)
+    /// <param name="impersonatorVerifiedBy">How the caller already verified the impersonator's second factor (the Dashboard's fresh code).</param>
+    public ImpersonationLinkIssue Issue(string userId, JsonObject body, HttpContext http, string? requestedBy, string? impersonatorVerifiedBy = null)
     {
         var result = validator.Validate(userId, body);
+        var (verified, mfaError) = result.IsError ? (null, null) : impersonatorMfa.Check(result.Request!.Impersonator.UserId, impersonatorVerifiedBy);
+        if (mfaError is not null)
+        {
+            result = result with { Request = null, Error = mfaError };
+        }
         if (result.IsError)
         {
             AuditRefusal(http, result, requestedBy);
@@ -37,7 +45,12 @@ public sealed class ImpersonationLinkIssuer(
         database.Write(writes =>
         {
             link = generator.Generate(writes, request, http);
-            audit.Write(writes, Requested(http, request, link, requestedBy));
+            var entry = Requested(http, request, link, requestedBy);
+            if (verified is not null)
+            {
+                entry.Details["impersonator_verified"] = verified;
+            }
+            audit.Write(writes, entry);
         });
         return new ImpersonationLinkIssue(link, result);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
+using Rules.Host.MultiFactor;
 using Rules.Host.OAuth;
 using Rules.Host.Risk;
 using Rules.Host.RuleSets;
@@ -31,7 +32,7 @@ public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<
 /// <summary>What completing a regular login needs beyond its outcome; kept with a pending login while a rule's redirect is away.</summary>
 public sealed record LoginInProgress(
     AuthorizeRequest Request, TenantUser User, LoginKind Kind, SsoSession? Session, string? NewSessionSecret, string SessionId, JsonArray Methods,
-    JsonObject Profile, string? AuditUserName, DateTimeOffset StartedAt);
+    JsonObject Profile, string? AuditUserName, DateTimeOffset StartedAt, MultifactorProof? Proof = null);
 
 /// <summary>
 /// The part every regular login shares once the user is known: count the login (durably, before the rules, so they
@@ -42,18 +43,19 @@ public sealed record LoginInProgress(
 /// </summary>
 public sealed class LoginCompletion(
     RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices,
-    Redirect.LoginRedirects redirects, RuleAuth0Globals auth0)
+    Redirect.LoginRedirects redirects, RuleAuth0Globals auth0, MultifactorGate multifactor)
 {
     public const string DecisionKind = "login";
 
     /// <param name="body">What the login page POSTed, without the password and the CSRF token: <c>context.request.body</c>.</param>
+    /// <param name="proof">Set when the login comes back from a passed second-factor challenge (<see cref="MultifactorGate"/>).</param>
     public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null,
-        JsonObject? body = null)
+        JsonObject? body = null, MultifactorProof? proof = null)
     {
         var now = clock.GetUtcNow();
         var newSessionSecret = session is null ? Secrets.NewSecret() : null;
         var sessionId = session?.Id ?? SessionStore.PublicId(newSessionSecret!);
-        var methods = session?.Methods.DeepClone().AsArray() ?? new JsonArray(LoginTransactionBuilder.Method("pwd", now));
+        var methods = proof?.Methods ?? session?.Methods.DeepClone().AsArray() ?? new JsonArray(LoginTransactionBuilder.Method("pwd", now));
         var sso = session is null
             ? new JsonObject { ["with_auth0"] = false, ["with_dbconn"] = false, ["current_clients"] = new JsonArray() }
             : new JsonObject
@@ -63,7 +65,7 @@ public sealed class LoginCompletion(
                 ["current_clients"] = new JsonArray(session.Clients.Select(c => (JsonNode?)c).ToArray()),
             };
 
-        var loginsCount = store.IncrementLoginsCount(user.UserId);
+        var loginsCount = proof?.LoginsCount ?? store.IncrementLoginsCount(user.UserId);
         var profile = (user with { LoginsCount = loginsCount }).ToProfileJson();
         var transaction = LoginTransactionBuilder.Build(new LoginDescription
         {
@@ -83,7 +85,7 @@ public sealed class LoginCompletion(
         }, http, now);
 
         var outcome = rules.Execute(transaction, auth0.OptionsFor(http));
-        var login = new LoginInProgress(request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, now);
+        var login = new LoginInProgress(request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, now, proof);
         if (outcome.IsRedirect)
         {
             if (kind != LoginKind.Silent)
@@ -99,7 +101,8 @@ public sealed class LoginCompletion(
     /// <summary>Records an outcome that allows or denies and hands out (or not) the code or tokens: for a fresh login, or one continued after a redirect.</summary>
     public CompletedLogin Conclude(HttpContext http, LoginInProgress login, LoginTransaction transaction, Outcome outcome, JsonObject? continuedFrom = null)
     {
-        var (request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, _) = login;
+        var (request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, _, proof) = login;
+        var loginsCount = proof?.LoginsCount ?? profile["logins_count"]?.GetValue<long>() ?? 0;
         var now = clock.GetUtcNow();
         var decisionId = LoginRecorder.NewDecisionId();
         var (type, description) = (kind, outcome.IsAllowed) switch
@@ -116,6 +119,11 @@ public sealed class LoginCompletion(
             entry.Details["continued"] = continuedFrom;
         }
 
+        if (multifactor.MustChallenge(http, outcome, user.UserId, proof))
+        {
+            return multifactor.Suspend(http, request, user, kind, session, methods, loginsCount, now, decisionId, transaction, outcome, entry);
+        }
+
         IReadOnlyList<KeyValuePair<string, string?>> response = [];
         // The code, metadata changes, session, audit entry and decision record are committed together or not at all.
         database.Write(writes =>
@@ -123,7 +131,7 @@ public sealed class LoginCompletion(
             if (outcome.IsAllowed)
             {
                 var grant = AuthorizationGrant.FromOutcome(outcome, user.UserId, request.Client.ClientId, request.RedirectUri, request.Scopes, profile,
-                    session?.AuthenticatedAt ?? now, decisionId) with
+                    session?.AuthenticatedAt ?? proof?.AuthenticatedAt ?? now, decisionId) with
                 {
                     Nonce = request.Nonce,
                     CodeChallenge = request.CodeChallenge,
@@ -138,7 +146,7 @@ public sealed class LoginCompletion(
                 }
                 else
                 {
-                    sessions.Touch(writes, session, request.Client.ClientId);
+                    sessions.Touch(writes, session, request.Client.ClientId, proof?.Methods);
                 }
             }
             else

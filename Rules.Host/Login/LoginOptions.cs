@@ -26,4 +26,6 @@ public sealed class LoginOptions
 
     /// <summary>An SSO session ends this long after the password was typed, used or not (Auth0's default: 30 days).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    public MultiFactor.MultifactorOptions Multifactor { get; set; } = new();
 }

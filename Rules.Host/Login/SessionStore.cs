@@ -67,13 +67,15 @@ public sealed class SessionStore(Database database, TimeProvider clock, IOptions
     }
 
     /// <summary>Records a use of the session by <paramref name="clientId"/>, which keeps it from going idle.</summary>
-    public void Touch(Writes writes, SsoSession session, string clientId)
+    /// <param name="methods">The session's methods from now on (a second factor proved during an SSO login); null keeps them.</param>
+    public void Touch(Writes writes, SsoSession session, string clientId, JsonArray? methods = null)
     {
         var clients = session.Clients.Contains(clientId, StringComparer.Ordinal) ? session.Clients : [.. session.Clients, clientId];
-        writes.Connection.Execute("UPDATE sessions SET last_used_at = @now, clients = @clients WHERE id_hash = @hash", new
+        writes.Connection.Execute("UPDATE sessions SET last_used_at = @now, clients = @clients, methods = COALESCE(@methods, methods) WHERE id_hash = @hash", new
         {
             now = JsonColumns.Timestamp(clock.GetUtcNow()),
             clients = JsonColumns.WriteList(clients),
+            methods = methods is null ? null : JsonColumns.Write(methods),
             hash = Secrets.Hash(session.Secret),
         }, writes.Transaction);
     }

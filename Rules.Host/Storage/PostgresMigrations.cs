@@ -231,5 +231,46 @@ internal static class PostgresMigrations
             );
             CREATE INDEX pending_logins_expires ON pending_logins(expires_at);
             """),
+        (10, """
+            -- Multi-factor authentication (Rules.Host/MultiFactor): one TOTP factor per user. The secret is Data Protection
+            -- ciphertext; confirmed_at stays null until the user proves the app with a first code. last_used_step is the
+            -- newest TOTP time step accepted, so a code is never accepted twice.
+            CREATE TABLE mfa_enrollments (
+                id             TEXT PRIMARY KEY,            -- remember-browser cookies name it, so a reset voids them
+                user_id        TEXT NOT NULL UNIQUE,
+                secret         TEXT NOT NULL,
+                created_at     TEXT NOT NULL,
+                confirmed_at   TEXT,
+                last_used_step BIGINT NOT NULL DEFAULT -1
+            );
+            -- One-time recovery codes: only their SHA-256 is stored.
+            CREATE TABLE mfa_recovery_codes (
+                user_id    TEXT NOT NULL,
+                code_hash  TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                used_at    TEXT,
+                PRIMARY KEY (user_id, code_hash)
+            );
+            -- A login the rules allowed on condition of a second factor: nothing was issued; the cookie holds a random
+            -- secret, stored as SHA-256. verified_at is set by a right code, completed_at when the login is finished.
+            CREATE TABLE mfa_challenges (
+                id_hash            TEXT PRIMARY KEY,
+                user_id            TEXT NOT NULL,
+                client_id          TEXT NOT NULL,
+                connection         TEXT NOT NULL,
+                session_hash       TEXT,                    -- the SSO session it came from, if any
+                methods            TEXT NOT NULL,           -- JSON: authentication.methods before the challenge
+                logins_count       BIGINT NOT NULL,
+                authenticated_at   TEXT NOT NULL,
+                allow_remember     BIGINT NOT NULL,
+                remember_requested BIGINT NOT NULL DEFAULT 0,
+                created_at         TEXT NOT NULL,
+                expires_at         TEXT NOT NULL,
+                verified_at        TEXT,
+                completed_at       TEXT
+            );
+            -- Brute-force protection counts failed codes per user in the audit trail.
+            CREATE INDEX audit_log_user_type_date ON audit_log(user_id, type, date);
+            """),
     ];
 }

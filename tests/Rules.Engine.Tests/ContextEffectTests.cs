@@ -42,7 +42,12 @@ public sealed class ContextEffectTests
             outcome.Redirect!.Url.Should().Be("https://example.com/terms");
             outcome.Timings.Rules.Should().HaveCount(1, "no rule runs after one that redirected, until the continue");
         }
-        else if (effect!.Status == EffectStatus.CarriedOut)
+        else if (effect!.Status == EffectStatus.CarriedOut && field == "multifactor")
+        {
+            outcome.Decision.Should().Be(Decision.Allow);
+            outcome.Mfa.Should().Be(new MultifactorRequest("any", false), "context.multifactor is carried out as a challenge by the host");
+        }
+        else if (effect.Status == EffectStatus.CarriedOut)
         {
             outcome.Decision.Should().Be(Decision.Allow);
             var claims = field == "idToken" ? outcome.IdToken : outcome.AccessToken;
@@ -68,13 +73,13 @@ public sealed class ContextEffectTests
     }
 
     [Theory]
-    [InlineData("context.multifactor = { provider: 'any' }; delete context.multifactor;", Decision.Allow)]
-    [InlineData("context.multifactor = null;", Decision.Allow)]
-    [InlineData("context.multifactor = undefined;", Decision.Allow)]
+    [InlineData("context.primaryUser = 'auth0|p'; delete context.primaryUser;", Decision.Allow)]
+    [InlineData("context.primaryUser = null;", Decision.Allow)]
+    [InlineData("context.primaryUser = undefined;", Decision.Allow)]
     [InlineData("context.redirect = false;", Decision.Deny)]
-    [InlineData("context['multi' + 'factor'] = { provider: 'google-authenticator' };", Decision.Deny)]
-    [InlineData("Object.defineProperty(context, 'multifactor', { get: function () { return undefined; }, enumerable: true });", Decision.Deny)]
-    [InlineData("Object.defineProperty(context, 'multifactor', { value: { provider: 'any' }, enumerable: false });", Decision.Deny)]
+    [InlineData("context['primary' + 'User'] = 'auth0|p';", Decision.Deny)]
+    [InlineData("Object.defineProperty(context, 'primaryUser', { get: function () { return undefined; }, enumerable: true });", Decision.Deny)]
+    [InlineData("Object.defineProperty(context, 'primaryUser', { value: 'auth0|p', enumerable: false });", Decision.Deny)]
     public void What_counts_as_asking(string statement, Decision expected)
     {
         using var pipeline = PipelineFactory.Create("function (user, context, callback) { " + statement + " callback(null, user, context); }");
@@ -85,8 +90,8 @@ public sealed class ContextEffectTests
     public void A_later_rule_cannot_hide_what_an_earlier_one_asked_for()
     {
         using var pipeline = PipelineFactory.Create(
-            "function (user, context, callback) { context.multifactor = { provider: 'any' }; callback(null, user, context); }",
-            "function (user, context, callback) { delete context.multifactor; callback(null, user, context); }");
+            "function (user, context, callback) { context.primaryUser = 'auth0|p'; callback(null, user, context); }",
+            "function (user, context, callback) { delete context.primaryUser; callback(null, user, context); }");
         var outcome = pipeline.Execute(PipelineFactory.Login());
         outcome.Decision.Should().Be(Decision.Deny);
         outcome.Rule.Should().Be("rule1");
@@ -106,7 +111,7 @@ public sealed class ContextEffectTests
     public void Setting_it_on_the_context_received_counts_even_when_another_is_passed_on()
     {
         using var pipeline = PipelineFactory.Create(
-            "function (user, context, callback) { context.multifactor = { provider: 'any' }; callback(null, user, { idToken: {}, accessToken: {} }); }");
+            "function (user, context, callback) { context.primaryUser = 'auth0|p'; callback(null, user, { idToken: {}, accessToken: {} }); }");
         pipeline.Execute(PipelineFactory.Login()).Decision.Should().Be(Decision.Deny);
     }
 
@@ -128,7 +133,7 @@ public sealed class ContextEffectTests
     public void A_rule_that_denies_is_reported_as_its_own_denial_not_as_the_effect()
     {
         using var pipeline = PipelineFactory.Create(
-            "function (user, context, callback) { context.multifactor = { provider: 'any' }; callback(new UnauthorizedError('no')); }");
+            "function (user, context, callback) { context.primaryUser = 'auth0|p'; callback(new UnauthorizedError('no')); }");
         var outcome = pipeline.Execute(PipelineFactory.Login());
         outcome.Kind.Should().Be(DenialKind.RuleDenied);
         outcome.ErrorDescription.Should().Be("no");
@@ -138,7 +143,7 @@ public sealed class ContextEffectTests
     public void The_refusal_holds_on_every_login_of_a_warm_runtime()
     {
         using var pipeline = PipelineFactory.Create(
-            "function (user, context, callback) { if (user.email === 'alice@example.com') { context.multifactor = { provider: 'any' }; } callback(null, user, context); }");
+            "function (user, context, callback) { if (user.email === 'alice@example.com') { context.primaryUser = 'auth0|p'; } callback(null, user, context); }");
         for (var i = 0; i < 5; i++)
         {
             pipeline.Execute(PipelineFactory.Login()).Decision.Should().Be(Decision.Deny);

@@ -71,6 +71,7 @@
           response_type: data.get("response_type"),
           scope: data.get("scope"),
           state: data.get("state"),
+          mfa_code: data.get("mfa_code"),
         });
       if (!answer.ok) {
         error.textContent = window.dashboard.errorMessage(answer);

@@ -139,7 +139,6 @@ public class ActionApiTests
     }
 
     [Theory]
-    [InlineData("api.multifactor.enable('any')", "api.multifactor.enable")]
     [InlineData("api.authentication.challengeWith({ type: 'otp' })", "api.authentication.challengeWith")]
     [InlineData("api.authentication.setPrimaryUser('auth0|other')", "api.authentication.setPrimaryUser")]
     [InlineData("api.session.revoke('why')", "api.session.revoke")]
@@ -162,15 +161,15 @@ public class ActionApiTests
     public void Catching_the_unsupported_call_error_still_denies()
     {
         using var pipeline = ActionPipeline.Action("""
-              try { api.multifactor.enable('any'); } catch (e) { console.log('swallowed'); }
+              try { api.session.revoke('why'); } catch (e) { console.log('swallowed'); }
             """);
 
         var outcome = pipeline.Execute(PipelineFactory.Login());
 
         outcome.Decision.Should().Be(Decision.Deny);
-        outcome.Failure!.Message.Should().Contain("api.multifactor.enable is not supported by this host");
+        outcome.Failure!.Message.Should().Contain("api.session.revoke is not supported by this host");
         outcome.Failure.Line.Should().Be(2, "the failure points at the call, in the author's file");
-        outcome.Failure.SourceLine.Should().Contain("api.multifactor.enable('any')");
+        outcome.Failure.SourceLine.Should().Contain("api.session.revoke('why')");
         outcome.Logs.Should().Contain("[action] swallowed");
     }
 

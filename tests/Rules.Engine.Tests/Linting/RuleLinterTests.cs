@@ -155,12 +155,12 @@ public sealed class RuleLinterTests
     }
 
     [Theory]
-    [InlineData("  context.multifactor = { provider: 'any', allowRememberBrowser: false };", "multifactor", 2, 3)]
-    [InlineData("  if (user.email) {\n    context.multifactor = { provider: 'any' };\n  }", "multifactor", 3, 5)]
+    [InlineData("  context.primaryUser = 'auth0|primary';", "primaryUser", 2, 3)]
+    [InlineData("  if (user.email) {\n    context.jwtConfiguration = { lifetimeInSeconds: 60 };\n  }", "jwtConfiguration", 3, 5)]
     [InlineData("  context.samlConfiguration.mappings['http://schemas.example.com/plan'] = 'app_metadata.plan';", "samlConfiguration", 2, 3)]
     [InlineData("  context['primaryUser'] = 'auth0|1';", "primaryUser", 2, 3)]
     [InlineData("  Object.assign(context, { jwtConfiguration: { lifetimeInSeconds: 60 } });", "jwtConfiguration", 2, 28)]
-    [InlineData("  ctx.multifactor = { provider: 'any' };", "multifactor", 2, 3, "u, ctx, done")]
+    [InlineData("  ctx.primaryUser = 'auth0|primary';", "primaryUser", 2, 3, "u, ctx, done")]
     public void Setting_an_effect_this_server_refuses_is_an_error(string body, string field, int line, int column, string parameters = "user, context, callback")
     {
         var warning = Lint(body + "\n  " + parameters.Split(", ")[2] + "(null, " + parameters.Split(", ")[0] + ", " + parameters.Split(", ")[1] + ");", parameters)
@@ -174,7 +174,8 @@ public sealed class RuleLinterTests
     }
 
     [Theory]
-    [InlineData("  context.multifactor = null;")]
+    [InlineData("  context.primaryUser = null;")]
+    [InlineData("  context.multifactor = { provider: 'any', allowRememberBrowser: false };")]
     [InlineData("  context.multifactor = undefined;")]
     [InlineData("  delete context.redirect;")]
     [InlineData("  context.redirect = { url: 'https://example.com/terms' };")]

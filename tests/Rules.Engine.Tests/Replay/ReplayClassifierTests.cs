@@ -77,7 +77,7 @@ public sealed class ReplayClassifierTests
     [Fact]
     public void Class_names_are_stable_and_parse_back()
     {
-        ReplayClasses.All.Select(c => c.Name()).Should().Equal("unchanged", "allow_to_deny", "deny_to_allow", "deny_changed", "claims_changed", "metadata_changed", "newly_failing", "redirect_changed");
+        ReplayClasses.All.Select(c => c.Name()).Should().Equal("unchanged", "allow_to_deny", "deny_to_allow", "deny_changed", "mfa_changed", "claims_changed", "metadata_changed", "newly_failing", "redirect_changed");
         ReplayClasses.TryParse("allow-to-deny", out var parsed).Should().BeTrue();
         parsed.Should().Be(ReplayClass.AllowToDeny);
     }

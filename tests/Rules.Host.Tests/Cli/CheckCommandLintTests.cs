@@ -55,10 +55,10 @@ public sealed class CheckCommandLintTests : IDisposable
     [Fact]
     public async Task A_rule_that_asks_for_an_effect_this_server_refuses_fails_the_check_without_strict()
     {
-        var file = _dir.Write("mfa.js", """
+        var file = _dir.Write("link.js", """
             function (user, context, callback) {
-              if (user.app_metadata && user.app_metadata.admin) {
-                context.multifactor = { provider: 'any', allowRememberBrowser: false };
+              if (user.app_metadata && user.app_metadata.primary) {
+                context.primaryUser = user.app_metadata.primary;
               }
               callback(null, user, context);
             }
@@ -67,16 +67,16 @@ public sealed class CheckCommandLintTests : IDisposable
         var run = await CliRun.RunAsync("check", _dir.Rules);
 
         run.ExitCode.Should().Be(1, run.ToString());
-        run.Stderr.Should().Contain($"{file}:3:5: error: context.multifactor asks for a multi-factor challenge").And.Contain("[unsupported-effect]");
+        run.Stderr.Should().Contain($"{file}:3:5: error: context.primaryUser asks for completing the login as a linked primary account").And.Contain("[unsupported-effect]");
         run.Stderr.Should().Contain("1 rule error(s) in 1 rule(s)");
     }
 
     [Fact]
     public async Task Eval_denies_the_login_of_such_a_rule_naming_the_field_and_the_rule()
     {
-        _dir.Write("mfa.js", """
+        _dir.Write("link.js", """
             function (user, context, callback) {
-              context.multifactor = { provider: 'any' };
+              context.primaryUser = 'auth0|primary';
               callback(null, user, context);
             }
             """);
@@ -88,7 +88,26 @@ public sealed class CheckCommandLintTests : IDisposable
         var outcome = System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!;
         outcome["decision"]!.GetValue<string>().Should().Be("deny");
         outcome["kind"]!.GetValue<string>().Should().Be("rule_error");
-        outcome["rule"]!.GetValue<string>().Should().Be("mfa");
-        outcome["error_description"]!.GetValue<string>().Should().Contain("context.multifactor");
+        outcome["rule"]!.GetValue<string>().Should().Be("link");
+        outcome["error_description"]!.GetValue<string>().Should().Contain("context.primaryUser");
+    }
+
+    [Fact]
+    public async Task Eval_shows_the_mfa_a_rule_asks_for_and_check_accepts_it()
+    {
+        _dir.Write("mfa.js", """
+            function (user, context, callback) {
+              context.multifactor = { provider: 'google-authenticator', allowRememberBrowser: true };
+              callback(null, user, context);
+            }
+            """);
+        var transaction = _dir.WriteOutside("login.json", """{ "user": { "user_id": "auth0|1", "email": "a@example.com" }, "context": { "clientID": "app" } }""");
+
+        (await CliRun.RunAsync("check", _dir.Rules)).ExitCode.Should().Be(0);
+        var run = await CliRun.RunAsync("eval", "--rules", _dir.Rules, "--transaction", transaction);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        var outcome = System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!;
+        outcome["mfa"]!.ToJsonString().Should().Be("""{"provider":"google-authenticator","allowRememberBrowser":true}""");
     }
 }

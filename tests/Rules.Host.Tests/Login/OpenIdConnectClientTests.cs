@@ -106,6 +106,37 @@ public sealed partial class OpenIdConnectClientTests : IAsyncLifetime
         _host.AuditEntries("s").Should().ContainSingle().Which.Details["pkce"]!.GetValue<bool>().Should().BeTrue();
     }
 
+    [Fact]
+    public async Task With_mfa_on_the_handler_signs_the_user_in_after_enrolment_and_the_first_code()
+    {
+        await MultiFactor.MultifactorSteps.AddRuleAsync(_host, "mfa", MultiFactor.MultifactorSteps.AlwaysForJordan);
+        var authorize = (await SendAsync(HttpMethod.Get, AppOrigin + "/")).Headers.Location!;
+        var loginUrl = new Uri(new Uri(HostHarness.Issuer), (await SendAsync(HttpMethod.Get, authorize.ToString())).Headers.Location!);
+        var page = await (await SendAsync(HttpMethod.Get, loginUrl.ToString())).Content.ReadAsStringAsync();
+        var signedIn = await SendAsync(HttpMethod.Post, loginUrl.ToString(), new Dictionary<string, string>
+        {
+            ["csrf"] = LoginBrowser.Csrf(page),
+            ["email"] = HostHarness.JordanEmail,
+            ["password"] = LoginBrowser.Password,
+        });
+        signedIn.StatusCode.Should().Be(HttpStatusCode.Redirect, "the rules asked for a second factor");
+        var mfaUrl = new Uri(new Uri(HostHarness.Issuer), signedIn.Headers.Location!).ToString();
+
+        var enrol = await (await SendAsync(HttpMethod.Get, mfaUrl)).Content.ReadAsStringAsync();
+        var code = Rules.Host.MultiFactor.Totp.Compute(MultiFactor.MultifactorSteps.SecretOn(enrol), DateTimeOffset.UtcNow);
+        var codesPage = await (await SendAsync(HttpMethod.Post, mfaUrl, new Dictionary<string, string> { ["csrf"] = LoginBrowser.Csrf(enrol), ["code"] = code }))
+            .Content.ReadAsStringAsync();
+        var continued = await SendAsync(HttpMethod.Post, mfaUrl.Replace("/login/mfa?", "/login/mfa/continue?"),
+            new Dictionary<string, string> { ["csrf"] = LoginBrowser.Csrf(codesPage) });
+        continued.StatusCode.Should().Be(HttpStatusCode.OK, "form_post answers with a page that posts to the app");
+        var (action, fields) = LoginBrowser.Form(await continued.Content.ReadAsStringAsync());
+
+        var callback = await SendAsync(HttpMethod.Post, action, fields);
+        callback.StatusCode.Should().Be(HttpStatusCode.Redirect, await callback.Content.ReadAsStringAsync());
+        var home = await SendAsync(HttpMethod.Get, AppOrigin + callback.Headers.Location!.OriginalString);
+        (await home.Content.ReadAsStringAsync()).Should().Contain($"sub={HostHarness.Jordan}");
+    }
+
     /// <summary>The browser: one cookie jar for both sites, requests routed to whichever in-process server owns the origin.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, IDictionary<string, string>? form = null)
     {
