@@ -21,7 +21,7 @@ public sealed class MultifactorBrowserTests(ChromiumFixture chromium) : IDisposa
     [Fact]
     public async Task A_user_enrols_an_authenticator_app_then_signs_in_with_a_code()
     {
-        _server.Service<RuleSetEditor>().CreateRule(new RuleCreateRequest("Require MFA for Jordan", MultifactorSteps.AlwaysForJordan, null, null))
+        _server.Service<RuleSetEditor>().CreateRule(new RuleCreateRequest("Require MFA for Jordan", MultifactorSteps.AlwaysForJordan, null, null), Rules.Host.Audit.ChangeActor.Client("test-client"))
             .IsError.Should().BeFalse();
         await using var context = await chromium.NewContextAsync(width: 420, height: 900);
         var callbacks = new List<string>();
