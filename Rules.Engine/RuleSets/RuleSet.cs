@@ -9,8 +9,10 @@ namespace Rules.Engine.RuleSets;
 /// </summary>
 public sealed class RuleSet
 {
-    public RuleSet(IEnumerable<RuleSource> rules, IReadOnlyDictionary<string, string>? configuration = null, IEnumerable<string>? warnings = null)
+    public RuleSet(IEnumerable<RuleSource> rules, IReadOnlyDictionary<string, string>? configuration = null, IEnumerable<string>? warnings = null,
+        IEnumerable<string>? egress = null)
     {
+        Egress = egress?.ToArray() ?? [];
         Rules = rules.ToArray();
         Configuration = configuration is null
             ? new Dictionary<string, string>()
@@ -23,7 +25,7 @@ public sealed class RuleSet
             throw new RuleSetException($"rule name '{duplicate.Key}' is used more than once; rule names must be unique");
         }
 
-        Version = ComputeVersion(Rules, Configuration);
+        Version = ComputeVersion(Rules, Configuration, Egress);
     }
 
     public static RuleSet Empty { get; } = new([]);
@@ -32,15 +34,18 @@ public sealed class RuleSet
 
     public IReadOnlyDictionary<string, string> Configuration { get; }
 
+    /// <summary>What the rules may call over the network (rules.json "egress"); empty means nothing. See Http/EgressEntry.</summary>
+    public IReadOnlyList<string> Egress { get; }
+
     /// <summary>Things worth telling the author that do not stop the set from running.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>First 12 hex digits of a SHA-256 over names, order, enabled flags, scripts and configuration.</summary>
     public string Version { get; }
 
-    public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings);
+    public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings, Egress);
 
-    private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration)
+    private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration, IReadOnlyList<string> egress)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var rule in rules)
@@ -53,6 +58,12 @@ public sealed class RuleSet
         {
             Append(hash, key);
             Append(hash, value);
+        }
+        // Only a set that allows egress hashes it, so the versions of every set recorded before egress existed stay the same.
+        foreach (var entry in egress)
+        {
+            Append(hash, "egress");
+            Append(hash, entry);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
     }
