@@ -500,8 +500,15 @@
     };
 
     const unavailable = (name, why) => ({ [name]() { throw new Error(`${name} is not available in rules: ${why}`); } })[name];
+    // ---- outbound HTTP: the facades (Rules.Engine/Http/Facades) over the host's egress core, by module name ----------
+    const httpFactories = host.httpFactories;
+    const httpKit = httpFactories.kit(host.httpSend);
+    const httpModules = {};
+    for (const name of httpFactories.names) httpModules[name] = httpFactories[name](httpKit, httpModules);
     const require = function require(moduleName) {
-        throw new Error(`require('${String(moduleName)}') is not available in rules: the sandbox has no modules; use the globals described in docs/authoring-rules.md`);
+        const name = String(moduleName);
+        if (apply(hasOwn, httpModules, [name])) return httpModules[name];
+        throw new Error(`require('${name}') is not available in rules: the sandbox has no modules; use the globals described in docs/authoring-rules.md`);
     };
 
     // ---- Actions-style post-login: exports.onExecutePostLogin = async (event, api) => { ... } ---------
@@ -661,6 +668,7 @@
         console,
         auth0,
         require,
+        fetch: httpModules['node-fetch'],
         setTimeout: unavailable('setTimeout', 'timers could outlive the login; finish the work before calling callback'),
         setInterval: unavailable('setInterval', 'timers could outlive the login'),
         setImmediate: unavailable('setImmediate', 'timers could outlive the login'),
@@ -753,6 +761,7 @@
     for (const instance of anonymousIntrinsics) deepFreeze(instance);
     deepFreeze(getPrototypeOf(installed.global));
     deepFreeze(actionApi);
+    deepFreeze(httpModules);
     for (const name of getOwnPropertyNames(globalThis)) {
         const desc = getOwnPropertyDescriptor(globalThis, name);
         if (desc.configurable || desc.writable) {

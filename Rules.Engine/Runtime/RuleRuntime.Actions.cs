@@ -71,7 +71,7 @@ internal sealed partial class RuleRuntime
     /// top-level code cannot hang a runtime build) and kept warm; on replay (<paramref name="freshModule"/>) it is
     /// evaluated again, so no module state carries over from another record.
     /// </summary>
-    private Denial? InvokeAction(CompiledRule rule, int index, JsValue user, JsValue context, bool freshModule)
+    private async ValueTask<Denial?> InvokeActionAsync(CompiledRule rule, int index, JsValue user, JsValue context, bool freshModule)
     {
         _unhandledRejections.Clear();
         _actionSettled = false;
@@ -95,6 +95,13 @@ internal sealed partial class RuleRuntime
             _actionCall.FastSetDataProperty("context", context);
             _engine.Call(_runAction, JsValue.Undefined, [handler, user, context]);
             _engine.Advanced.ProcessTasks();
+            if (_pending.Count > 0 || _httpLimit is not null)
+            {
+                if (await AwaitCallsAsync(rule, () => _actionSettled || _actionDenial is not null) is { } waitDenial)
+                {
+                    return waitDenial;
+                }
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

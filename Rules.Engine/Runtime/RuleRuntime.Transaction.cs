@@ -100,6 +100,16 @@ internal sealed partial class RuleRuntime
         return context;
     }
 
+    /// <summary>Lets calls a rule did not wait for finish (within the budget) so the outcome records them, then reads the outcome.</summary>
+    private async ValueTask<Outcome> FinishAsync(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran)
+    {
+        if (_pending.Count > 0)
+        {
+            await DrainCallsAsync();
+        }
+        return Finish(denial, transaction, user, context, started, timings, ran);
+    }
+
     private Outcome Finish(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran)
     {
         JsonObject idToken, accessToken, userJson;
@@ -143,6 +153,7 @@ internal sealed partial class RuleRuntime
             MetadataUpdates = _state.TakeMetadataUpdates(),
             DroppedClaims = dropped,
             Logs = _state.TakeLogs(),
+            HttpCalls = TakeHttpRecords(),
             RuleSetVersion = _ruleSet.Version,
             Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, Slice(timings, ran)),
         };
@@ -163,6 +174,7 @@ internal sealed partial class RuleRuntime
             Failure = denial.Failure,
             User = user,
             Logs = _state.TakeLogs(),
+            HttpCalls = TakeHttpRecords(),
             RuleSetVersion = _ruleSet.Version,
             Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, Slice(timings, ran)),
         };

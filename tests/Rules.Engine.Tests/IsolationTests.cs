@@ -132,9 +132,9 @@ public class IsolationTests
     [Fact]
     public void Unavailable_APIs_fail_with_a_clear_error()
     {
-        using var pipeline = PipelineFactory.Create("function (user, context, callback) { require('request'); }");
+        using var pipeline = PipelineFactory.Create("function (user, context, callback) { require('http'); }");
         var outcome = pipeline.Execute(PipelineFactory.Login());
         outcome.Kind.Should().Be(DenialKind.RuleError);
-        outcome.Failure!.Message.Should().Contain("require('request') is not available");
+        outcome.Failure!.Message.Should().Contain("require('http') is not available");
     }
 }

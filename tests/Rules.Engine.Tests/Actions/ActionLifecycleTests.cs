@@ -143,10 +143,10 @@ public class ActionLifecycleTests
     [Fact]
     public void Require_fails_with_the_sandbox_message()
     {
-        using var pipeline = ActionPipeline.Of(("action", "const axios = require('axios');\nexports.onExecutePostLogin = async () => {};"));
+        using var pipeline = ActionPipeline.Of(("action", "const http = require('http');\nexports.onExecutePostLogin = async () => {};"));
         var outcome = pipeline.Execute(PipelineFactory.Login());
         outcome.Kind.Should().Be(DenialKind.RuleError);
-        outcome.Failure!.Message.Should().Contain("require('axios') is not available");
+        outcome.Failure!.Message.Should().Contain("require('http') is not available");
     }
 
     [Fact]
