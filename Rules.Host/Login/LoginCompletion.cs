@@ -36,7 +36,7 @@ public sealed class LoginCompletion(
 {
     public const string DecisionKind = "login";
 
-    public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null)
+    public async Task<CompletedLogin> CompleteAsync(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null)
     {
         var now = clock.GetUtcNow();
         var newSessionSecret = session is null ? Secrets.NewSecret() : null;
@@ -68,7 +68,7 @@ public sealed class LoginCompletion(
             Scopes = request.Scopes,
         }, http, now);
 
-        var outcome = rules.Execute(transaction);
+        var outcome = await rules.ExecuteAsync(transaction, http.RequestAborted);
         var decisionId = LoginRecorder.NewDecisionId();
         var (type, description) = (kind, outcome.IsAllowed) switch
         {

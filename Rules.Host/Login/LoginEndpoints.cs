@@ -83,7 +83,7 @@ public static class LoginEndpoints
                 return Again("This account is blocked. Contact your administrator.", 403);
         }
 
-        var login = completion.Complete(http, request, user!, LoginKind.Password, session: null, auditUserName: account);
+        var login = await completion.CompleteAsync(http, request, user!, LoginKind.Password, session: null, auditUserName: account);
         if (login.Outcome.IsAllowed)
         {
             return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
