@@ -18,6 +18,8 @@ public sealed class RulePipeline : IDisposable
     private readonly bool _recordResponses;
     private readonly SemaphoreSlim _active;
     private int _queued;
+    private int _calling;
+    private bool _disposed;
 
     /// <param name="egress">The server's part of the egress policy, added to the rule set's own "egress" list.</param>
     /// <param name="network">The resolver and connector the egress core uses; tests pass one that never leaves 127.0.0.1.</param>
@@ -71,6 +73,7 @@ public sealed class RulePipeline : IDisposable
             return RuntimeUnavailable(e, started);
         }
 
+        EnterEgress();
         try
         {
             return runtime.Run(transaction, WithRecording(options), _egress);
@@ -78,6 +81,7 @@ public sealed class RulePipeline : IDisposable
         finally
         {
             _pool.Return(runtime);
+            LeaveEgress();
         }
     }
 
@@ -136,6 +140,7 @@ public sealed class RulePipeline : IDisposable
                 return RuntimeUnavailable(e, started);
             }
 
+            EnterEgress();
             try
             {
                 return await runtime.RunAsync(transaction, WithRecording(options), _egress, cancellationToken).ConfigureAwait(false);
@@ -143,6 +148,7 @@ public sealed class RulePipeline : IDisposable
             finally
             {
                 _pool.Return(runtime);
+                LeaveEgress();
             }
         }
         finally
@@ -192,10 +198,31 @@ public sealed class RulePipeline : IDisposable
         Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, []),
     };
 
+    // A pipeline replaced by a new rule-set version is disposed while its last logins may still be calling out: its
+    // HTTP client goes only when the last of them is done. Rule sets without egress skip the count.
+    private void EnterEgress()
+    {
+        if (_egress is not null)
+        {
+            Interlocked.Increment(ref _calling);
+        }
+    }
+
+    private void LeaveEgress()
+    {
+        if (_egress is not null && Interlocked.Decrement(ref _calling) == 0 && Volatile.Read(ref _disposed))
+        {
+            _egress.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         _pool.Dispose();
-        _egress?.Dispose();
-        _active.Dispose();
+        Volatile.Write(ref _disposed, true);
+        if (_egress is not null && Volatile.Read(ref _calling) == 0)
+        {
+            _egress.Dispose();
+        }
     }
 }

@@ -72,7 +72,8 @@ public sealed record SandboxOptions
         Require(MaxPooledRuntimes > 0, nameof(MaxPooledRuntimes), "positive");
         Require(MaxHttpCalls >= 0, nameof(MaxHttpCalls), "zero (no calls) or more");
         Require(MaxHttpResponseBytes > 0 && MaxHttpResponseBytes <= int.MaxValue, nameof(MaxHttpResponseBytes), "between 1 and 2 GiB");
-        Require(HttpCallTimeout > TimeSpan.Zero && HttpCallTimeout <= TimeBudget, nameof(HttpCallTimeout), "positive and no longer than TimeBudget");
+        // Longer than TimeBudget is allowed and means "whatever the login has left": each call is cut to that anyway.
+        Require(HttpCallTimeout > TimeSpan.Zero && HttpCallTimeout <= TimeSpan.FromMinutes(5), nameof(HttpCallTimeout), "between 0 and 5 minutes");
         Require(MaxActiveRuntimes > 0, nameof(MaxActiveRuntimes), "positive");
         Require(MaxQueuedLogins >= 0, nameof(MaxQueuedLogins), "zero or more");
         return this;
