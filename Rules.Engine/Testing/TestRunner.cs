@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Rules.Engine.Compilation;
+using Rules.Engine.Http;
 using Rules.Engine.Pipeline;
 using Rules.Engine.Runtime;
 using Rules.Engine.Testing.Coverage;
@@ -42,9 +43,17 @@ public static class TestRunner
                     executors[set.Version] = executor;
                 }
 
-                var outcome = executor.Execute(testCase.Transaction);
+                // Cases never reach the network: their calls are answered from the case's fixtures, and one that no
+                // fixture answers fails the case, showing the call.
+                var http = new FixtureHttpTransport(testCase.Http ?? [], executor.Egress);
+                var outcome = executor.Execute(testCase.Transaction, new ExecutionOptions { Http = http });
                 var json = OutcomeJson.ToJsonObject(outcome, includeTimings: false);
-                results.Add(new TestCaseResult(testCase, outcome, json, OutcomeMatcher.Compare(testCase.Expect, json)));
+                var mismatches = OutcomeMatcher.Compare(testCase.Expect, json);
+                if (!http.Unmatched.IsEmpty)
+                {
+                    mismatches = [.. mismatches, .. http.Unmatched.Select(call => $"HTTP call with no fixture in the case's \"http\": {call}")];
+                }
+                results.Add(new TestCaseResult(testCase, outcome, json, mismatches));
             }
         }
         finally
@@ -76,14 +85,18 @@ public static class TestRunner
 
     private interface ICaseExecutor : IDisposable
     {
-        Outcome Execute(LoginTransaction transaction);
+        EgressPolicy Egress { get; }
+
+        Outcome Execute(LoginTransaction transaction, ExecutionOptions options);
     }
 
     private sealed class PipelineExecutor(CompiledRuleSet ruleSet) : ICaseExecutor
     {
         private readonly RulePipeline _pipeline = new(ruleSet);
 
-        public Outcome Execute(LoginTransaction transaction) => _pipeline.Execute(transaction);
+        public EgressPolicy Egress => _pipeline.Egress;
+
+        public Outcome Execute(LoginTransaction transaction, ExecutionOptions options) => _pipeline.Execute(transaction, options);
 
         public void Dispose() => _pipeline.Dispose();
     }
@@ -92,10 +105,12 @@ public static class TestRunner
     {
         private RuleRuntime? _runtime;
 
-        public Outcome Execute(LoginTransaction transaction)
+        public EgressPolicy Egress { get; } = EgressPolicy.Parse(ruleSet.RuleSet.Egress);
+
+        public Outcome Execute(LoginTransaction transaction, ExecutionOptions options)
         {
             _runtime ??= new RuleRuntime(ruleSet, new RuntimeInstrumentation(collector.OnStep));
-            var outcome = _runtime.Run(transaction);
+            var outcome = _runtime.Run(transaction, options);
             if (_runtime.Broken)
             {
                 // As the pool does: a runtime that tripped a limit is never reused.
