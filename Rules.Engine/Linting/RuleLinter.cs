@@ -14,7 +14,7 @@ public static class RuleLinter
 {
     private static readonly Dictionary<string, string> UnavailableGlobals = new(StringComparer.Ordinal)
     {
-        ["require"] = "require() is not available: rules run in a sandbox without modules or packages; inline what you need or move the call to your own API",
+        ["require"] = "require() is not available for this module: rules can require only the HTTP facades (request, request-promise, axios, node-fetch); inline what you need or move the call to your own API",
         ["setTimeout"] = "setTimeout is not available: timers could outlive the login; finish the work before calling callback",
         ["setInterval"] = "setInterval is not available: timers could outlive the login",
         ["setImmediate"] = "setImmediate is not available: timers could outlive the login",
@@ -22,8 +22,7 @@ public static class RuleLinter
         ["clearInterval"] = "clearInterval is not available: there are no timers in the sandbox",
         ["process"] = "process is not available: rules run in a sandbox, not in Node.js (read settings from configuration)",
         ["Buffer"] = "Buffer is not available: rules run in a sandbox, not in Node.js (use Uint8Array or plain strings)",
-        ["fetch"] = "fetch is not available: rules have no network access",
-        ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules have no network access",
+        ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules reach the network only through request, axios, node-fetch or fetch",
         ["eval"] = "eval is not available: string compilation is switched off in the sandbox",
         ["__dirname"] = "__dirname is not available: rules have no file system",
     };
@@ -145,6 +144,10 @@ public static class RuleLinter
         {
             switch (node)
             {
+                case CallExpression { Callee: Identifier { Name: "require" }, Arguments: [StringLiteral { Value: var module }] }
+                    when !_declared.Contains("require") && Http.HttpModules.Sources.ContainsKey(module):
+                    // One of the HTTP facades: the runtime resolves it (docs/authoring-rules.md, "Calling other services").
+                    return;
                 case Identifier identifier when IsReference(identifier) && !_declared.Contains(identifier.Name)
                                                 && UnavailableGlobals.TryGetValue(identifier.Name, out var why)
                                                 && !InsideTypeof():
