@@ -13,10 +13,13 @@ function notifySlackOfImpersonation(user, context, callback) {
   const capitalise = function (word) { return word.charAt(0).toUpperCase() + word.slice(1); };
   const agent = capitalise(firstWord(user.impersonator.email));
   const customer = user.given_name || firstWord(user.name) || user.email;
+  // The channel is the company's own: "Acme Customer Portal" reads as "the Customer Portal".
+  const prefix = configuration.COMPANY_NAME + ' ';
+  const app = context.clientName.indexOf(prefix) === 0 ? context.clientName.slice(prefix.length) : context.clientName;
 
   request.post({
     url: configuration.SLACK_WEBHOOK_URL,
-    json: { text: agent + ' signed in as ' + customer + ' to the ' + context.clientName },
+    json: { text: agent + ' signed in as ' + customer + ' to the ' + app },
     timeout: 2000,
   }, function (err, response) {
     if (err || response.statusCode >= 300) {
