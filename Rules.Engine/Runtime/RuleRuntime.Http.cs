@@ -27,7 +27,8 @@ internal sealed partial class RuleRuntime
     private long _loginStarted;
     private CancellationTokenSource? _loginCancellation;
 
-    private sealed record PendingCall(string Rule, RuleHttpRequest Request, JsValue Settle, long Started, Task<RuleHttpResponse> Task);
+    /// <param name="BudgetBound">The call's timeout was cut to what the login had left: timing out means the budget ran out.</param>
+    private sealed record PendingCall(string Rule, RuleHttpRequest Request, JsValue Settle, long Started, Task<RuleHttpResponse> Task, bool BudgetBound);
 
     private void AddHttpHost(JsObject host)
     {
@@ -116,7 +117,8 @@ internal sealed partial class RuleRuntime
             timeout = TimeSpan.FromMilliseconds(asked.AsNumber());
         }
         var left = BudgetLeft;
-        if (left < timeout)
+        var budgetBound = left < timeout;
+        if (budgetBound)
         {
             timeout = left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
         }
@@ -131,7 +133,7 @@ internal sealed partial class RuleRuntime
         {
             task = Task.FromException<RuleHttpResponse>(e);
         }
-        _pending.Add(new PendingCall(_state.CurrentRule, call, arguments[1], started, task));
+        _pending.Add(new PendingCall(_state.CurrentRule, call, arguments[1], started, task, budgetBound));
         return JsValue.Undefined;
     }
 
@@ -218,6 +220,12 @@ internal sealed partial class RuleRuntime
                 var failure = call.Task.Exception?.InnerException as RuleHttpException
                     ?? new RuleHttpException("ECONNRESET", $"{call.Request.Method} {call.Request.LoggableUrl} failed inside the host ({call.Task.Exception?.InnerException?.GetType().Name})");
                 Record(call.Request, call.Started, null, failure.Code, call.Rule);
+                if (call.BudgetBound && failure.Code == RuleHttpException.TimedOut)
+                {
+                    _httpLimit ??= new Denial(DenialKind.Timeout, call.Rule, "access_denied",
+                        $"The login could not be completed in time (rule '{call.Rule}').",
+                        new RuleFailure($"the login's time budget of {_options.TimeBudget.TotalSeconds:0.###} s ran out while rule '{call.Rule}' waited on {call.Request.Method} {call.Request.LoggableUrl}", Limit: "TimeBudget"));
+                }
                 if (failure.Limit is not null)
                 {
                     _httpLimit ??= new Denial(DenialKind.Limit, call.Rule, "access_denied",
