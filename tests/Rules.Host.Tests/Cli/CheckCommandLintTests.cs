@@ -29,7 +29,7 @@ public sealed class CheckCommandLintTests : IDisposable
     {
         var file = _dir.Write("req.js", """
             function (user, context, callback) {
-              var request = require('request');
+              var lodash = require('lodash');
               callback(null, user, context);
             }
             """);
@@ -37,7 +37,7 @@ public sealed class CheckCommandLintTests : IDisposable
         var run = await CliRun.RunAsync("check", "--strict", _dir.Rules);
 
         run.ExitCode.Should().Be(1, run.ToString());
-        run.Stderr.Should().Contain($"{file}:2:17: error: require() is not available");
+        run.Stderr.Should().Contain($"{file}:2:16: error: require() is not available");
         run.Stderr.Should().Contain("1 lint error(s) in 1 rule(s) (--strict)");
     }
 
