@@ -21,12 +21,11 @@ public static class RuleLinter
         ["clearTimeout"] = "clearTimeout is not available: there are no timers in the sandbox",
         ["clearInterval"] = "clearInterval is not available: there are no timers in the sandbox",
         ["process"] = "process is not available: rules run in a sandbox, not in Node.js (read settings from configuration)",
-        ["fetch"] = "fetch is not available: rules have no network access",
-        ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules have no network access",
+        ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules reach the network only through request, axios, node-fetch or fetch",
         ["eval"] = "eval is not available: string compilation is switched off in the sandbox",
         ["__dirname"] = "__dirname is not available: rules have no file system",
-        ["request"] = "request is not a global here, as it was in Auth0's older runtime: rules have no network access",
-        ["jwt"] = "jwt is not a global here, as it was in Auth0's older runtime: there is no JSON Web Token module in the sandbox",
+        ["request"] = "request is not a global here, as it was in Auth0's older runtime: write `var request = require('request');` first",
+        ["jwt"] = "jwt is not a global here, as it was in Auth0's older runtime: write `var jwt = require('jsonwebtoken');` first",
     };
 
     /// <summary>Standard OIDC claims (OpenID Connect Core 1.0, 5.1) that Auth0 allowed without a namespace.</summary>
@@ -131,7 +130,7 @@ public static class RuleLinter
                 }
                 foreach (var node in UnconditionalNodes(statement))
                 {
-                    if (node is Identifier identifier && IsUnavailable(identifier.Name) || node is CallExpression { Callee: Identifier { Name: "Function" } } or NewExpression { Callee: Identifier { Name: "Function" } })
+                    if (node is Identifier identifier && (IsUnavailable(identifier.Name) || identifier.Name == "require") || node is CallExpression { Callee: Identifier { Name: "Function" } } or NewExpression { Callee: Identifier { Name: "Function" } })
                     {
                         certain.Add(rule.ToAuthorPosition(node.Location.Start.Line, node.Location.Start.Column));
                     }
@@ -235,6 +234,10 @@ public static class RuleLinter
         {
             switch (node)
             {
+                case CallExpression { Callee: Identifier { Name: "require" }, Arguments: [StringLiteral { Value: var module }] }
+                    when !_declared.Contains("require") && Http.HttpModules.Sources.ContainsKey(module):
+                    // One of the HTTP facades: the runtime resolves it (docs/authoring-rules.md, "Calling other services").
+                    return;
                 case Identifier identifier when IsReference(identifier) && !_declared.Contains(identifier.Name)
                                                 && UnavailableGlobals.TryGetValue(identifier.Name, out var why)
                                                 && !InsideTypeof():

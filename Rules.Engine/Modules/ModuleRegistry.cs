@@ -34,10 +34,6 @@ public sealed class ModuleRegistry
     public static IReadOnlyDictionary<string, string> HostProvided { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["auth0"] = "the Management API client is provided by Rules.Host (rules serve, eval, test)",
-        ["request"] = "outbound HTTP is provided by the host's HTTP modules",
-        ["request-promise"] = "outbound HTTP is provided by the host's HTTP modules",
-        ["axios"] = "outbound HTTP is provided by the host's HTTP modules",
-        ["node-fetch"] = "outbound HTTP is provided by the host's HTTP modules",
     };
 
     private readonly IReadOnlyList<IModuleSource> _sources;
@@ -47,9 +43,9 @@ public sealed class ModuleRegistry
         _sources = sources.ToArray();
     }
 
-    /// <summary>The built-ins, then <paramref name="hostModules"/>, then <paramref name="packages"/> (when the rule set has any).</summary>
+    /// <summary>The built-ins and the HTTP facades, then <paramref name="hostModules"/>, then <paramref name="packages"/> (when the rule set has any).</summary>
     public static ModuleRegistry For(IEnumerable<IModuleSource> hostModules, IModuleSource? packages) =>
-        new(new IModuleSource[] { BuiltInModules.Source }.Concat(hostModules).Concat(packages is null ? [] : [packages]));
+        new(new IModuleSource[] { BuiltInModules.Source, Http.HttpModuleSource.Instance }.Concat(hostModules).Concat(packages is null ? [] : [packages]));
 
     /// <summary>The module, or a <see cref="ModuleResolutionException"/> whose message tells the author what to do.</summary>
     internal ModuleDefinition Resolve(ModuleSpecifier specifier)

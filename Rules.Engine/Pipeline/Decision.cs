@@ -21,6 +21,9 @@ public enum DenialKind
     /// <summary>The login's time budget ran out, or a rule could never call back.</summary>
     Timeout,
 
-    /// <summary>A sandbox limit tripped: statements, memory, recursion, array or string size, regex time.</summary>
+    /// <summary>A sandbox limit tripped: statements, memory, recursion, array or string size, regex time, HTTP calls or bytes.</summary>
     Limit,
+
+    /// <summary>Every runtime was taken by logins waiting on the network and the queue for one was full.</summary>
+    Busy,
 }

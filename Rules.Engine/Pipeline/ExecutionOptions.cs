@@ -25,5 +25,11 @@ public sealed record ExecutionOptions
     /// <summary>The host's values for <c>auth0.domain</c>, <c>auth0.baseUrl</c> and <c>auth0.accessToken</c>; null leaves them undefined.</summary>
     public Auth0Globals? Auth0 { get; init; }
 
+    /// <summary>Answers this login's HTTP calls instead of the pipeline's egress transport: fixtures in tests and eval, recordings in replay.</summary>
+    public Http.IRuleHttpTransport? Http { get; init; }
+
+    /// <summary>Keeps each call's response body in <see cref="Outcome.HttpCalls"/> (Rules:Egress:RecordResponses); off by default.</summary>
+    public bool RecordHttpResponses { get; init; }
+
     public static ExecutionOptions Deterministic(ulong seed) => new() { RandomSeed = seed, FreshGlobal = true };
 }

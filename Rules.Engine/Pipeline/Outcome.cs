@@ -40,6 +40,9 @@ public sealed class Outcome
 
     public IReadOnlyList<string> Logs { get; init; } = [];
 
+    /// <summary>The outbound HTTP calls rules made, in order; see <see cref="HttpCallRecord"/> for what is kept.</summary>
+    public IReadOnlyList<HttpCallRecord> HttpCalls { get; init; } = [];
+
     public string RuleSetVersion { get; init; } = "";
 
     public required OutcomeTimings Timings { get; init; }

@@ -16,6 +16,7 @@ public static class OutcomeJson
         DenialKind.RuleError => "rule_error",
         DenialKind.Timeout => "timeout",
         DenialKind.Limit => "limit",
+        DenialKind.Busy => "busy",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -113,6 +114,11 @@ public static class OutcomeJson
         }
         writer.WriteEndArray();
 
+        if (outcome.HttpCalls.Count > 0)
+        {
+            WriteHttpCalls(writer, outcome.HttpCalls);
+        }
+
         writer.WriteString("ruleSetVersion", outcome.RuleSetVersion);
 
         if (includeTimings)
@@ -129,6 +135,27 @@ public static class OutcomeJson
         }
 
         writer.WriteEndObject();
+    }
+
+    private static void WriteHttpCalls(Utf8JsonWriter writer, IReadOnlyList<HttpCallRecord> calls)
+    {
+        writer.WriteStartArray("http");
+        foreach (var call in calls)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("rule", call.Rule);
+            writer.WriteString("method", call.Method);
+            writer.WriteString("host", call.Host);
+            writer.WriteString("path", call.Path);
+            if (call.Status is { } status) writer.WriteNumber("status", status); else writer.WriteNull("status");
+            writer.WriteNumber("durationMs", Math.Round(call.DurationMs, 3));
+            writer.WriteNumber("bytes", call.Bytes);
+            if (call.RequestBodySha256 is not null) writer.WriteString("requestBodySha256", call.RequestBodySha256);
+            if (call.Error is not null) writer.WriteString("error", call.Error);
+            if (call.ResponseBody is not null) writer.WriteString("responseBody", call.ResponseBody);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
     }
 
     private static void WriteFailure(Utf8JsonWriter writer, RuleFailure failure)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Diagnostics;
 using Rules.Engine.Compilation;
+using Rules.Engine.Http;
 using Rules.Engine.Runtime;
 
 namespace Rules.Engine.Pipeline;
@@ -13,12 +14,36 @@ namespace Rules.Engine.Pipeline;
 public sealed class RulePipeline : IDisposable
 {
     private readonly RuntimePool _pool;
+    private readonly EgressHttpTransport? _egress;
+    private readonly bool _recordResponses;
+    private readonly SemaphoreSlim _active;
+    private int _queued;
+    private int _calling;
+    private bool _disposed;
 
-    public RulePipeline(CompiledRuleSet ruleSet)
+    /// <param name="egress">The server's part of the egress policy, added to the rule set's own "egress" list.</param>
+    /// <param name="network">The resolver and connector the egress core uses; tests pass one that never leaves 127.0.0.1.</param>
+    public RulePipeline(CompiledRuleSet ruleSet, EgressOptions? egress = null, IEgressNetwork? network = null)
     {
         RuleSet = ruleSet;
         _pool = new RuntimePool(ruleSet);
+        _active = new SemaphoreSlim(ruleSet.Options.MaxActiveRuntimes);
+        _recordResponses = egress?.RecordResponses ?? false;
+        var policy = EgressPolicy.Parse(ruleSet.RuleSet.Egress.Concat(egress?.Allow ?? []));
+        if (policy.Entries.Count > 0)
+        {
+            _egress = new EgressHttpTransport(policy, network);
+        }
     }
+
+    /// <summary>What rules of this pipeline may call: the rule set's entries, then the server's.</summary>
+    public EgressPolicy Egress => _egress?.Policy ?? EgressPolicy.DenyAll;
+
+    /// <summary>Logins running through <see cref="ExecuteAsync(LoginTransaction, CancellationToken)"/> now, waiting on the network or not.</summary>
+    public int ActiveLogins => RuleSet.Options.MaxActiveRuntimes - _active.CurrentCount;
+
+    /// <summary>Logins waiting for a runtime because all <see cref="Sandbox.SandboxOptions.MaxActiveRuntimes"/> are taken.</summary>
+    public int QueuedLogins => Volatile.Read(ref _queued);
 
     public CompiledRuleSet RuleSet { get; }
 
@@ -48,15 +73,92 @@ public sealed class RulePipeline : IDisposable
             return RuntimeUnavailable(e, started);
         }
 
+        EnterEgress();
         try
         {
-            return runtime.Run(transaction, options);
+            return runtime.Run(transaction, WithRecording(options), _egress);
         }
         finally
         {
             _pool.Return(runtime);
+            LeaveEgress();
         }
     }
+
+    public Task<Outcome> ExecuteAsync(LoginTransaction transaction, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(transaction, null, cancellationToken);
+
+    /// <summary>
+    /// Runs the login; while a rule waits on an HTTP call the login holds no thread and keeps its runtime. At most
+    /// <see cref="Sandbox.SandboxOptions.MaxActiveRuntimes"/> logins run at once; up to
+    /// <see cref="Sandbox.SandboxOptions.MaxQueuedLogins"/> more wait for one (within the time budget), and past that a
+    /// login is denied at once with kind <c>busy</c>. Never throws: every failure is a denial.
+    /// </summary>
+    public async Task<Outcome> ExecuteAsync(LoginTransaction transaction, ExecutionOptions? options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var started = Stopwatch.GetTimestamp();
+        if (!_active.Wait(0))
+        {
+            if (Interlocked.Increment(ref _queued) > RuleSet.Options.MaxQueuedLogins)
+            {
+                Interlocked.Decrement(ref _queued);
+                return Busy($"all {RuleSet.Options.MaxActiveRuntimes} runtimes are in use and {RuleSet.Options.MaxQueuedLogins} logins already wait (sandbox limits MaxActiveRuntimes, MaxQueuedLogins)", started);
+            }
+            bool entered;
+            try
+            {
+                entered = await _active.WaitAsync(RuleSet.Options.TimeBudget, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                entered = false;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _queued);
+            }
+            if (!entered)
+            {
+                return Busy($"no runtime became free within the time budget of {RuleSet.Options.TimeBudget.TotalSeconds:0.###} s", started);
+            }
+        }
+
+        try
+        {
+            if (transaction.IsImpersonated && transaction.User["impersonator"] is not JsonObject)
+            {
+                return Refused("an impersonated login needs user.impersonator { user_id, email }", started);
+            }
+            RuleRuntime runtime;
+            try
+            {
+                runtime = _pool.Rent();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return RuntimeUnavailable(e, started);
+            }
+
+            EnterEgress();
+            try
+            {
+                return await runtime.RunAsync(transaction, WithRecording(options), _egress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _pool.Return(runtime);
+                LeaveEgress();
+            }
+        }
+        finally
+        {
+            _active.Release();
+        }
+    }
+
+    private ExecutionOptions? WithRecording(ExecutionOptions? options) =>
+        !_recordResponses || options?.RecordHttpResponses == true ? options : (options ?? new ExecutionOptions()) with { RecordHttpResponses = true };
 
     /// <summary>Builds warm runtimes ahead of the first logins.</summary>
     public void Warm(int runtimes = 1)
@@ -72,6 +174,18 @@ public sealed class RulePipeline : IDisposable
     private Outcome RuntimeUnavailable(Exception e, long started) =>
         Refused($"a rule runtime could not be created ({e.GetType().Name}: {e.Message})", started, "the rule runtime is unavailable");
 
+    private Outcome Busy(string failure, long started) => new()
+    {
+        Decision = Decision.Deny,
+        Rule = "",
+        Error = "access_denied",
+        ErrorDescription = "The login could not be completed: the server is busy; try again.",
+        Kind = DenialKind.Busy,
+        Failure = new RuleFailure(failure),
+        RuleSetVersion = Version,
+        Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, []),
+    };
+
     private Outcome Refused(string failure, long started, string? reason = null) => new()
     {
         Decision = Decision.Deny,
@@ -84,5 +198,31 @@ public sealed class RulePipeline : IDisposable
         Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, []),
     };
 
-    public void Dispose() => _pool.Dispose();
+    // A pipeline replaced by a new rule-set version is disposed while its last logins may still be calling out: its
+    // HTTP client goes only when the last of them is done. Rule sets without egress skip the count.
+    private void EnterEgress()
+    {
+        if (_egress is not null)
+        {
+            Interlocked.Increment(ref _calling);
+        }
+    }
+
+    private void LeaveEgress()
+    {
+        if (_egress is not null && Interlocked.Decrement(ref _calling) == 0 && Volatile.Read(ref _disposed))
+        {
+            _egress.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _pool.Dispose();
+        Volatile.Write(ref _disposed, true);
+        if (_egress is not null && Volatile.Read(ref _calling) == 0)
+        {
+            _egress.Dispose();
+        }
+    }
 }

@@ -136,8 +136,10 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         }
 
         var execution = ExecutionOptions.Deterministic(record.Seed);
-        var after = candidate.Execute(record.Transaction, execution);
-        var before = baseline?.Execute(record.Transaction, execution);
+        var afterHttp = new ReplayHttpTransport(record.RecordedOutcome);
+        var beforeHttp = new ReplayHttpTransport(record.RecordedOutcome);
+        var after = candidate.Execute(record.Transaction, execution with { Http = afterHttp });
+        var before = baseline?.Execute(record.Transaction, execution with { Http = beforeHttp });
         var beforeJson = before is not null ? OutcomeJson.ToJsonObject(before, includeTimings: false) : record.RecordedOutcome;
         // Only what the fold needs leaves this method: a batch in flight must not hold outcomes and transactions.
         var afterSample = SideSample.Of(after);
@@ -145,6 +147,11 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         if (beforeJson is null)
         {
             return new RecordResult(null, afterSample, beforeSample);
+        }
+        if (afterHttp.NotReplayable || beforeHttp.NotReplayable)
+        {
+            // The rules asked the network something the record cannot answer: whatever they decided says nothing about the change.
+            return new RecordResult(null, afterSample, beforeSample, NotReplayable: true);
         }
 
         // Classifying and diffing here keeps the in-order fold cheap: it only counts.
@@ -156,7 +163,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         return new RecordResult(null, afterSample, beforeSample, @class, change);
     }
 
-    private sealed record RecordResult(MalformedRecord? Malformed, SideSample Candidate, SideSample? Baseline, ReplayClass? Class = null, ReplayChange? Change = null);
+    private sealed record RecordResult(MalformedRecord? Malformed, SideSample Candidate, SideSample? Baseline, ReplayClass? Class = null, ReplayChange? Change = null, bool NotReplayable = false);
 
     /// <summary>One side's per-rule timings for one record, and the rule that failed (error, timeout, limit), if any.</summary>
     private readonly record struct SideSample(IReadOnlyList<RuleTiming> Timings, string? FailedRule)
@@ -191,6 +198,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         private readonly SideStats _baseline = new();
         private long _omitted;
         private long _notCompared;
+        private long _notReplayable;
 
         public long Evaluated { get; private set; }
 
@@ -212,6 +220,11 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
                 _baseline.Add(baselineSample);
             }
 
+            if (result.NotReplayable)
+            {
+                _notReplayable++;
+                return;
+            }
             if (result.Class is not { } @class)
             {
                 _notCompared++;
@@ -236,6 +249,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
             Baseline = baselineName,
             Evaluated = Evaluated,
             NotCompared = _notCompared,
+            NotReplayable = _notReplayable,
             Malformed = Malformed,
             Counts = _counts,
             Changes = _changes,

@@ -28,6 +28,9 @@ public sealed class ReplaySummary
 
     public long Malformed { get; init; }
 
+    /// <summary>Records whose rules made an HTTP call the record did not keep with its response: evaluated, never counted as a change.</summary>
+    public long NotReplayable { get; init; }
+
     public required IReadOnlyDictionary<ReplayClass, long> Counts { get; init; }
 
     /// <summary>The changed records, in log order, up to the runner's cap; <see cref="ChangesOmitted"/> counts the rest.</summary>

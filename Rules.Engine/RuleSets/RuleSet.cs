@@ -10,9 +10,11 @@ namespace Rules.Engine.RuleSets;
 /// </summary>
 public sealed class RuleSet
 {
-    public RuleSet(IEnumerable<RuleSource> rules, IReadOnlyDictionary<string, string>? configuration = null, IEnumerable<string>? warnings = null, PackageSet? packages = null)
+    public RuleSet(IEnumerable<RuleSource> rules, IReadOnlyDictionary<string, string>? configuration = null, IEnumerable<string>? warnings = null, PackageSet? packages = null,
+        IEnumerable<string>? egress = null)
     {
         Packages = packages;
+        Egress = egress?.ToArray() ?? [];
         Rules = rules.ToArray();
         Configuration = configuration is null
             ? new Dictionary<string, string>()
@@ -25,7 +27,7 @@ public sealed class RuleSet
             throw new RuleSetException($"rule name '{duplicate.Key}' is used more than once; rule names must be unique");
         }
 
-        Version = ComputeVersion(Rules, Configuration, packages);
+        Version = ComputeVersion(Rules, Configuration, packages, Egress);
     }
 
     public static RuleSet Empty { get; } = new([]);
@@ -33,6 +35,9 @@ public sealed class RuleSet
     public IReadOnlyList<RuleSource> Rules { get; }
 
     public IReadOnlyDictionary<string, string> Configuration { get; }
+
+    /// <summary>What the rules may call over the network (rules.json "egress"); empty means nothing. See Http/EgressEntry.</summary>
+    public IReadOnlyList<string> Egress { get; }
 
     /// <summary>Things worth telling the author that do not stop the set from running.</summary>
     public IReadOnlyList<string> Warnings { get; }
@@ -43,11 +48,11 @@ public sealed class RuleSet
     /// <summary>The npm packages vetted for this set (<c>modules.lock.json</c> beside the rules), or null when it has none.</summary>
     public PackageSet? Packages { get; }
 
-    public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings, Packages);
+    public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings, Packages, Egress);
 
-    public RuleSet WithPackages(PackageSet? packages) => new(Rules, Configuration, Warnings, packages);
+    public RuleSet WithPackages(PackageSet? packages) => new(Rules, Configuration, Warnings, packages, Egress);
 
-    private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration, PackageSet? packages)
+    private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration, PackageSet? packages, IReadOnlyList<string> egress)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var rule in rules)
@@ -66,6 +71,12 @@ public sealed class RuleSet
         {
             Append(hash, package.Key);
             Append(hash, package.Integrity);
+        }
+        // Only a set that allows egress hashes it, so the versions of every set recorded before egress existed stay the same.
+        foreach (var entry in egress)
+        {
+            Append(hash, "egress");
+            Append(hash, entry);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..12];
     }

@@ -127,7 +127,33 @@ public static class RuleSetDirectory
             .OrderBy(name => name, StringComparer.Ordinal)
             .Select(name => $"{Path.Combine(directory, name!)}: not listed in {ManifestFileName}, so it does not run");
 
-        return new RuleSet(rules, configuration, unlisted);
+        return new RuleSet(rules, configuration, unlisted, egress: ReadEgress(manifestPath, root));
+    }
+
+    // "egress": ["api.example.com", "*.slack.com", "https://crm.example.com/v2/"]: what rules may call (docs/authoring-rules.md).
+    private static string[] ReadEgress(string manifestPath, JsonElement root)
+    {
+        if (!root.TryGetProperty("egress", out var element))
+        {
+            return [];
+        }
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            throw new RuleSetException($"{manifestPath}: \"egress\" must be an array of strings (hosts, *.domains, URL prefixes or addresses)");
+        }
+        var entries = element.EnumerateArray().Select(e => e.GetString()!).ToArray();
+        foreach (var entry in entries)
+        {
+            try
+            {
+                Http.EgressEntry.Parse(entry);
+            }
+            catch (FormatException e)
+            {
+                throw new RuleSetException($"{manifestPath}: {e.Message}");
+            }
+        }
+        return entries;
     }
 
     private static RuleSource ReadManifestEntry(string directory, string manifestPath, JsonElement entry, int index, HashSet<string> listed)

@@ -506,6 +506,19 @@
     };
 
     const unavailable = (name, why) => ({ [name]() { throw new Error(`${name} is not available in rules: ${why}`); } })[name];
+    // ---- outbound HTTP: the facades (Rules.Engine/Http/Facades) over the host's egress core, by module name ----------
+    // require('request'), require('axios@0.27.2'), ... from a rule or from a package (slack-notify -> request) get these;
+    // the compiler resolved the names (HttpModuleSource), the runtime hands out this runtime's facade.
+    const httpFactories = host.httpFactories;
+    const httpKit = httpFactories.kit(host.httpSend);
+    const httpModules = {};
+    for (const name of httpFactories.names) httpModules[name] = httpFactories[name](httpKit, httpModules);
+    const httpModuleFor = (specifier) => {
+        if (typeof specifier !== 'string') return undefined;
+        const at = apply(StringProto.lastIndexOf, specifier, ['@']);
+        const name = at > 0 ? apply(original.slice, specifier, [0, at]) : specifier;
+        return apply(hasOwn, httpModules, [name]) ? httpModules[name] : undefined;
+    };
     // ---- require: CommonJS modules resolved when the rule set compiled ------------------------------
     // One cache per warm runtime: a module's top level runs once, inside the rule call that first requires it (so
     // under that call's limits), and its exports are frozen like the built-ins. A module that throws is not cached.
@@ -531,6 +544,8 @@
         return module.exports;
     };
     const requireFrom = (from) => function require(specifier) {
+        const facade = httpModuleFor(specifier);
+        if (facade !== undefined) return facade;
         const id = resolveModule(from, specifier);
         if (id < 0) {
             throw new Error(`require(${typeof specifier === 'string' ? `'${specifier}'` : 'a computed name'}) was not resolved when the rule set compiled: name the module in a string literal`);
@@ -751,6 +766,7 @@
         console,
         auth0,
         require,
+        fetch: httpModules['node-fetch'],
         setTimeout: unavailable('setTimeout', 'timers could outlive the login; finish the work before calling callback'),
         setInterval: unavailable('setInterval', 'timers could outlive the login'),
         setImmediate: unavailable('setImmediate', 'timers could outlive the login'),
@@ -846,6 +862,7 @@
     for (const instance of anonymousIntrinsics) deepFreeze(instance);
     deepFreeze(getPrototypeOf(installed.global));
     deepFreeze(actionApi);
+    deepFreeze(httpModules);
     for (const name of getOwnPropertyNames(globalThis)) {
         const desc = getOwnPropertyDescriptor(globalThis, name);
         if (desc.configurable || desc.writable) {

@@ -85,7 +85,7 @@ internal sealed partial class RuleRuntime
     /// evaluated again, so no module state carries over from another record.
     /// </summary>
     /// <param name="continuing">Call the action's <c>onContinuePostLogin</c>: this run continues the login it suspended with a redirect.</param>
-    private Denial? InvokeAction(CompiledRule rule, int index, JsValue user, JsValue context, bool freshModule, bool continuing = false)
+    private async ValueTask<Denial?> InvokeActionAsync(CompiledRule rule, int index, JsValue user, JsValue context, bool freshModule, bool continuing = false)
     {
         _unhandledRejections.Clear();
         _actionSettled = false;
@@ -109,6 +109,13 @@ internal sealed partial class RuleRuntime
             _actionCall.FastSetDataProperty("context", context);
             _engine.Call(_runAction, JsValue.Undefined, [handler, user, context, continuing ? JsBoolean.True : JsBoolean.False]);
             _engine.Advanced.ProcessTasks();
+            if (_pending.Count > 0 || _httpLimit is not null)
+            {
+                if (await AwaitCallsAsync(rule, () => _actionSettled || _actionDenial is not null) is { } waitDenial)
+                {
+                    return waitDenial;
+                }
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -101,6 +101,17 @@ internal sealed partial class RuleRuntime
         return context;
     }
 
+    /// <summary>Lets calls a rule did not wait for finish (within the budget) so the outcome records them, then reads the outcome.</summary>
+    private async ValueTask<Outcome> FinishAsync(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran,
+        (string Rule, RedirectRequest Request)? redirect = null)
+    {
+        if (_pending.Count > 0)
+        {
+            await DrainCallsAsync();
+        }
+        return Finish(denial, transaction, user, context, started, timings, ran, redirect);
+    }
+
     private Outcome Finish(Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran,
         (string Rule, RedirectRequest Request)? redirect = null)
     {
@@ -156,6 +167,7 @@ internal sealed partial class RuleRuntime
             Mfa = denial is null ? _multifactor : null,
             DroppedClaims = dropped,
             Logs = _state.TakeLogs(),
+            HttpCalls = TakeHttpRecords(),
             RuleSetVersion = _ruleSet.Version,
             Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, Slice(timings, ran)),
         };
@@ -176,6 +188,7 @@ internal sealed partial class RuleRuntime
             Failure = denial.Failure,
             User = user,
             Logs = _state.TakeLogs(),
+            HttpCalls = TakeHttpRecords(),
             RuleSetVersion = _ruleSet.Version,
             Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, Slice(timings, ran)),
         };

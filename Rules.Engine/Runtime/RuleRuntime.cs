@@ -12,6 +12,7 @@ using Jint.Runtime;
 using Jint.Runtime.Descriptors;
 using Jint.Runtime.Interop;
 using Rules.Engine.Compilation;
+using Rules.Engine.Http;
 using Rules.Engine.Pipeline;
 using Rules.Engine.Sandbox;
 
@@ -150,11 +151,23 @@ internal sealed partial class RuleRuntime : IDisposable
         AddActionHost(host);
         AddModuleHost(host);
         AddRedirectHost(host);
+        AddHttpHost(host);
         return host;
     }
 
     /// <summary>Runs every enabled rule in order against one login. Never throws: every failure is a denial.</summary>
-    public Outcome Run(LoginTransaction transaction, ExecutionOptions? options = null)
+    /// <remarks>A login whose rules make HTTP calls blocks this thread while they run; hosts call <see cref="RunAsync"/>.</remarks>
+    public Outcome Run(LoginTransaction transaction, ExecutionOptions? options = null, IRuleHttpTransport? http = null)
+    {
+        var run = RunAsync(transaction, options, http, CancellationToken.None);
+        return run.IsCompletedSuccessfully ? run.Result : run.AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Runs every enabled rule in order against one login. Completes synchronously unless a rule waits on an HTTP call;
+    /// then it holds no thread until the call finishes. Never throws: every failure is a denial.
+    /// </summary>
+    public async ValueTask<Outcome> RunAsync(LoginTransaction transaction, ExecutionOptions? options, IRuleHttpTransport? http, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var rules = _ruleSet.Enabled;
@@ -173,6 +186,7 @@ internal sealed partial class RuleRuntime : IDisposable
             _engine.Global.FastSetProperty("global", new PropertyDescriptor(new JsObject(_engine), PropertyFlag.None));
         }
         _deadline.Begin(_options.TimeBudget, CancellationToken.None);
+        BeginHttp(options, http, cancellationToken);
         try
         {
             JsValue user = ToJsUser(transaction);
@@ -198,26 +212,26 @@ internal sealed partial class RuleRuntime : IDisposable
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
                     var continuing = i == first && options?.ContinueAction is not null;
-                    var actionDenial = InvokeAction(rule, i, user, context, options?.FreshGlobal == true, continuing) ?? ReadMultifactor(rule, context, context);
+                    var actionDenial = await InvokeActionAsync(rule, i, user, context, options?.FreshGlobal == true, continuing) ?? ReadMultifactor(rule, context, context);
                     timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
                     var (actionRedirect, badActionRedirect) = actionDenial is null ? ReadRedirect(rule, context, transaction.Context) : (null, null);
                     if ((actionDenial ?? badActionRedirect) is { } stop)
                     {
-                        return Finish(stop, transaction, user, context, started, timings, ran);
+                        return await FinishAsync(stop, transaction, user, context, started, timings, ran);
                     }
                     if (actionRedirect is not null)
                     {
-                        return Finish(null, transaction, user, context, started, timings, ran, (rule.Name, actionRedirect));
+                        return await FinishAsync(null, transaction, user, context, started, timings, ran, (rule.Name, actionRedirect));
                     }
                     continue;
                 }
 
                 var invocation = new RuleInvocation(_engine, _state, rule.Name);
-                var denial = Invoke(rule, _functions[i], invocation, user, context);
+                var denial = await InvokeAsync(rule, _functions[i], invocation, user, context);
                 timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
                 if (denial is not null)
                 {
-                    return Finish(denial, transaction, user, context, started, timings, ran);
+                    return await FinishAsync(denial, transaction, user, context, started, timings, ran);
                 }
 
                 if (invocation.User is ObjectInstance nextUser && !ReferenceEquals(nextUser, user))
@@ -231,26 +245,26 @@ internal sealed partial class RuleRuntime : IDisposable
                 }
                 if (RefusedEffect(rule, received, context, transaction.Context) is { } refused)
                 {
-                    return Finish(refused, transaction, user, context, started, timings, ran);
+                    return await FinishAsync(refused, transaction, user, context, started, timings, ran);
                 }
                 if (ReadMultifactor(rule, received, context) is { } multifactorDenial)
                 {
-                    return Finish(multifactorDenial, transaction, user, context, started, timings, ran);
+                    return await FinishAsync(multifactorDenial, transaction, user, context, started, timings, ran);
                 }
 
                 // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.
                 var (redirect, badRedirect) = ReadRedirect(rule, context, transaction.Context);
                 if (badRedirect is not null)
                 {
-                    return Finish(badRedirect, transaction, user, context, started, timings, ran);
+                    return await FinishAsync(badRedirect, transaction, user, context, started, timings, ran);
                 }
                 if (redirect is not null)
                 {
-                    return Finish(null, transaction, user, context, started, timings, ran, (rule.Name, redirect));
+                    return await FinishAsync(null, transaction, user, context, started, timings, ran, (rule.Name, redirect));
                 }
             }
 
-            return Finish(null, transaction, user, context, started, timings, ran);
+            return await FinishAsync(null, transaction, user, context, started, timings, ran);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -261,6 +275,7 @@ internal sealed partial class RuleRuntime : IDisposable
         }
         finally
         {
+            EndHttp();
             _deadline.End();
             _clock.FixedNow = null;
             _random.Seed(null);
@@ -276,13 +291,20 @@ internal sealed partial class RuleRuntime : IDisposable
         }
     }
 
-    private Denial? Invoke(CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context)
+    private async ValueTask<Denial?> InvokeAsync(CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context)
     {
         _unhandledRejections.Clear();
         try
         {
             _engine.Call(function, JsValue.Undefined, [user, context, invocation.Callback]);
             _engine.Advanced.ProcessTasks();
+            if (_pending.Count > 0 || _httpLimit is not null)
+            {
+                if (await AwaitCallsAsync(rule, () => invocation.Called) is { } waitDenial)
+                {
+                    return waitDenial;
+                }
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

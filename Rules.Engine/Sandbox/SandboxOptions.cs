@@ -44,6 +44,21 @@ public sealed record SandboxOptions
     /// <summary>Warm runtimes kept per rule-set version; a burst beyond this builds throwaway runtimes.</summary>
     public int MaxPooledRuntimes { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
 
+    /// <summary>Outbound HTTP calls one login may make across all its rules (redirect hops are part of one call).</summary>
+    public int MaxHttpCalls { get; init; } = 10;
+
+    /// <summary>Bytes one HTTP response may carry; the body is read as it streams in and the call fails at the cap.</summary>
+    public long MaxHttpResponseBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Time one HTTP call may take, from connect to the last body byte; never more than what is left of <see cref="TimeBudget"/>.</summary>
+    public TimeSpan HttpCallTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Runtimes that logins run on at once through <c>ExecuteAsync</c>, including logins waiting on the network.</summary>
+    public int MaxActiveRuntimes { get; init; } = 64;
+
+    /// <summary>Logins that wait for a runtime when all are active; past this a login is denied at once as <c>busy</c>.</summary>
+    public int MaxQueuedLogins { get; init; } = 512;
+
     /// <summary>
     /// Modules the host provides to <c>require</c> (say <c>auth0</c>, or the outbound-HTTP facades), asked after the
     /// engine's built-ins and before the rule set's npm packages. See docs/engine.md, "Modules".
@@ -68,6 +83,12 @@ public sealed record SandboxOptions
         Require(MaxLogEntries >= 0, nameof(MaxLogEntries), "zero or more");
         Require(MaxLogEntryLength > 0, nameof(MaxLogEntryLength), "positive");
         Require(MaxPooledRuntimes > 0, nameof(MaxPooledRuntimes), "positive");
+        Require(MaxHttpCalls >= 0, nameof(MaxHttpCalls), "zero (no calls) or more");
+        Require(MaxHttpResponseBytes > 0 && MaxHttpResponseBytes <= int.MaxValue, nameof(MaxHttpResponseBytes), "between 1 and 2 GiB");
+        // Longer than TimeBudget is allowed and means "whatever the login has left": each call is cut to that anyway.
+        Require(HttpCallTimeout > TimeSpan.Zero && HttpCallTimeout <= TimeSpan.FromMinutes(5), nameof(HttpCallTimeout), "between 0 and 5 minutes");
+        Require(MaxActiveRuntimes > 0, nameof(MaxActiveRuntimes), "positive");
+        Require(MaxQueuedLogins >= 0, nameof(MaxQueuedLogins), "zero or more");
         return this;
     }
 

@@ -22,7 +22,7 @@ public static class OutcomeMatcher
                     mismatches.Add($"{key}: expected {Show(expected)}, got {Show(value)}");
                 }
             }
-            else if (key is "metadataUpdates" or "logs")
+            else if (key is "metadataUpdates" or "logs" or "http")
             {
                 CompareList(key, (JsonArray)expected!, value as JsonArray ?? [], mismatches);
             }

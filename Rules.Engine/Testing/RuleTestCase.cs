@@ -5,7 +5,8 @@ namespace Rules.Engine.Testing;
 
 /// <summary>
 /// One test case: a login (base merged with the case's overrides) and what its outcome must contain.
-/// <see cref="Configuration"/> holds the case's overrides of rules.json's configuration, if any.
+/// <see cref="Configuration"/> holds the case's overrides of rules.json's configuration, if any; <see cref="Http"/> the
+/// fixtures that answer its rules' HTTP calls (none: every call fails the case).
 /// </summary>
 public sealed record RuleTestCase(
     string Name,
@@ -13,7 +14,8 @@ public sealed record RuleTestCase(
     int Line,
     LoginTransaction Transaction,
     TestExpectation Expect,
-    IReadOnlyDictionary<string, string>? Configuration = null)
+    IReadOnlyDictionary<string, string>? Configuration = null,
+    IReadOnlyList<Http.HttpFixture>? Http = null)
 {
     /// <summary>What <c>--run REGEX</c> matches and reports print: the case file's name without .json, a slash, the case's name.</summary>
     public string Id => $"{Path.GetFileNameWithoutExtension(File)}/{Name}";

@@ -21,7 +21,7 @@ public static class TestCaseReader
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
     private static readonly HashSet<string> FileKeys = new(StringComparer.Ordinal) { "base", "cases", "description" };
-    private static readonly HashSet<string> CaseKeys = new(StringComparer.Ordinal) { "name", "user", "context", "now", "configuration", "continue", "expect", "description" };
+    private static readonly HashSet<string> CaseKeys = new(StringComparer.Ordinal) { "name", "user", "context", "now", "configuration", "continue", "http", "expect", "description" };
 
     /// <summary>Reads every <c>*.json</c> in <paramref name="directory"/>, in file-name order.</summary>
     public static IReadOnlyList<RuleTestCase> ReadDirectory(string directory)
@@ -138,7 +138,7 @@ public static class TestCaseReader
         ValidateExpect(where, name, expect);
 
         var merged = baseObject is null ? new JsonObject() : (JsonObject)baseObject.DeepClone();
-        foreach (var key in new[] { "user", "context", "now", "configuration" })
+        foreach (var key in new[] { "user", "context", "now", "configuration", "http" })
         {
             if (caseObject.TryGetPropertyValue(key, out var value))
             {
@@ -158,7 +158,20 @@ public static class TestCaseReader
             throw new TestCaseFormatException(e.Message);
         }
 
-        return new RuleTestCase(name, file, line, transaction, new TestExpectation((JsonObject)expect.DeepClone()), ReadConfiguration(where, name, merged["configuration"]))
+        IReadOnlyList<Http.HttpFixture>? fixtures = null;
+        if (merged["http"] is { } http)
+        {
+            try
+            {
+                fixtures = Http.HttpFixture.ParseList(http, $"{where}: case \"{name}\"");
+            }
+            catch (FormatException e)
+            {
+                throw new TestCaseFormatException(e.Message);
+            }
+        }
+
+        return new RuleTestCase(name, file, line, transaction, new TestExpectation((JsonObject)expect.DeepClone()), ReadConfiguration(where, name, merged["configuration"]), fixtures)
         {
             Continue = ReadContinue(where, name, caseObject["continue"]),
         };
@@ -212,15 +225,15 @@ public static class TestCaseReader
             {
                 throw new TestCaseFormatException($"{where}: case \"{name}\": \"decision\" must be \"allow\", \"deny\" or \"redirect\"");
             }
-            if (key == "kind" && (value is not JsonValue k || !k.TryGetValue<string>(out var kind) || kind is not ("rule_denied" or "rule_error" or "timeout" or "limit")))
+            if (key == "kind" && (value is not JsonValue k || !k.TryGetValue<string>(out var kind) || kind is not ("rule_denied" or "rule_error" or "timeout" or "limit" or "busy")))
             {
-                throw new TestCaseFormatException($"{where}: case \"{name}\": \"kind\" must be one of rule_denied, rule_error, timeout, limit");
+                throw new TestCaseFormatException($"{where}: case \"{name}\": \"kind\" must be one of rule_denied, rule_error, timeout, limit, busy");
             }
             if (key == "mfa" && value is not (null or JsonObject))
             {
                 throw new TestCaseFormatException($"{where}: case \"{name}\": \"mfa\" must be an object like {{ \"provider\": \"any\", \"allowRememberBrowser\": false }}, or null for no MFA");
             }
-            if (key is "metadataUpdates" or "logs" && value is not JsonArray)
+            if (key is "metadataUpdates" or "logs" or "http" && value is not JsonArray)
             {
                 throw new TestCaseFormatException($"{where}: case \"{name}\": \"{key}\" must be an array");
             }

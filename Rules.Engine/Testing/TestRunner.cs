@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Rules.Engine.Compilation;
+using Rules.Engine.Http;
 using Rules.Engine.Pipeline;
 using Rules.Engine.Runtime;
 using Rules.Engine.Testing.Coverage;
@@ -43,7 +44,10 @@ public static class TestRunner
                     executors[set.Version] = executor;
                 }
 
-                var outcome = executor.Execute(testCase.Transaction, null);
+                // Cases never reach the network: their calls are answered from the case's fixtures, and one that no
+                // fixture answers fails the case, showing the call.
+                var http = new FixtureHttpTransport(testCase.Http ?? [], executor.Egress);
+                var outcome = executor.Execute(testCase.Transaction, new ExecutionOptions { Http = http });
                 var json = OutcomeJson.ToJsonObject(outcome, includeTimings: false);
                 if (testCase.Continue is { } step)
                 {
@@ -59,10 +63,15 @@ public static class TestRunner
                         query["state"] = redirect.State;
                     }
                     var (continued, continueOptions) = RedirectContinuation.Build(set, testCase.Transaction, json, query, step.Body, null);
-                    outcome = executor.Execute(continued, continueOptions);
+                    outcome = executor.Execute(continued, continueOptions with { Http = http });
                     json = OutcomeJson.ToJsonObject(outcome, includeTimings: false);
                 }
-                results.Add(new TestCaseResult(testCase, outcome, json, OutcomeMatcher.Compare(testCase.Expect, json)));
+                var mismatches = OutcomeMatcher.Compare(testCase.Expect, json);
+                if (!http.Unmatched.IsEmpty)
+                {
+                    mismatches = [.. mismatches, .. http.Unmatched.Select(call => $"HTTP call with no fixture in the case's \"http\": {call}")];
+                }
+                results.Add(new TestCaseResult(testCase, outcome, json, mismatches));
             }
         }
         finally
@@ -94,7 +103,9 @@ public static class TestRunner
 
     private interface ICaseExecutor : IDisposable
     {
-        Outcome Execute(LoginTransaction transaction, ExecutionOptions? options);
+        EgressPolicy Egress { get; }
+
+        Outcome Execute(LoginTransaction transaction, ExecutionOptions options);
     }
 
     private static string ReplayDescribe(JsonObject outcome) => Replay.ReplayClassifier.Describe(outcome);
@@ -103,7 +114,9 @@ public static class TestRunner
     {
         private readonly RulePipeline _pipeline = new(ruleSet);
 
-        public Outcome Execute(LoginTransaction transaction, ExecutionOptions? options) => _pipeline.Execute(transaction, options);
+        public EgressPolicy Egress => _pipeline.Egress;
+
+        public Outcome Execute(LoginTransaction transaction, ExecutionOptions options) => _pipeline.Execute(transaction, options);
 
         public void Dispose() => _pipeline.Dispose();
     }
@@ -112,7 +125,9 @@ public static class TestRunner
     {
         private RuleRuntime? _runtime;
 
-        public Outcome Execute(LoginTransaction transaction, ExecutionOptions? options)
+        public EgressPolicy Egress { get; } = EgressPolicy.Parse(ruleSet.RuleSet.Egress);
+
+        public Outcome Execute(LoginTransaction transaction, ExecutionOptions options)
         {
             _runtime ??= new RuleRuntime(ruleSet, new RuntimeInstrumentation(collector.OnStep));
             var outcome = _runtime.Run(transaction, options);

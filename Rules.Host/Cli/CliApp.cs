@@ -73,9 +73,10 @@ public static class CliApp
         var rules = new Option<string>("--rules") { Description = "Directory of *.js rules (optionally with rules.json), or an Auth0 Deploy CLI export (directory or tenant.yaml)", Required = true };
         var transaction = new Option<string>("--transaction") { Description = "Transaction JSON file, or - for standard input", Required = true };
         var noTimings = new Option<bool>("--no-timings") { Description = "Leave timings out, so outcomes diff cleanly" };
-        var command = new Command("eval", "Run one login through the rule set and print the outcome JSON.\n\n" + EvalCommand.Examples) { rules, transaction, noTimings };
+        var http = new Option<string?>("--http") { Description = "HTTP fixtures JSON (an array, as in a test case's \"http\"): the rules' calls are answered from it and nothing leaves the machine" };
+        var command = new Command("eval", "Run one login through the rule set and print the outcome JSON.\n\n" + EvalCommand.Examples) { rules, transaction, noTimings, http };
         command.SetAction(result => EvalCommand.Run(
-            new EvalCommand.Parameters(result.GetValue(rules)!, result.GetValue(transaction)!, !result.GetValue(noTimings)),
+            new EvalCommand.Parameters(result.GetValue(rules)!, result.GetValue(transaction)!, !result.GetValue(noTimings), result.GetValue(http)),
             input, output, error));
         return command;
     }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rules.Engine.Http;
 using Rules.Engine.Pipeline;
 using Rules.Engine.Testing.Reporting;
 
@@ -6,17 +9,21 @@ namespace Rules.Host.Cli;
 /// <summary><c>rules eval --rules DIR --transaction FILE|-</c>: runs one login through the pipeline and prints the outcome JSON.</summary>
 public static class EvalCommand
 {
-    public sealed record Parameters(string RulesDirectory, string Transaction, bool IncludeTimings = true);
+    public sealed record Parameters(string RulesDirectory, string Transaction, bool IncludeTimings = true, string? HttpFixtures = null);
 
     public const string Examples = """
         Examples:
           rules eval --rules Rules.Samples/rules --transaction Rules.Samples/transactions/normal-login-allow.json
           cat login.json | rules eval --rules ./rules --transaction -
           rules eval --rules ./rules --transaction login.json --no-timings > outcome.json
+          rules eval --rules Rules.Samples/http-rules --transaction login.json --http crm-fixtures.json
 
         The transaction is { "user": {...}, "context": {...}, "now": "2026-11-18T09:30:00Z" }; "now" fixes
         the clock the rules see. Exit codes: 0 allowed, 1 denied, 2 bad input (unreadable file, malformed
         JSON, a rule set that does not compile), 4 a rule redirected the login ("decision": "redirect").
+        Without --http, calls the rules make go to the network as on the server, only where the rule set's
+        "egress" list allows; with --http, they are answered from the fixtures and a call no fixture matches
+        fails (and is printed on stderr).
         """;
 
     public static int Run(Parameters parameters, TextReader input, TextWriter output, TextWriter error)
@@ -41,7 +48,16 @@ public static class EvalCommand
         }
 
         using var pipeline = new RulePipeline(compilation.Compiled!);
-        var outcome = pipeline.Execute(transaction);
+        FixtureHttpTransport? fixtures = null;
+        if (parameters.HttpFixtures is { } fixtureFile)
+        {
+            if (ReadFixtures(fixtureFile, error) is not { } list)
+            {
+                return ExitCodes.BadInput;
+            }
+            fixtures = new FixtureHttpTransport(list, pipeline.Egress);
+        }
+        var outcome = pipeline.Execute(transaction, fixtures is null ? null : new ExecutionOptions { Http = fixtures });
         output.WriteLine(OutcomeJson.Serialize(outcome, indented: true, parameters.IncludeTimings));
         if (outcome.Failure is { } failure)
         {
@@ -51,7 +67,33 @@ public static class EvalCommand
                 error.WriteLine(line);
             }
         }
+        foreach (var call in fixtures?.Unmatched ?? [])
+        {
+            error.WriteLine($"HTTP call with no fixture in {parameters.HttpFixtures}: {call}");
+        }
         return outcome.IsAllowed ? ExitCodes.Ok : outcome.IsRedirect ? ExitCodes.Redirected : ExitCodes.Failed;
+    }
+
+    private static IReadOnlyList<HttpFixture>? ReadFixtures(string file, TextWriter error)
+    {
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            return HttpFixture.ParseList(node is JsonObject wrapper && wrapper["http"] is { } inner ? inner : node, file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: cannot read HTTP fixtures '{file}': {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}");
+        }
+        catch (JsonException e)
+        {
+            error.WriteLine($"error: {file}: not valid JSON ({e.Message.Split(". ")[0]})");
+        }
+        catch (FormatException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+        }
+        return null;
     }
 
     private static LoginTransaction? ReadTransaction(string source, TextReader input, TextWriter error)

@@ -25,12 +25,15 @@ public sealed class RuleTrial(RuleSetProvider provider)
             ? live.Rules.Select(r => r.Name == ruleName ? underTrial : r).Append(underTrial).DistinctBy(r => r.Name).ToArray()
             : [underTrial];
 
-        var compilation = RuleCompiler.Compile(new RuleSet(rules, live.Configuration), provider.Sandbox);
+        var compilation = RuleCompiler.Compile(new RuleSet(rules, live.Configuration, null, live.Packages, live.Egress), provider.Sandbox);
         if (!compilation.Succeeded)
         {
             return new RuleTrialResult(null, compilation.Errors);
         }
         using var pipeline = new RulePipeline(compilation.Compiled!);
-        return new RuleTrialResult(pipeline.Execute(transaction, new ExecutionOptions { FreshGlobal = true }), []);
+        // A trial never calls out: each call the rule makes is refused (ERR_NO_FIXTURE, or the egress policy's refusal)
+        // and listed in the outcome's "http", so the operator sees what the rule would have called.
+        var http = new Rules.Engine.Http.FixtureHttpTransport([], pipeline.Egress);
+        return new RuleTrialResult(pipeline.Execute(transaction, new ExecutionOptions { FreshGlobal = true, Http = http }), []);
     }
 }

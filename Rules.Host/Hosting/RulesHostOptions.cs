@@ -54,6 +54,9 @@ public sealed class RulesHostOptions
     /// <summary>The rules' sandbox limits (Rules:Sandbox:TimeBudget=00:00:10, Rules:Sandbox:MaxStatements=...); defaults are safe.</summary>
     public SandboxOptions Sandbox { get; set; } = new();
 
+    /// <summary>What rules may call over the network besides each rule set's own "egress" list (Rules:Egress:Allow:0=api.example.com), and whether decision records keep response bodies (Rules:Egress:RecordResponses).</summary>
+    public Rules.Engine.Http.EgressOptions Egress { get; set; } = new();
+
     /// <summary>The hosted login page: brute-force protection and SSO session lifetimes.</summary>
     public Login.LoginOptions Login { get; set; } = new();
 

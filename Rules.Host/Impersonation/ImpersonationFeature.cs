@@ -18,7 +18,7 @@ public static class ImpersonationFeature
     public static IEndpointRouteBuilder MapImpersonationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/users/{user_id}/impersonate", ImpersonateEndpoint.HandleAsync).RequireManagementScope("impersonate:users");
-        endpoints.MapGet("/impersonation/{secret}", ImpersonationLinkEndpoint.Handle);
+        endpoints.MapGet("/impersonation/{secret}", ImpersonationLinkEndpoint.HandleAsync);
         return endpoints;
     }
 }

@@ -20,7 +20,7 @@ public static class ImpersonationLinkEndpoint
     public const string DecisionKind = "impersonation";
     public const string InvalidLinkMessage = "This impersonation link is invalid, has expired or was already used. Ask for a new one.";
 
-    public static IResult Handle(
+    public static async Task<IResult> HandleAsync(
         string secret, HttpContext http, ImpersonationLinkValidator validator, RuleSetProvider rules,
         AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock, Redirect.ImpersonationRedirects redirects, RuleAuth0Globals auth0)
     {
@@ -66,7 +66,7 @@ public static class ImpersonationLinkEndpoint
         var login = validation.Login!;
         var sessionId = Secrets.NewSecret()[..32];
         var transaction = ImpersonationTransactionBuilder.Build(login, http, sessionId, now);
-        var outcome = rules.Execute(transaction, auth0.OptionsFor(http));
+        var outcome = await rules.ExecuteAsync(transaction, auth0.OptionsFor(http), http.RequestAborted);
         if (outcome.IsRedirect)
         {
             // The browser is the impersonator's: a rule may ask them something (a ticket number) before the session starts.

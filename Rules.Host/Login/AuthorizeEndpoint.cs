@@ -14,7 +14,7 @@ namespace Rules.Host.Login;
 /// </summary>
 public static class AuthorizeEndpoint
 {
-    public static IResult Handle(HttpContext http, AuthorizeRequestValidator validator, SessionStore sessions, TenantStore store,
+    public static async Task<IResult> HandleAsync(HttpContext http, AuthorizeRequestValidator validator, SessionStore sessions, TenantStore store,
         LoginCompletion completion, AuditLog audit, TimeProvider clock)
     {
         var validation = validator.Validate(http.Request.Query);
@@ -28,7 +28,7 @@ public static class AuthorizeEndpoint
         if (session is not null && user is { Blocked: false } && session.Connection == request.Connection.Name)
         {
             var kind = request.Prompt == "none" ? LoginKind.Silent : LoginKind.SingleSignOn;
-            var login = completion.Complete(http, request, user, kind, session);
+            var login = await completion.CompleteAsync(http, request, user, kind, session);
             return login.Suspended ?? AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
         }
 

@@ -49,7 +49,7 @@ public sealed class LoginCompletion(
 
     /// <param name="body">What the login page POSTed, without the password and the CSRF token: <c>context.request.body</c>.</param>
     /// <param name="proof">Set when the login comes back from a passed second-factor challenge (<see cref="MultifactorGate"/>).</param>
-    public CompletedLogin Complete(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null,
+    public async Task<CompletedLogin> CompleteAsync(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, string? auditUserName = null,
         JsonObject? body = null, MultifactorProof? proof = null)
     {
         var now = clock.GetUtcNow();
@@ -84,7 +84,7 @@ public sealed class LoginCompletion(
             Body = body,
         }, http, now);
 
-        var outcome = rules.Execute(transaction, auth0.OptionsFor(http));
+        var outcome = await rules.ExecuteAsync(transaction, auth0.OptionsFor(http), http.RequestAborted);
         var login = new LoginInProgress(request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, now, proof);
         if (outcome.IsRedirect)
         {

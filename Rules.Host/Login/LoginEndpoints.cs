@@ -98,7 +98,7 @@ public static class LoginEndpoints
                 body[name] = value.ToString();
             }
         }
-        var login = completion.Complete(http, request, user!, LoginKind.Password, session: null, auditUserName: account, body: body);
+        var login = await completion.CompleteAsync(http, request, user!, LoginKind.Password, session: null, auditUserName: account, body: body);
         if (login.Suspended is { } redirect)
         {
             return redirect;

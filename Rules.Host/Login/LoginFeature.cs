@@ -32,7 +32,7 @@ public static class LoginFeature
 
     public static IEndpointRouteBuilder MapLoginEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/authorize", AuthorizeEndpoint.Handle);
+        endpoints.MapGet("/authorize", AuthorizeEndpoint.HandleAsync);
         endpoints.MapGet("/login", LoginEndpoints.Show);
         endpoints.MapPost("/login", LoginEndpoints.SubmitAsync);
         endpoints.MapGet("/v2/logout", LogoutEndpoint.Handle);

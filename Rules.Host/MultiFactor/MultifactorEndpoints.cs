@@ -94,7 +94,7 @@ public static class MultifactorEndpoints
         }
 
         challenges.MarkVerified(http, rememberRequested);
-        return Finish(http, request, challenges, store, completion, sessions, remember, clock);
+        return await FinishAsync(http, request, challenges, store, completion, sessions, remember, clock);
     }
 
     /// <summary>After the recovery codes were shown: finish the verified login.</summary>
@@ -111,10 +111,10 @@ public static class MultifactorEndpoints
         {
             return refused;
         }
-        return Finish(http, loaded.Request, challenges, store, completion, sessions, remember, clock);
+        return await FinishAsync(http, loaded.Request, challenges, store, completion, sessions, remember, clock);
     }
 
-    private static IResult Finish(HttpContext http, AuthorizeRequest request, MultifactorChallengeStore challenges, TenantStore store,
+    private static async Task<IResult> FinishAsync(HttpContext http, AuthorizeRequest request, MultifactorChallengeStore challenges, TenantStore store,
         LoginCompletion completion, SessionStore sessions, RememberBrowser remember, TimeProvider clock)
     {
         if (challenges.TakeVerified(http) is not { } challenge)
@@ -141,7 +141,7 @@ public static class MultifactorEndpoints
         var methods = (JsonArray)challenge.Methods.DeepClone();
         methods.Add(LoginTransactionBuilder.Method("mfa", clock.GetUtcNow()));
         var kind = session is null ? LoginKind.Password : LoginKind.SingleSignOn;
-        var login = completion.Complete(http, request, user, kind, session, proof: new MultifactorProof(methods, challenge.LoginsCount, challenge.AuthenticatedAt));
+        var login = await completion.CompleteAsync(http, request, user, kind, session, proof: new MultifactorProof(methods, challenge.LoginsCount, challenge.AuthenticatedAt));
         if (login.Outcome.IsAllowed)
         {
             if (challenge.AllowRemember && challenge.RememberRequested)

@@ -39,6 +39,15 @@ public sealed class RuleSetProvider : IDisposable
         _metrics = metrics;
         metrics.ObservePool(() => _current);
         Sandbox = _options.Sandbox.Validate();
+        try
+        {
+            // A typo in the server's egress entries must stop the start, not fail every login later.
+            Rules.Engine.Http.EgressPolicy.Parse(_options.Egress.Allow);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"Rules:Egress:Allow: {e.Message}", e);
+        }
     }
 
     /// <summary>The limits every rule set this server compiles runs under (from Rules:Sandbox).</summary>
@@ -62,6 +71,14 @@ public sealed class RuleSetProvider : IDisposable
     public Outcome Execute(RulePipeline pipeline, LoginTransaction transaction, ExecutionOptions options)
     {
         var outcome = pipeline.Execute(transaction, options);
+        _metrics.Decided(outcome);
+        return outcome;
+    }
+
+    /// <summary>As <see cref="Execute"/>, for the login paths: a rule waiting on an HTTP call holds no request thread.</summary>
+    public async Task<Outcome> ExecuteAsync(LoginTransaction transaction, ExecutionOptions? options, CancellationToken cancellationToken)
+    {
+        var outcome = _current is { } pipeline ? await pipeline.ExecuteAsync(transaction, options, cancellationToken) : NoRuleSet();
         _metrics.Decided(outcome);
         return outcome;
     }
@@ -147,7 +164,7 @@ public sealed class RuleSetProvider : IDisposable
                 return compilation;
             }
 
-            var next = new RulePipeline(compilation.Compiled!);
+            var next = new RulePipeline(compilation.Compiled!, _options.Egress);
             // Build one runtime before the swap, so the first login on a new version does not pay the ~10 ms bootstrap.
             next.Warm();
             // Cleared before the swap (the exchange is a full fence): whoever sees the new version also sees no error.
@@ -196,7 +213,7 @@ public sealed class RuleSetProvider : IDisposable
             {
                 return;
             }
-            var pipeline = new RulePipeline(compilation.Compiled!);
+            var pipeline = new RulePipeline(compilation.Compiled!, _options.Egress);
             pipeline.Warm();
             _current = pipeline;
             ServingLastGood = true;

@@ -132,9 +132,9 @@ public class IsolationTests
     [Fact]
     public void A_require_the_compiler_could_not_see_fails_at_login_with_a_clear_error()
     {
-        using var pipeline = PipelineFactory.Create("function (user, context, callback) { require.call(null, 'request'); }");
+        using var pipeline = PipelineFactory.Create("function (user, context, callback) { require.call(null, 'lodash'); }");
         var outcome = pipeline.Execute(PipelineFactory.Login());
         outcome.Kind.Should().Be(DenialKind.RuleError);
-        outcome.Failure!.Message.Should().Contain("require('request') was not resolved when the rule set compiled");
+        outcome.Failure!.Message.Should().Contain("require('lodash') was not resolved when the rule set compiled");
     }
 }

@@ -22,6 +22,7 @@ public sealed class JsonReplayReporter(bool includeTimings = true) : IReplayRepo
             json.WriteNumber("evaluated", summary.Evaluated);
             json.WriteNumber("changed", summary.Changed);
             json.WriteNumber("notCompared", summary.NotCompared);
+            json.WriteNumber("notReplayable", summary.NotReplayable);
             json.WriteNumber("malformed", summary.Malformed);
             json.WriteBoolean("stoppedEarly", summary.StoppedEarly);
             json.WriteStartObject("counts");

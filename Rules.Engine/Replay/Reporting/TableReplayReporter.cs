@@ -17,6 +17,7 @@ public sealed class TableReplayReporter(int maxChangesShown = 50, bool includeTi
 
         var rows = ReplayClasses.All.Select(k => (k.Label(), summary.Counts[k].ToString("N0", c))).ToList();
         if (summary.NotCompared > 0) rows.Add(("not compared (no recorded outcome)", summary.NotCompared.ToString("N0", c)));
+        if (summary.NotReplayable > 0) rows.Add(("not replayable (network)", summary.NotReplayable.ToString("N0", c)));
         rows.Add(("malformed", summary.Malformed.ToString("N0", c)));
         WriteTable(writer, ["class", "records"], rows.Select(r => new[] { r.Item1, r.Item2 }).ToList(), rightAlign: [1]);
 

@@ -144,9 +144,9 @@ public class ActionLifecycleTests
     public void Require_of_a_module_this_engine_lacks_fails_the_compile()
     {
         var compilation = Rules.Engine.Compilation.RuleCompiler.Compile(new Rules.Engine.RuleSets.RuleSet(
-            [new Rules.Engine.RuleSets.RuleSource("action", "action.js", "const axios = require('axios');\nexports.onExecutePostLogin = async () => {};")]));
+            [new Rules.Engine.RuleSets.RuleSource("action", "action.js", "const fs = require('fs');\nexports.onExecutePostLogin = async () => {};")]));
         compilation.Succeeded.Should().BeFalse();
-        compilation.Errors.Single().Format().Should().StartWith("action.js:1:15: error: require('axios') is not provided by this host");
+        compilation.Errors.Single().Format().Should().StartWith("action.js:1:12: error: require('fs') is refused");
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class ReplayReporterTests
     public void Json_has_stable_field_names()
     {
         var json = JsonNode.Parse(Render(new JsonReplayReporter()))!.AsObject();
-        json.Select(p => p.Key).Should().Equal("candidate", "baseline", "evaluated", "changed", "notCompared", "malformed", "stoppedEarly",
+        json.Select(p => p.Key).Should().Equal("candidate", "baseline", "evaluated", "changed", "notCompared", "notReplayable", "malformed", "stoppedEarly",
             "counts", "changes", "changesOmitted", "malformedRecords", "rules", "elapsedMs", "recordsPerSecond");
         json["changed"]!.GetValue<long>().Should().Be(2);
         json["changes"]![0]!.AsObject().Select(p => p.Key).Should().Equal("id", "source", "line", "class", "before", "after", "diff");
