@@ -44,4 +44,5 @@ public static class LintCodes
     public const string RuleSignature = "rule-signature";
     public const string CallbackNotCalled = "callback-not-called";
     public const string UnsupportedEffect = "unsupported-effect";
+    public const string LegacyGlobal = "legacy-global";
 }

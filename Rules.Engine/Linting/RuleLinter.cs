@@ -24,8 +24,13 @@ public static class RuleLinter
         ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules reach the network only through request, axios, node-fetch or fetch",
         ["eval"] = "eval is not available: string compilation is switched off in the sandbox",
         ["__dirname"] = "__dirname is not available: rules have no file system",
-        ["request"] = "request is not a global here, as it was in Auth0's older runtime: write `var request = require('request');` first",
-        ["jwt"] = "jwt is not a global here, as it was in Auth0's older runtime: write `var jwt = require('jsonwebtoken');` first",
+    };
+
+    /// <summary>Globals of Auth0's older runtime that work here too, as the modules <c>require</c> gives; the lint suggests that form.</summary>
+    private static readonly Dictionary<string, string> LegacyGlobals = new(StringComparer.Ordinal)
+    {
+        ["request"] = "request works here as a global, as in Auth0's older runtime; say where it comes from: `var request = require('request');`",
+        ["jwt"] = "jwt works here as a global, as in Auth0's older runtime; say where it comes from: `var jwt = require('jsonwebtoken');`",
     };
 
     /// <summary>Standard OIDC claims (OpenID Connect Core 1.0, 5.1) that Auth0 allowed without a namespace.</summary>
@@ -242,6 +247,10 @@ public static class RuleLinter
                                                 && UnavailableGlobals.TryGetValue(identifier.Name, out var why)
                                                 && !InsideTypeof():
                     Warn(identifier, LintCodes.UnavailableApi, why);
+                    break;
+                case Identifier legacy when IsReference(legacy) && !_declared.Contains(legacy.Name)
+                                            && LegacyGlobals.TryGetValue(legacy.Name, out var suggestion) && !InsideTypeof():
+                    Warn(legacy, LintCodes.LegacyGlobal, suggestion);
                     break;
                 case CallExpression { Callee: Identifier { Name: "require" } } call when !_declared.Contains("require"):
                     if (UnresolvedRequire(call) is { } problem)

@@ -62,8 +62,9 @@ internal sealed class ModuleLinker
         {
             return (null, errors);
         }
-        // The globals Buffer, URL and URLSearchParams come from these; linking costs a cache lookup, evaluating waits for first use.
-        foreach (var global in new[] { "buffer", "url" })
+        // The globals Buffer, URL, URLSearchParams and (Auth0's older runtime) jwt come from these; linking costs a cache
+        // lookup, evaluating waits for first use.
+        foreach (var global in new[] { "buffer", "url", "jsonwebtoken" })
         {
             if (!ruleRequires.ContainsKey(global))
             {

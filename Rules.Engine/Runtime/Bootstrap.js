@@ -559,6 +559,10 @@
         Buffer: () => loadModule(bufferModule).Buffer,
         URL: () => require('url').URL,
         URLSearchParams: () => require('url').URLSearchParams,
+        // Auth0's older runtime gave rules these as globals; they are the modules require('request') and
+        // require('jsonwebtoken') give (the linter suggests the require form).
+        request: () => httpModules.request,
+        jwt: () => require('jsonwebtoken'),
     };
 
     // ---- Actions-style post-login: exports.onExecutePostLogin = async (event, api) => { ... } ---------

@@ -21,7 +21,7 @@ internal static class HttpPipelines
     public static RulePipeline Create(SandboxOptions options, IEnumerable<string> egress, IReadOnlyDictionary<string, string> configuration, params string[] scripts)
     {
         var rules = scripts.Select((script, i) => new RuleSource($"rule{i + 1}", $"rule{i + 1}.js", script));
-        var compilation = RuleCompiler.Compile(new RuleSet(rules, configuration, null, egress), options);
+        var compilation = RuleCompiler.Compile(new RuleSet(rules, configuration, null, egress: egress), options);
         if (!compilation.Succeeded)
         {
             throw new InvalidOperationException(string.Join("\n", compilation.Errors.Select(e => e.Format())));

@@ -195,11 +195,13 @@ public sealed class RuleLinterTests
     }
 
     [Theory]
-    [InlineData("  request.post({ url: 'https://example.com' }, function () { callback(null, user, context); });", "request is not a global here")]
-    [InlineData("  var token = jwt.sign({}, 'secret');\n  callback(null, user, context);", "jwt is not a global here")]
-    public void Auth0s_old_globals_are_named(string body, string message)
+    [InlineData("  request.post({ url: 'https://example.com' }, function () { callback(null, user, context); });", "request works here as a global", "var request = require('request');")]
+    [InlineData("  var token = jwt.sign({}, 'secret');\n  callback(null, user, context);", "jwt works here as a global", "var jwt = require('jsonwebtoken');")]
+    public void Auth0s_old_globals_work_and_the_lint_suggests_require(string body, string message, string suggestion)
     {
-        Single(body, LintCodes.UnavailableApi).Message.Should().StartWith(message);
+        var lint = Single(body, LintCodes.LegacyGlobal);
+        lint.Message.Should().StartWith(message).And.Contain(suggestion);
+        lint.Severity.Should().Be(LintSeverity.Warning);
     }
 
     [Fact]
@@ -211,7 +213,7 @@ public sealed class RuleLinterTests
     [Theory]
     [InlineData("  setTimeout(function () { callback(null, user, context); }, 10);")]
     [InlineData("  const secret = process.env.SECRET;\n  callback(null, user, context);")]
-    [InlineData("  return fetch('https://example.com').then(function () { callback(null, user, context); });")]
+    [InlineData("  var x = new XMLHttpRequest();\n  callback(null, user, context);")]
     [InlineData("  var f = Function('return 1');\n  callback(null, user, context);")]
     public void An_unavailable_api_reached_on_every_path_before_callback_is_an_error(string body)
     {

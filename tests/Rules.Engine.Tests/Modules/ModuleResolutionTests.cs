@@ -98,10 +98,22 @@ public sealed class ModuleResolutionTests
     public void A_package_that_needs_node_io_fails_the_compile_naming_the_chain()
     {
         using var packages = new TempPackages()
-            .Add("slack-notify", "0.1.7", new Dictionary<string, string> { ["index.js"] = "const request = require('request'); module.exports = request;" }, new Dictionary<string, string> { ["request"] = "2.88.2" })
-            .Add("request", "2.88.2", new Dictionary<string, string> { ["index.js"] = "const http = require('http'); module.exports = {};" });
-        var compilation = RuleCompiler.Compile(packages.RuleSet("function (user, context, callback) { require('slack-notify'); callback(null, user, context); }"));
-        compilation.Errors.Single().Message.Should().Be("slack-notify -> request -> http: require('http') is refused: rules cannot open sockets; outbound HTTP goes through the host's HTTP modules");
+            .Add("crm-client", "0.1.7", new Dictionary<string, string> { ["index.js"] = "const needle = require('needle'); module.exports = needle;" }, new Dictionary<string, string> { ["needle"] = "3.2.0" })
+            .Add("needle", "3.2.0", new Dictionary<string, string> { ["index.js"] = "const http = require('http'); module.exports = {};" });
+        var compilation = RuleCompiler.Compile(packages.RuleSet("function (user, context, callback) { require('crm-client'); callback(null, user, context); }"));
+        compilation.Errors.Single().Message.Should().Be("crm-client -> needle -> http: require('http') is refused: rules cannot open sockets; outbound HTTP goes through the host's HTTP modules");
+    }
+
+    [Fact]
+    public void A_package_built_on_request_gets_the_http_facade()
+    {
+        using var packages = new TempPackages()
+            .Add("slack-notify", "0.1.7", new Dictionary<string, string> { ["index.js"] = "const request = require('request'); module.exports = { request: request };" });
+        var compilation = RuleCompiler.Compile(packages.RuleSet(
+            "function (user, context, callback) { const slack = require('slack-notify'); context.idToken['https://x/same'] = slack.request === require('request'); callback(null, user, context); }"));
+        compilation.Errors.Should().BeEmpty();
+        using var pipeline = new RulePipeline(compilation.Compiled!);
+        pipeline.Execute(PipelineFactory.Login()).IdToken["https://x/same"]!.GetValue<bool>().Should().BeTrue();
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class HttpFixtureCaseTests
 
     private static CompiledRuleSet Compile(params string[] egress)
     {
-        var compilation = RuleCompiler.Compile(new RuleSet([new RuleSource("crm", "crm.js", CrmRule)], null, null, egress));
+        var compilation = RuleCompiler.Compile(new RuleSet([new RuleSource("crm", "crm.js", CrmRule)], null, null, egress: egress));
         compilation.Errors.Should().BeEmpty();
         return compilation.Compiled!;
     }
