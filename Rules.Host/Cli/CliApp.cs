@@ -30,7 +30,8 @@ public static class CliApp
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((result, token) => RunServe(result, serveOptions, output, error, token));
 
-        var parsed = root.Parse(args);
+        // `@scope/name` is an npm package (rules modules add @auth0/rule-utilities@0.1.0), never a response file.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors)

@@ -50,6 +50,19 @@ public sealed class ModulesCommandTests
     }
 
     [Fact]
+    public async Task A_scoped_package_is_a_package_not_a_response_file()
+    {
+        await using var registry = await FakeNpmRegistry.StartAsync();
+        registry.Publish("@acme/pad", "1.0.0", LeftPad);
+        using var dir = new TempRulesDirectory();
+
+        var run = await CliRun.RunAsync("modules", "add", "@acme/pad@1.0.0", "--rules", dir.Rules, "--registry", registry.Address);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        ModulesLock.Read(dir.Rules)!.Packages.Select(p => p.Key).Should().Equal("@acme/pad@1.0.0");
+    }
+
+    [Fact]
     public async Task A_tampered_tarball_is_refused_and_nothing_is_kept()
     {
         await using var registry = await FakeNpmRegistry.StartAsync();
