@@ -58,19 +58,9 @@ public sealed class RulePipeline : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var started = Stopwatch.GetTimestamp();
-        if (transaction.IsImpersonated && transaction.User["impersonator"] is not JsonObject)
+        if (RefuseBeforeRunning(transaction, started, out var runtime) is { } refused)
         {
-            // Who is acting must be known before any rule decides about an impersonation.
-            return Refused("an impersonated login needs user.impersonator { user_id, email }", started);
-        }
-        RuleRuntime runtime;
-        try
-        {
-            runtime = _pool.Rent();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return RuntimeUnavailable(e, started);
+            return refused;
         }
 
         EnterEgress();
@@ -126,18 +116,9 @@ public sealed class RulePipeline : IDisposable
 
         try
         {
-            if (transaction.IsImpersonated && transaction.User["impersonator"] is not JsonObject)
+            if (RefuseBeforeRunning(transaction, started, out var runtime) is { } refused)
             {
-                return Refused("an impersonated login needs user.impersonator { user_id, email }", started);
-            }
-            RuleRuntime runtime;
-            try
-            {
-                runtime = _pool.Rent();
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                return RuntimeUnavailable(e, started);
+                return refused;
             }
 
             EnterEgress();
@@ -169,6 +150,28 @@ public sealed class RulePipeline : IDisposable
             rented.Add(_pool.Rent());
         }
         rented.ForEach(_pool.Return);
+    }
+
+    /// <summary>
+    /// The checks both Execute paths make before a rule runs: a denial, or null with a rented runtime the caller returns.
+    /// </summary>
+    private Outcome? RefuseBeforeRunning(LoginTransaction transaction, long started, out RuleRuntime runtime)
+    {
+        runtime = null!;
+        if (transaction.IsImpersonated && transaction.User["impersonator"] is not JsonObject)
+        {
+            // Who is acting must be known before any rule decides about an impersonation.
+            return Refused("an impersonated login needs user.impersonator { user_id, email }", started);
+        }
+        try
+        {
+            runtime = _pool.Rent();
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return RuntimeUnavailable(e, started);
+        }
     }
 
     private Outcome RuntimeUnavailable(Exception e, long started) =>
