@@ -5,6 +5,7 @@ using Rules.PeerComparison.Measuring;
 using Rules.PeerComparison.Reporting;
 
 // Rules.PeerComparison compare --out DIR [--quick]     the side-by-side comparison; tables + charts into DIR
+// Rules.PeerComparison compare --only profile [--quick] only the profile-size rows (16/64 KB app_metadata, every peer), printed
 // Rules.PeerComparison memory jint|v8                   (child process) RSS growth per warm runtime, as JSON
 // Rules.PeerComparison load --base URL --out DIR ...    the auth-server load client (see ServerLoad.cs)
 // Rules.PeerComparison profile --report TOPN.txt --out DIR --about TEXT   server profile table from dotnet-trace's topN report
@@ -14,6 +15,8 @@ switch (args.FirstOrDefault())
     case "memory":
         ResidentMemory.Child(args[1]);
         return 0;
+    case "compare" when Option("--only") == "profile":
+        return CompareProfileSize(args.Contains("--quick"));
     case "compare":
         return Compare(Option("--out") ?? "benchmarks/results", args.Contains("--quick"));
     case "load":
@@ -65,6 +68,16 @@ static int Compare(string outDir, bool quick)
         Console.WriteLine();
         Console.WriteLine(table.Markdown(withChartLink: false));
     }
+    return 0;
+}
+
+static int CompareProfileSize(bool quick)
+{
+    var node = NodeVm.Find(Rules.Benchmarks.BenchmarkData.FindRepositoryRoot()!);
+    var comparison = new Comparison(quick ? TimingBudget.Quick : TimingBudget.Standard, node, Console.Out);
+    comparison.SettleJit(Workloads.NotReadingAppMetadata(Workloads.ProfileGoalSizes[0]));
+    comparison.ProfileSize();
+    Console.WriteLine(comparison.Tables[^1].Markdown(withChartLink: false));
     return 0;
 }
 
