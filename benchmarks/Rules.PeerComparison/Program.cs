@@ -76,8 +76,15 @@ static int CompareProfileSize(bool quick)
     var node = NodeVm.Find(Rules.Benchmarks.BenchmarkData.FindRepositoryRoot()!);
     var comparison = new Comparison(quick ? TimingBudget.Quick : TimingBudget.Standard, node, Console.Out);
     comparison.SettleJit(Workloads.NotReadingAppMetadata(Workloads.ProfileGoalSizes[0]));
-    comparison.ProfileSize();
+    var bySize = comparison.ProfileSize();
     Console.WriteLine(comparison.Tables[^1].Markdown(withChartLink: false));
+    foreach (var (bytes, timings) in bySize)
+    {
+        foreach (var login in new[] { "impersonated", "normal" })
+        {
+            Console.WriteLine($"| {bytes / 1024} KB | {login} | Rules.Engine warm allocates {timings[(Comparison.OursWarm.Name, login)].AllocatedBytesPerLogin:#,0} B per login |");
+        }
+    }
     return 0;
 }
 
