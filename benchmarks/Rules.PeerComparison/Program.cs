@@ -75,7 +75,10 @@ static int CompareProfileSize(bool quick)
 {
     var node = NodeVm.Find(Rules.Benchmarks.BenchmarkData.FindRepositoryRoot()!);
     var comparison = new Comparison(quick ? TimingBudget.Quick : TimingBudget.Standard, node, Console.Out);
+    // Run alone there is no earlier table to settle the JIT: a first pass (not printed) does, or on a loaded machine the
+    // first row measured reads several times slower than the same engine on the next one.
     comparison.SettleJit(Workloads.NotReadingAppMetadata(Workloads.ProfileGoalSizes[0]));
+    comparison.ProfileSize();
     var bySize = comparison.ProfileSize();
     Console.WriteLine(comparison.Tables[^1].Markdown(withChartLink: false));
     foreach (var (bytes, timings) in bySize)
