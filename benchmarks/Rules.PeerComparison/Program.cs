@@ -5,6 +5,7 @@ using Rules.PeerComparison.Measuring;
 using Rules.PeerComparison.Reporting;
 
 // Rules.PeerComparison compare --out DIR [--quick]     the side-by-side comparison; tables + charts into DIR
+// Rules.PeerComparison cpu                             our warm engine by thread CPU time (A/B of builds on a loaded machine)
 // Rules.PeerComparison compare --only profile [--quick] only the profile-size rows (16/64 KB app_metadata, every peer), printed
 // Rules.PeerComparison memory jint|v8                   (child process) RSS growth per warm runtime, as JSON
 // Rules.PeerComparison load --base URL --out DIR ...    the auth-server load client (see ServerLoad.cs)
@@ -14,6 +15,10 @@ switch (args.FirstOrDefault())
 {
     case "memory":
         ResidentMemory.Child(args[1]);
+        return 0;
+    case "cpu":
+        Console.WriteLine($"| workload | login | ours warm, CPU µs per login (load {File.ReadAllText("/proc/loadavg").Trim()}) |");
+        CpuTime.Run(Console.Out);
         return 0;
     case "compare" when Option("--only") == "profile":
         return CompareProfileSize(args.Contains("--quick"));
