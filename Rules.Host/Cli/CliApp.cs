@@ -89,11 +89,12 @@ public static class CliApp
         var database = new Option<string?>("--database") { Description = "Store connection string: PostgreSQL (\"Host=…;Database=…;Username=…\" or postgres://…) to share one store between instances, or a SQLite file" };
         var rules = new Option<string?>("--rules") { Description = "Serve (and watch) this rules directory, Deploy CLI export or tenant.yaml instead of the rules in the database" };
         var import = new Option<string?>("--import") { Description = "Replace the database's rules and rules-configs with this Deploy CLI export (or rules directory) at start" };
-        var seed = new Option<string?>("--seed") { Description = "Tenant file (Deploy CLI export shape) to seed an empty database with (default: Rules.Samples/tenant.json)" };
-        options = [urls, data, rules, seed, import, database];
+        var seed = new Option<string?>("--seed") { Description = "Tenant file (Deploy CLI export shape) to seed an empty database with" };
+        var seedSamples = new Option<bool>("--seed-samples") { Description = "Seed an empty database with the public sample tenant (Rules.Samples/tenant.json; its secrets are published: for trying the server only). On under dotnet run" };
+        options = [urls, data, rules, seed, import, database, seedSamples];
         var command = new Command("serve", "Run the auth server (the default verb). Other --Section:Key=value arguments are read as configuration.\n\n" + ServeCommand.Examples)
         {
-            urls, data, database, rules, seed, import,
+            urls, data, database, rules, seed, seedSamples, import,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         var captured = options;
@@ -110,7 +111,8 @@ public static class CliApp
             result.GetValue((Option<string?>)options[3]),
             result.UnmatchedTokens.ToArray(),
             result.GetValue((Option<string?>)options[4]),
-            result.GetValue((Option<string?>)options[5]));
+            result.GetValue((Option<string?>)options[5]),
+            result.GetValue((Option<bool>)options[6]));
         return ServeCommand.RunAsync(parameters, output, error, token);
     }
 }
