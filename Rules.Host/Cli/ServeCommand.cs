@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Rules.Host.Hosting;
@@ -26,6 +27,15 @@ public static class ServeCommand
           rules serve --seed ./tenant.json        seed an empty database from your own Deploy CLI export
           rules serve --Rules:ImpersonationEnabled=true   any setting, as in appsettings.json
         """;
+
+    public static Command Build(ServeOptions options, TextWriter output, TextWriter error)
+    {
+        var command = new Command("serve", "Run the auth server (the default verb). Other --Section:Key=value arguments are read as configuration.\n\n" + Examples);
+        options.AddTo(command);
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((result, token) => RunAsync(options.Read(result), output, error, token));
+        return command;
+    }
 
     public static async Task<int> RunAsync(Parameters parameters, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
