@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Rules.Host.Composition;
 using Rules.Host.Hosting;
 using Rules.Host.RuleSets;
 using Rules.Host.Tenant;

@@ -65,7 +65,7 @@ public sealed class RulesHostOptions
     public Rules.Engine.Http.EgressOptions Egress { get; set; } = new();
 
     /// <summary>The hosted login page: brute-force protection and SSO session lifetimes.</summary>
-    public Login.LoginOptions Login { get; set; } = new();
+    public LoginOptions Login { get; set; } = new();
 
     /// <summary>
     /// The key-encryption key for the signing and Data Protection keys in the store: 32 random bytes in base64

@@ -6,6 +6,7 @@ using Rules.Host.Audit;
 using Rules.Host.Dashboard;
 using Rules.Host.Errors;
 using Rules.Host.GeoIp;
+using Rules.Host.Hosting;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
 using Rules.Host.MultiFactor;
@@ -18,10 +19,11 @@ using Rules.Host.Samples;
 using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
-namespace Rules.Host.Hosting;
+namespace Rules.Host.Composition;
 
 /// <summary>
-/// Builds the auth server: the list of features it is made of. <c>rules serve</c> and the integration
+/// The composition root: builds the auth server from the list of features it is made of. It imports every feature;
+/// no feature imports it (the shared helpers they use live in Hosting/ and Errors/, which import no feature). <c>rules serve</c> and the integration
 /// tests (WebApplicationFactory) both come through here, so they run the same application.
 /// </summary>
 public static class HostApp
