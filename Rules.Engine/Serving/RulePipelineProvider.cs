@@ -18,7 +18,6 @@ namespace Rules.Engine.Serving;
 public sealed class RulePipelineProvider : IDisposable
 {
     private readonly IRuleSetSource _source;
-    private readonly ScriptCache _scripts;
     private readonly EgressOptions? _egress;
     private readonly ILastGoodRuleSetStore? _lastGood;
     private readonly ILogger _logger;
@@ -40,7 +39,7 @@ public sealed class RulePipelineProvider : IDisposable
         ArgumentNullException.ThrowIfNull(sandbox);
         _source = source;
         Sandbox = sandbox.Validate();
-        _scripts = scripts ?? ScriptCache.Shared;
+        Scripts = scripts ?? ScriptCache.Shared;
         _egress = egress;
         _lastGood = lastGood;
         _logger = logger ?? NullLogger.Instance;
@@ -51,6 +50,9 @@ public sealed class RulePipelineProvider : IDisposable
 
     /// <summary>The limits every version this provider compiles runs under.</summary>
     public SandboxOptions Sandbox { get; }
+
+    /// <summary>The parsed-script cache this provider compiles into; compile candidates into it too, so going live reuses their parses.</summary>
+    public ScriptCache Scripts { get; }
 
     /// <summary>Where the rules come from, for logs and status pages.</summary>
     public string Source => _source.Description;
@@ -137,7 +139,7 @@ public sealed class RulePipelineProvider : IDisposable
                 return null;
             }
 
-            var compilation = RuleCompiler.Compile(ruleSet, Sandbox, _scripts);
+            var compilation = RuleCompiler.Compile(ruleSet, Sandbox, Scripts);
             if (!compilation.Succeeded)
             {
                 Refuse(string.Join("\n", compilation.Errors.Select(e => e.Format())));
@@ -164,7 +166,7 @@ public sealed class RulePipelineProvider : IDisposable
     private void ServeLastGood()
     {
         var ruleSet = _lastGood?.Load(_source.Key);
-        var compilation = ruleSet is null ? null : RuleCompiler.Compile(ruleSet, Sandbox, _scripts);
+        var compilation = ruleSet is null ? null : RuleCompiler.Compile(ruleSet, Sandbox, Scripts);
         if (compilation is not { Succeeded: true })
         {
             return;

@@ -54,6 +54,9 @@ public sealed class RuleSetProvider : IDisposable
     /// <summary>The limits every rule set this server compiles runs under (from Rules:Sandbox).</summary>
     public Rules.Engine.Sandbox.SandboxOptions Sandbox => Pipelines.Sandbox;
 
+    /// <summary>The script cache the live rule sets are parsed into (the one registered by AddRulesEngine).</summary>
+    public ScriptCache Scripts => Pipelines.Scripts;
+
     /// <summary>The pipeline to run, or null when no rule set has ever compiled (logins then fail closed).</summary>
     public RulePipeline? Current => Pipelines.Current;
 
