@@ -83,15 +83,7 @@ public sealed class RuleSetProvider : IDisposable
         return outcome;
     }
 
-    private static Outcome NoRuleSet() => new()
-    {
-        Decision = Decision.Deny,
-        Error = "access_denied",
-        ErrorDescription = "The login could not be completed: no rule set is live.",
-        Kind = DenialKind.RuleError,
-        Failure = new RuleFailure("no rule set is live"),
-        Timings = new OutcomeTimings(0, []),
-    };
+    private static Outcome NoRuleSet() => Outcome.FailClosed(DenialKind.RuleError, "no rule set is live", "no rule set is live", ruleSetVersion: null);
 
     public string Source => _options.RulesDirectory is { } directory ? $"directory {directory}" : "database";
 
