@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Acornima.Ast;
@@ -99,20 +98,9 @@ internal sealed partial class RuleRuntime : IDisposable
 
     private void ConfigureEngine(Options o)
     {
+        // Registered first, so the deadline is checked before the other constraints.
         o.Constraint(_deadline);
-        o.MaxStatements(_options.MaxStatements);
-        o.LimitMemory(_options.MemoryLimitBytes);
-        o.LimitRecursion(_options.MaxRecursionDepth);
-        o.MaxArraySize(_options.MaxArraySize);
-        o.RegexTimeoutInterval(_options.RegexTimeout);
-        o.Constraints.StackOverflowGuard = true;
-        o.Host.StringCompilationAllowed = false;
-        o.AgentCanSuspend = false;
-        o.Interop.Enabled = false;
-        o.Modules.RegisterRequire = false;
-        o.TimeSystem = _clock;
-        o.TimeZone = TimeZoneInfo.Utc;
-        o.Culture = CultureInfo.InvariantCulture;
+        o.RulesSandbox(_options, _clock);
         _instrumentation?.Configure(o);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Jint;
@@ -79,22 +78,19 @@ public class EngineVariants
         _engine = new Jint.Engine(o =>
         {
             if (_deadline is not null) o.Constraint(_deadline);
-            if (With("+statements")) o.MaxStatements(_options.MaxStatements);
-            if (With("+memory")) o.LimitMemory(_options.MemoryLimitBytes);
-            if (With("+recursion")) o.LimitRecursion(_options.MaxRecursionDepth);
             if (constrained)
             {
-                o.MaxArraySize(_options.MaxArraySize);
-                o.RegexTimeoutInterval(_options.RegexTimeout);
+                o.RulesLimits(_options);
             }
-            o.Constraints.StackOverflowGuard = With("+stackguard");
-            o.Host.StringCompilationAllowed = false;
-            o.AgentCanSuspend = false;
-            o.Interop.Enabled = false;
-            o.Modules.RegisterRequire = false;
-            o.TimeSystem = clock;
-            o.TimeZone = TimeZoneInfo.Utc;
-            o.Culture = CultureInfo.InvariantCulture;
+            else
+            {
+                // One limit at a time, to measure what each costs on its own.
+                if (With("+statements")) o.MaxStatements(_options.MaxStatements);
+                if (With("+memory")) o.LimitMemory(_options.MemoryLimitBytes);
+                if (With("+recursion")) o.LimitRecursion(_options.MaxRecursionDepth);
+                o.Constraints.StackOverflowGuard = With("+stackguard");
+            }
+            o.RulesIsolation(clock);
         });
 
         var statements = _engine.Constraints.Find<MaxStatementsConstraint>();
