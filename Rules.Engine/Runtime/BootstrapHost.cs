@@ -96,6 +96,19 @@ internal static class BootstrapHost
     /// <summary><c>actionMetadata(kind, userId, key, value)</c>: <c>api.user.setAppMetadata</c> / <c>setUserMetadata</c>.</summary>
     public const string ActionMetadata = "actionMetadata";
 
+    /// <summary>What the last bootstrap file (90-freeze.js) returns to the runtime.</summary>
+    public static class Exports
+    {
+        /// <summary>UnauthorizedError.prototype: a rule's error that inherits it denies with <c>unauthorized</c>.</summary>
+        public const string UnauthorizedErrorPrototype = "unauthorizedErrorPrototype";
+
+        /// <summary><c>loadAction(factory)</c> → { execute, resume }: runs an action module once and returns its handlers.</summary>
+        public const string LoadAction = "loadAction";
+
+        /// <summary><c>runAction(handlers, user, context, continuing)</c>: calls the handler with a fresh event and the frozen api.</summary>
+        public const string RunAction = "runAction";
+    }
+
     /// <summary>Sets one host function, named as the bootstrap calls it (the name shows in stack traces).</summary>
     public static void SetFunction(this JsObject host, Jint.Engine engine, string name, Func<JsValue, JsValue[], JsValue> body) =>
         host.FastSetDataProperty(name, new ClrFunction(engine, name, body));

@@ -6,7 +6,7 @@ using Rules.Engine.Compilation;
 
 namespace Rules.Engine.Runtime;
 
-// Actions-style files (exports.onExecutePostLogin): the event and api are built in Bootstrap.js; this side loads the
+// Actions-style files (exports.onExecutePostLogin): the event and api are built in Bootstrap/40-actions-api.js; this side loads the
 // module, calls the handler, and turns how it settled, and what it asked of api, into a denial or nothing.
 internal sealed partial class RuleRuntime
 {
@@ -40,8 +40,8 @@ internal sealed partial class RuleRuntime
 
     private void ReadActionExports(ObjectInstance exports)
     {
-        _loadAction = exports.Get("loadAction");
-        _runAction = exports.Get("runAction");
+        _loadAction = exports.Get(BootstrapHost.Exports.LoadAction);
+        _runAction = exports.Get(BootstrapHost.Exports.RunAction);
         _actionHandlers = new JsValue?[_ruleSet.Enabled.Count];
     }
 

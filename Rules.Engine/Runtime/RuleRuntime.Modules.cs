@@ -6,7 +6,7 @@ using Rules.Engine.Modules;
 
 namespace Rules.Engine.Runtime;
 
-// require: Bootstrap.js keeps the per-runtime module cache and calls these to resolve a specifier (resolved when the
+// require: Bootstrap/30-modules.js keeps the per-runtime module cache and calls these to resolve a specifier (resolved when the
 // rule set compiled), to evaluate a file's prepared script (its CommonJS wrapper function) and to get the package's
 // native binding, built once per runtime. A module runs inside the rule call that first requires it, under its limits.
 internal sealed partial class RuleRuntime

@@ -23,8 +23,6 @@ namespace Rules.Engine.Runtime;
 /// </summary>
 internal sealed partial class RuleRuntime : IDisposable
 {
-    private static readonly Prepared<Script> Bootstrap = Jint.Engine.PrepareScript(ReadBootstrap(), "rules-runtime-bootstrap.js", strict: false);
-
     private readonly CompiledRuleSet _ruleSet;
     private readonly SandboxOptions _options;
     private readonly Jint.Engine _engine;
@@ -58,9 +56,8 @@ internal sealed partial class RuleRuntime : IDisposable
         // Freezing every built-in takes far more statements than a rule budget allows; the budget is for rules.
         var statements = _engine.Constraints.Find<MaxStatementsConstraint>();
         statements?.MaxStatements = int.MaxValue - 1;
-        var result = _engine.Evaluate(Bootstrap);
-        var exports = _engine.Call(result, JsValue.Undefined, [CreateHostObject()]).AsObject();
-        _unauthorizedErrorPrototype = exports.Get("unauthorizedErrorPrototype").AsObject();
+        var exports = RuntimeBootstrap.Run(_engine, CreateHostObject());
+        _unauthorizedErrorPrototype = exports.Get(BootstrapHost.Exports.UnauthorizedErrorPrototype).AsObject();
         ReadActionExports(exports);
 
         _functions = new JsValue[ruleSet.Enabled.Count];
@@ -116,6 +113,15 @@ internal sealed partial class RuleRuntime : IDisposable
         host.FastSetDataProperty(BootstrapHost.MaxStringLength, JsNumber.Create(_options.MaxStringLength));
         host.FastSetDataProperty(BootstrapHost.MaxBinaryBytes, JsNumber.Create(_options.MemoryLimitBytes));
         host.FastSetDataProperty(BootstrapHost.Configuration, configuration);
+        var unavailable = new JsObject(_engine);
+        foreach (var global in UnavailableGlobals.All)
+        {
+            if (global.Installed)
+            {
+                unavailable.FastSetDataProperty(global.Name, new JsString(global.Reason));
+            }
+        }
+        host.FastSetDataProperty(BootstrapHost.UnavailableGlobals, unavailable);
         host.SetFunction(_engine, BootstrapHost.Random, (_, _) => JsNumber.Create(_random.NextDouble()));
         host.SetFunction(_engine, BootstrapHost.LogAccepting, (_, _) => _state.TryAcceptLog() ? JsBoolean.True : JsBoolean.False);
         host.SetFunction(_engine, BootstrapHost.Log, (_, args) =>
@@ -368,14 +374,6 @@ internal sealed partial class RuleRuntime : IDisposable
     private Denial Classify(Exception exception, CompiledRule? rule) => Fail(_failures.Classify(exception, rule));
 
     private Denial RuleError(CompiledRule? rule, JavaScriptException exception) => Fail(_failures.RuleError(rule, exception));
-
-    private static string ReadBootstrap()
-    {
-        using var stream = typeof(RuleRuntime).Assembly.GetManifestResourceStream("Rules.Engine.Runtime.Bootstrap.js")
-            ?? throw new InvalidOperationException("embedded resource Bootstrap.js is missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 
     public void Dispose() => _engine.Dispose();
 }
