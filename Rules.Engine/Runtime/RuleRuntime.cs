@@ -207,58 +207,41 @@ internal sealed partial class RuleRuntime : IDisposable
                 _state.CurrentRule = rule.Name;
                 _lastRule = rule;
                 var ruleStarted = Stopwatch.GetTimestamp();
+                var received = context;
+                Denial? denial;
                 if (rule.Kind == RuleKind.Action)
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
                     var continuing = i == first && options?.ContinueAction is not null;
-                    var actionDenial = await InvokeActionAsync(rule, i, user, context, options?.FreshGlobal == true, continuing) ?? ReadMultifactor(rule, context, context);
-                    timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
-                    var (actionRedirect, badActionRedirect) = actionDenial is null ? ReadRedirect(rule, context, transaction.Context) : (null, null);
-                    if ((actionDenial ?? badActionRedirect) is { } stop)
-                    {
-                        return await FinishAsync(stop, transaction, user, context, started, timings, ran);
-                    }
-                    if (actionRedirect is not null)
-                    {
-                        return await FinishAsync(null, transaction, user, context, started, timings, ran, (rule.Name, actionRedirect));
-                    }
-                    continue;
+                    denial = await InvokeActionAsync(rule, i, user, context, options?.FreshGlobal == true, continuing);
                 }
-
-                var invocation = new RuleInvocation(_engine, _state, rule.Name);
-                var denial = await InvokeAsync(rule, _functions[i], invocation, user, context);
+                else
+                {
+                    var invocation = new RuleInvocation(_engine, _state, rule.Name);
+                    denial = await InvokeAsync(rule, _functions[i], invocation, user, context);
+                    if (denial is null)
+                    {
+                        if (invocation.User is ObjectInstance nextUser && !ReferenceEquals(nextUser, user))
+                        {
+                            user = ReprotectImpersonation(transaction, nextUser, (ObjectInstance)user);
+                        }
+                        if (invocation.Context is ObjectInstance nextContext)
+                        {
+                            context = nextContext;
+                        }
+                    }
+                }
                 timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
+
+                RedirectRequest? redirect = null;
+                denial ??= ReadRequests(rule, received, context, transaction.Context, out redirect);
                 if (denial is not null)
                 {
                     return await FinishAsync(denial, transaction, user, context, started, timings, ran);
                 }
-
-                if (invocation.User is ObjectInstance nextUser && !ReferenceEquals(nextUser, user))
-                {
-                    user = ReprotectImpersonation(transaction, nextUser, (ObjectInstance)user);
-                }
-                var received = context;
-                if (invocation.Context is ObjectInstance nextContext)
-                {
-                    context = nextContext;
-                }
-                if (RefusedEffect(rule, received, context, transaction.Context) is { } refused)
-                {
-                    return await FinishAsync(refused, transaction, user, context, started, timings, ran);
-                }
-                if (ReadMultifactor(rule, received, context) is { } multifactorDenial)
-                {
-                    return await FinishAsync(multifactorDenial, transaction, user, context, started, timings, ran);
-                }
-
-                // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.
-                var (redirect, badRedirect) = ReadRedirect(rule, context, transaction.Context);
-                if (badRedirect is not null)
-                {
-                    return await FinishAsync(badRedirect, transaction, user, context, started, timings, ran);
-                }
                 if (redirect is not null)
                 {
+                    // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.
                     return await FinishAsync(null, transaction, user, context, started, timings, ran, (rule.Name, redirect));
                 }
             }
@@ -287,6 +270,26 @@ internal sealed partial class RuleRuntime : IDisposable
                 Fail(FailureClassifier.StateNotRestored(e));
             }
         }
+    }
+
+    /// <summary>
+    /// What an entry that succeeded asked of the login through the context it received and the one it passed on, in
+    /// order: an effect this server refuses (rules only; an action has no way to set one), a second factor, a redirect.
+    /// A denial when one of them cannot be carried out; otherwise <paramref name="redirect"/> when the login suspends.
+    /// </summary>
+    private Denial? ReadRequests(CompiledRule rule, JsValue received, JsValue passedOn, JsonObject input, out RedirectRequest? redirect)
+    {
+        redirect = null;
+        if ((rule.Kind == RuleKind.Action ? null : RefusedEffect(rule, received, passedOn, input)) is { } refused)
+        {
+            return refused;
+        }
+        if (ReadMultifactor(rule, received, passedOn) is { } multifactor)
+        {
+            return multifactor;
+        }
+        (redirect, var badRedirect) = ReadRedirect(rule, passedOn, input);
+        return badRedirect;
     }
 
     private async ValueTask<Denial?> InvokeAsync(CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context)
