@@ -1,14 +1,11 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json.Nodes;
-using Acornima.Ast;
 using Jint;
 using Jint.Constraints;
 using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
 using Jint.Runtime.Descriptors;
-using Jint.Runtime.Interop;
 using Rules.Engine.Compilation;
 using Rules.Engine.Http;
 using Rules.Engine.Pipeline;
