@@ -29,7 +29,7 @@ public static class AuthorizeEndpoint
         {
             var kind = request.Prompt == "none" ? LoginKind.Silent : LoginKind.SingleSignOn;
             var login = await completion.CompleteAsync(http, request, user, kind, session);
-            return login.Suspended ?? AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
+            return login.ToResult(http);
         }
 
         if (request.Prompt == "none")
@@ -45,8 +45,7 @@ public static class AuthorizeEndpoint
                 UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["error"] = "login_required" },
             });
-            return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode,
-                [new("error", "login_required"), new("error_description", "Login required"), new("state", request.State)]);
+            return AuthorizeResponse.Failure(request.RedirectUri, request.ResponseMode, "login_required", "Login required", request.State).ToResult(http);
         }
 
         http.Response.Headers.CacheControl = "no-store";
@@ -77,8 +76,7 @@ public static class AuthorizeEndpoint
         {
             return HtmlPage.Message(http, "This sign-in link is not valid", pageError, 400);
         }
-        return AuthorizeResponse.Create(http, validation.RedirectUri!, validation.ErrorResponseMode,
-            [new("error", validation.RedirectError!.Error), new("error_description", description), new("state", validation.State)]);
+        return AuthorizeResponse.Failure(validation.RedirectUri!, validation.ErrorResponseMode, validation.RedirectError!.Error, description, validation.State).ToResult(http);
     }
 
     private static string? Truncate(string value) => value.Length == 0 ? null : value.Length > 200 ? value[..200] : value;

@@ -105,10 +105,10 @@ public static class LoginEndpoints
         }
         if (login.Outcome.IsAllowed)
         {
-            return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
+            return login.ToResult(http);
         }
         // The user is looking at our page: say why here, then hand the same error to the application.
-        return AuthorizeResponse.ContinuePage(http, request.RedirectUri, request.ResponseMode, login.Response,
+        return login.Response!.ToContinuePage(http,
             "Sign-in refused", DenialDescriptions.ForApplication(login.Outcome), $"Return to {request.Client.Name}");
     }
 

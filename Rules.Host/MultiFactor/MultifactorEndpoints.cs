@@ -148,9 +148,9 @@ public static class MultifactorEndpoints
             {
                 remember.Remember(http, user.UserId);
             }
-            return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
+            return login.ToResult(http);
         }
-        return AuthorizeResponse.ContinuePage(http, request.RedirectUri, request.ResponseMode, login.Response,
+        return login.Suspended ?? login.Response!.ToContinuePage(http,
             "Sign-in refused", login.Outcome.ErrorDescription ?? "Access denied.", $"Return to {request.Client.Name}");
     }
 

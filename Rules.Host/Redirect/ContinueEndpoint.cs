@@ -61,8 +61,8 @@ public static class ContinueEndpoint
 
         var continuedFrom = new JsonObject { ["pending_id"] = pending.PendingId, ["rule"] = pending.Rule, ["answer"] = Answer(query, body) };
         return pending.Kind == PendingLoginKinds.Impersonation
-            ? impersonations.Continue(http, pending, pipeline, query, body, now, continuedFrom)
-            : logins.Continue(http, pending, pipeline, query, body, now, continuedFrom);
+            ? await impersonations.ContinueAsync(http, pending, pipeline, query, body, now, continuedFrom)
+            : await logins.ContinueAsync(http, pending, pipeline, query, body, now, continuedFrom);
     }
 
     /// <summary>The continue run: the suspended login's transaction with the continue request in it, on <paramref name="pipeline"/>.</summary>

@@ -2,9 +2,8 @@ using System.Text.Json.Nodes;
 using Rules.Host.Audit;
 using Rules.Host.Hosting;
 using Rules.Host.Impersonation;
+using Rules.Host.LoginFinishing;
 using Rules.Host.OAuth;
-using Rules.Host.RuleSets;
-using Rules.Host.Storage;
 
 namespace Rules.Host.Redirect;
 
@@ -14,10 +13,9 @@ namespace Rules.Host.Redirect;
 /// <see cref="ImpersonationLinkEndpoint.Conclude"/> records and delivers it to the link's callback.
 /// </summary>
 public sealed class ImpersonationContinuation(
-    ImpersonationLinkValidator validator, RuleSetProvider rules, ImpersonationRedirects redirects, AuthorizationIssuer authorizations,
-    LoginRecorder recorder, AuditLog audit, Database database)
+    ImpersonationLinkValidator validator, LoginFinisher finisher, ImpersonationRedirects redirects, AuditLog audit)
 {
-    public IResult Continue(HttpContext http, PendingLogin pending, Rules.Engine.Pipeline.RulePipeline pipeline, JsonObject query, JsonObject body,
+    public async Task<IResult> ContinueAsync(HttpContext http, PendingLogin pending, Rules.Engine.Pipeline.RulePipeline pipeline, JsonObject query, JsonObject body,
         DateTimeOffset now, JsonObject continuedFrom)
     {
         var link = ImpersonationRedirects.ReadLink(pending.Login);
@@ -39,13 +37,12 @@ public sealed class ImpersonationContinuation(
             });
             return validation.PageError is not null
                 ? HtmlPage.Message(http, "Link invalid or expired", validation.PageError, 400)
-                : AuthorizeResponse.Create(http, link.Parameters.CallbackUrl, link.Parameters.ResponseMode,
-                    [new("error", "access_denied"), new("error_description", reason), new("state", link.Parameters.State)]);
+                : AuthorizeResponse.Failure(link.Parameters.CallbackUrl, link.Parameters.ResponseMode, "access_denied", reason, link.Parameters.State).ToResult(http);
         }
 
         var sessionId = pending.Login["session_id"]!.GetValue<string>();
         var (transaction, options) = ContinueEndpoint.Continuation(pending, pipeline, query, body, now);
-        var outcome = rules.Execute(pipeline, transaction, options);
+        var outcome = await finisher.RunAsync(http, pipeline, transaction, options);
         if (outcome.IsRedirect)
         {
             return redirects.Suspend(http, validation, sessionId, transaction, outcome, new AuditEntry
@@ -63,6 +60,6 @@ public sealed class ImpersonationContinuation(
                 Details = new JsonObject { ["link_id"] = link.LinkId, ["session_id"] = sessionId },
             });
         }
-        return ImpersonationLinkEndpoint.Conclude(http, validation, sessionId, transaction, outcome, authorizations, recorder, database, now, continuedFrom);
+        return ImpersonationLinkEndpoint.Conclude(http, validation, sessionId, transaction, outcome, finisher, now, continuedFrom);
     }
 }
