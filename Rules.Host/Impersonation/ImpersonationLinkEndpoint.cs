@@ -25,7 +25,7 @@ public static class ImpersonationLinkEndpoint
         Redirect.ImpersonationRedirects redirects)
     {
         var now = clock.GetUtcNow();
-        var validation = validator.Validate(secret, now, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
+        var validation = validator.Validate(secret, now, AuditEntry.IpOf(http), AuditEntry.UserAgentOf(http));
         if (validation.Link is not { } link)
         {
             // The page says only "invalid, expired or used" (the holder of a guessed secret learns nothing); the audit
@@ -130,21 +130,17 @@ public static class ImpersonationLinkEndpoint
         };
     }
 
-    private static AuditEntry Entry(HttpContext http, DateTimeOffset now, string type, string description, ImpersonationLinkValidationResult validation, JsonObject details) => new()
-    {
-        Date = now,
-        Type = type,
-        Description = description,
-        ClientId = validation.Link?.ClientId ?? validation.Refused?.ClientId,
-        ClientName = validation.Client?.Name,
-        UserId = validation.Link?.UserId ?? validation.Refused?.UserId,
-        UserName = validation.User?.Email,
-        ImpersonatorId = validation.Link?.ImpersonatorId ?? validation.Refused?.ImpersonatorId,
-        ImpersonatorEmail = validation.Impersonator?.Email,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = details,
-    };
+    private static AuditEntry Entry(HttpContext http, DateTimeOffset now, string type, string description, ImpersonationLinkValidationResult validation, JsonObject details) =>
+        AuditEntry.For(http, now, type, description) with
+        {
+            ClientId = validation.Link?.ClientId ?? validation.Refused?.ClientId,
+            ClientName = validation.Client?.Name,
+            UserId = validation.Link?.UserId ?? validation.Refused?.UserId,
+            UserName = validation.User?.Email,
+            ImpersonatorId = validation.Link?.ImpersonatorId ?? validation.Refused?.ImpersonatorId,
+            ImpersonatorEmail = validation.Impersonator?.Email,
+            Details = details,
+        };
 
     /// <summary>400, never a redirect: with no valid link there is no callback we may trust. JSON for API clients, else a small page.</summary>
     private static IResult ErrorPage(HttpContext http, string message)

@@ -34,15 +34,10 @@ public static class AuthorizeEndpoint
 
         if (request.Prompt == "none")
         {
-            audit.Write(new AuditEntry
+            audit.Write(AuditEntry.For(http, clock.GetUtcNow(), "fsa", "Failed silent authentication: login required") with
             {
-                Date = clock.GetUtcNow(),
-                Type = "fsa",
-                Description = "Failed silent authentication: login required",
                 ClientId = request.Client.ClientId,
                 ClientName = request.Client.Name,
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["error"] = "login_required" },
             });
             return AuthorizeResponse.Failure(request.RedirectUri, request.ResponseMode, "login_required", "Login required", request.State).ToResult(http);
@@ -56,15 +51,10 @@ public static class AuthorizeEndpoint
     public static IResult Refuse(HttpContext http, AuthorizeValidationResult validation, AuditLog audit, TimeProvider clock)
     {
         var description = validation.PageError ?? validation.RedirectError!.ErrorDescription;
-        audit.Write(new AuditEntry
+        audit.Write(AuditEntry.For(http, clock.GetUtcNow(), "f", $"Failed login: {description}") with
         {
-            Date = clock.GetUtcNow(),
-            Type = "f",
-            Description = $"Failed login: {description}",
             ClientId = validation.Client?.ClientId ?? Truncate(http.Request.Query["client_id"].ToString()),
             ClientName = validation.Client?.Name,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = new JsonObject
             {
                 ["error"] = validation.RedirectError?.Error ?? "invalid_request",

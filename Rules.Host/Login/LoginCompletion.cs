@@ -93,7 +93,7 @@ public sealed class LoginCompletion(
         {
             if (kind != LoginKind.Silent)
             {
-                return new CompletedLogin(outcome, null, redirects.Suspend(http, login, transaction, outcome, Entry(http, login)));
+                return new CompletedLogin(outcome, null, redirects.Suspend(http, login, transaction, outcome, Entry(http, login, login.StartedAt, "s")));
             }
             // prompt=none cannot show the user anything: Auth0 answers interaction_required.
             outcome = Redirect.LoginRedirects.InteractionRequired(outcome);
@@ -115,7 +115,7 @@ public sealed class LoginCompletion(
             (_, true) => ("s", "Successful login"),
             (_, false) => ("f", $"Failed login: {outcome.ErrorDescription}"),
         };
-        var entry = Entry(http, login) with { Date = now, Type = type, Description = description };
+        var entry = Entry(http, login, now, type, description);
         if (continuedFrom is not null)
         {
             entry = entry with { Description = $"{description} (continued after a redirect)" };
@@ -147,7 +147,7 @@ public sealed class LoginCompletion(
         }, writes =>
         {
             // The user's own allowed login: this browser is now one of theirs (NewDevice's history).
-            devices.Remember(writes, user.UserId, DeviceHistory.DeviceId(http), http.Request.Headers.UserAgent.ToString(), now);
+            devices.Remember(writes, user.UserId, DeviceHistory.DeviceId(http), AuditEntry.UserAgentOf(http), now);
             if (session is null)
             {
                 sessions.Start(writes, http, newSessionSecret!, user.UserId, request.Connection.Name, methods, request.Client.ClientId);
@@ -160,26 +160,23 @@ public sealed class LoginCompletion(
         return new CompletedLogin(outcome, response);
     }
 
-    private static AuditEntry Entry(HttpContext http, LoginInProgress login) => new()
-    {
-        Date = login.StartedAt,
-        Type = "s",
-        ClientId = login.Request.Client.ClientId,
-        ClientName = login.Request.Client.Name,
-        UserId = login.User.UserId,
-        UserName = login.AuditUserName ?? login.User.Email,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = new JsonObject
+    private static AuditEntry Entry(HttpContext http, LoginInProgress login, DateTimeOffset date, string type, string? description = null) =>
+        AuditEntry.For(http, date, type, description) with
         {
-            ["protocol"] = login.Request.ResponseType.Protocol,
-            ["response_type"] = login.Request.ResponseTypeValue,
-            ["response_mode"] = login.Request.ResponseMode,
-            ["scope"] = login.Request.Scope,
-            ["connection"] = login.Request.Connection.Name,
-            ["session_id"] = login.SessionId,
-            ["sso"] = login.Session is not null,
-            ["pkce"] = login.Request.CodeChallenge is not null,
-        },
-    };
+            ClientId = login.Request.Client.ClientId,
+            ClientName = login.Request.Client.Name,
+            UserId = login.User.UserId,
+            UserName = login.AuditUserName ?? login.User.Email,
+            Details = new JsonObject
+            {
+                ["protocol"] = login.Request.ResponseType.Protocol,
+                ["response_type"] = login.Request.ResponseTypeValue,
+                ["response_mode"] = login.Request.ResponseMode,
+                ["scope"] = login.Request.Scope,
+                ["connection"] = login.Request.Connection.Name,
+                ["session_id"] = login.SessionId,
+                ["sso"] = login.Session is not null,
+                ["pkce"] = login.Request.CodeChallenge is not null,
+            },
+        };
 }

@@ -76,15 +76,10 @@ public static class LoginEndpoints
             case PasswordCheck.UnknownUser or PasswordCheck.WrongPassword:
                 return Again(WrongCredentials, 401);
             case PasswordCheck.Blocked:
-                audit.Write(Described(new AuditEntry
+                audit.Write(Described(AuditEntry.For(http, clock.GetUtcNow(), "f", "Failed login: user is blocked") with
                 {
-                    Date = clock.GetUtcNow(),
-                    Type = "f",
-                    Description = "Failed login: user is blocked",
                     UserId = user!.UserId,
                     UserName = account,
-                    Ip = http.Connection.RemoteIpAddress?.ToString(),
-                    UserAgent = http.Request.Headers.UserAgent.ToString(),
                 }, request));
                 return Again("This account is blocked. Contact your administrator.", 403);
         }

@@ -218,17 +218,12 @@ public static class MultifactorEndpoints
         {
             details["method"] = method;
         }
-        audit.Write(new AuditEntry
+        audit.Write(AuditEntry.For(http, clock.GetUtcNow(), type, description) with
         {
-            Date = clock.GetUtcNow(),
-            Type = type,
-            Description = description,
             ClientId = request.Client.ClientId,
             ClientName = request.Client.Name,
             UserId = user.UserId,
             UserName = user.Email,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = details,
         });
     }

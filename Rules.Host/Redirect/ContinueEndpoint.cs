@@ -144,15 +144,10 @@ public static class ContinueEndpoint
 
     private static IResult Refuse(HttpContext http, AuditLog audit, DateTimeOffset now, string reason, PendingLogin? known, string title, string message)
     {
-        audit.Write(new AuditEntry
+        audit.Write(AuditEntry.For(http, now, RefusedType, $"Login continue refused: {reason.Replace('_', ' ')}") with
         {
-            Date = now,
-            Type = RefusedType,
-            Description = $"Login continue refused: {reason.Replace('_', ' ')}",
             ClientId = known?.ClientId,
             UserId = known?.UserId,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = new JsonObject
             {
                 ["reason"] = reason,

@@ -23,16 +23,11 @@ public sealed class ImpersonationContinuation(
         if (validation.Login is null)
         {
             var reason = validation.PageError ?? validation.Denial!;
-            audit.Write(new AuditEntry
+            audit.Write(AuditEntry.For(http, now, "f", $"Failed login: {reason}") with
             {
-                Date = now,
-                Type = "f",
-                Description = $"Failed login: {reason}",
                 ClientId = link.ClientId,
                 UserId = link.UserId,
                 ImpersonatorId = link.ImpersonatorId,
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["link_id"] = link.LinkId, ["decision"] = "deny", ["error"] = "access_denied", ["error_description"] = reason, ["continued"] = continuedFrom },
             });
             return validation.PageError is not null
@@ -45,18 +40,14 @@ public sealed class ImpersonationContinuation(
         var outcome = await finisher.RunAsync(http, pipeline, transaction, options);
         if (outcome.IsRedirect)
         {
-            return redirects.Suspend(http, validation, sessionId, transaction, outcome, new AuditEntry
+            return redirects.Suspend(http, validation, sessionId, transaction, outcome, AuditEntry.For(http, now, LoginSuspender.SuspendedType) with
             {
-                Date = now,
-                Type = LoginSuspender.SuspendedType,
                 ClientId = link.ClientId,
                 ClientName = validation.Client?.Name,
                 UserId = link.UserId,
                 UserName = validation.User?.Email,
                 ImpersonatorId = link.ImpersonatorId,
                 ImpersonatorEmail = validation.Impersonator?.Email,
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["link_id"] = link.LinkId, ["session_id"] = sessionId },
             });
         }

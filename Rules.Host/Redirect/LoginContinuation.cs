@@ -54,16 +54,13 @@ public sealed class LoginContinuation(
         return completion.Conclude(http, login, transaction, outcome, continuedFrom).ToResult(http);
     }
 
-    private static AuditEntry SuspendedEntry(HttpContext http, LoginInProgress login, DateTimeOffset now) => new()
-    {
-        Date = now,
-        Type = LoginSuspender.SuspendedType,
-        ClientId = login.Request.Client.ClientId,
-        ClientName = login.Request.Client.Name,
-        UserId = login.User.UserId,
-        UserName = login.AuditUserName ?? login.User.Email,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = new JsonObject { ["connection"] = login.Request.Connection.Name, ["session_id"] = login.SessionId },
-    };
+    private static AuditEntry SuspendedEntry(HttpContext http, LoginInProgress login, DateTimeOffset now) =>
+        AuditEntry.For(http, now, LoginSuspender.SuspendedType) with
+        {
+            ClientId = login.Request.Client.ClientId,
+            ClientName = login.Request.Client.Name,
+            UserId = login.User.UserId,
+            UserName = login.AuditUserName ?? login.User.Email,
+            Details = new JsonObject { ["connection"] = login.Request.Connection.Name, ["session_id"] = login.SessionId },
+        };
 }
