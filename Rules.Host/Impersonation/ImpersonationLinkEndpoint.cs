@@ -43,15 +43,17 @@ public static class ImpersonationLinkEndpoint
             }, validation, details));
             return ErrorPage(http, InvalidLinkMessage);
         }
-        if (validation.PageError is { } pageError)
+        if (validation is { IsError: true, ErrorOnPage: true })
         {
+            var pageError = validation.ErrorDescription!;
             audit.Write(Entry(http, now, "f", $"Failed login: {pageError}", validation, new JsonObject { ["link_id"] = link.LinkId }));
             return ErrorPage(http, pageError);
         }
 
         var parameters = link.Parameters;
-        if (validation.Denial is { } denial)
+        if (validation.IsError)
         {
+            var denial = validation.ErrorDescription!;
             audit.Write(Entry(http, now, "f", $"Failed login: {denial}", validation, new JsonObject
             {
                 ["link_id"] = link.LinkId,
@@ -149,7 +151,7 @@ public static class ImpersonationLinkEndpoint
         var accept = http.Request.Headers.Accept.ToString();
         if (accept.Contains("application/json", StringComparison.OrdinalIgnoreCase) && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
         {
-            return Auth0Error.BadRequest(message, "invalid_link").ToResult();
+            return Auth0Error.BadRequest(message, ImpersonationLinkValidator.InvalidLink).ToResult();
         }
 
         return HtmlPage.Message(http, "Link invalid or expired", message, 400);

@@ -50,23 +50,24 @@ public static class AuthorizeEndpoint
     /// <summary>An invalid request, on record as a failed login: an error page when the callback is not trusted, else the error at the callback.</summary>
     public static IResult Refuse(HttpContext http, AuthorizeValidationResult validation, AuditLog audit, TimeProvider clock)
     {
-        var description = validation.PageError ?? validation.RedirectError!.ErrorDescription;
+        var error = validation.Error!;
+        var description = error.ErrorDescription;
         audit.Write(AuditEntry.For(http, clock.GetUtcNow(), "f", $"Failed login: {description}") with
         {
             ClientId = validation.Client?.ClientId ?? Truncate(http.Request.Query["client_id"].ToString()),
             ClientName = validation.Client?.Name,
             Details = new JsonObject
             {
-                ["error"] = validation.RedirectError?.Error ?? "invalid_request",
+                ["error"] = error.Error,
                 ["error_description"] = description,
                 ["redirect_uri"] = Truncate(http.Request.Query["redirect_uri"].ToString()),
             },
         });
-        if (validation.PageError is { } pageError)
+        if (validation.ErrorOnPage)
         {
-            return HtmlPage.Message(http, "This sign-in link is not valid", pageError, 400);
+            return HtmlPage.Message(http, "This sign-in link is not valid", description, 400);
         }
-        return AuthorizeResponse.Failure(validation.RedirectUri!, validation.ErrorResponseMode, validation.RedirectError!.Error, description, validation.State).ToResult(http);
+        return AuthorizeResponse.Failure(validation.RedirectUri!, validation.ErrorResponseMode, error.Error, description, validation.State).ToResult(http);
     }
 
     private static string? Truncate(string value) => value.Length == 0 ? null : value.Length > 200 ? value[..200] : value;

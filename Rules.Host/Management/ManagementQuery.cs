@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rules.Host.Errors;
+using Rules.Host.Validation;
 
 namespace Rules.Host.Management;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rules.Host.Validation;
 
 namespace Rules.Host.Management;
 

@@ -14,15 +14,15 @@ public static class TokenEndpoint
     public static async Task<IResult> HandleAsync(HttpContext http, TokenRequestValidator validator, TokenResponseGenerator generator, AuditLog audit, TimeProvider clock)
     {
         NoStore(http);
-        var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
-        if (bodyError is not null)
+        var read = await RequestBody.ReadAsync(http.Request);
+        if (read.IsError)
         {
-            var error = new OAuthError("invalid_request", bodyError.Message, bodyError.StatusCode);
+            var error = new OAuthError("invalid_request", read.Error.Message, read.Error.StatusCode);
             audit.Write(Failure(http, clock, new TokenRequestValidationResult { Error = error }));
             return error.ToResult();
         }
 
-        var result = validator.Validate(body!, http);
+        var result = validator.Validate(read.Value!, http);
         if (result.IsError)
         {
             audit.Write(Failure(http, clock, result));

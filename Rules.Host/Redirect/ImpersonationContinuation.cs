@@ -22,7 +22,7 @@ public sealed class ImpersonationContinuation(
         var validation = validator.Recheck(link);
         if (validation.Login is null)
         {
-            var reason = validation.PageError ?? validation.Denial!;
+            var reason = validation.ErrorDescription!;
             audit.Write(AuditEntry.For(http, now, "f", $"Failed login: {reason}") with
             {
                 ClientId = link.ClientId,
@@ -30,8 +30,8 @@ public sealed class ImpersonationContinuation(
                 ImpersonatorId = link.ImpersonatorId,
                 Details = new JsonObject { ["link_id"] = link.LinkId, ["decision"] = "deny", ["error"] = "access_denied", ["error_description"] = reason, ["continued"] = continuedFrom },
             });
-            return validation.PageError is not null
-                ? HtmlPage.Message(http, "Link invalid or expired", validation.PageError, 400)
+            return validation.ErrorOnPage
+                ? HtmlPage.Message(http, "Link invalid or expired", reason, 400)
                 : AuthorizeResponse.Failure(link.Parameters.CallbackUrl, link.Parameters.ResponseMode, "access_denied", reason, link.Parameters.State).ToResult(http);
         }
 
