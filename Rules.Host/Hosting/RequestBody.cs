@@ -23,7 +23,7 @@ public static class RequestBody
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     // Duplicate properties are refused: two values for client_id or callback_url must not be resolved silently.
-    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+    internal static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     public static async Task<Validated<JsonObject>> ReadAsync(HttpRequest request)
     {

@@ -103,7 +103,7 @@ public static class ImpersonationLinkEndpoint
             Entry = entry,
             Callback = new AuthorizeResponse(parameters.CallbackUrl, parameters.ResponseMode) { State = parameters.State },
             ResponseType = ResponseTypeOf(parameters),
-            Grant = () => Grant(login, outcome, decisionId, now),
+            Grant = outcome.IsAllowed ? Grant(login, outcome, decisionId, now) : null,
         }).ToResult(http);
     }
 

@@ -137,8 +137,8 @@ public sealed class LoginCompletion(
             Entry = entry,
             Callback = new AuthorizeResponse(request.RedirectUri, request.ResponseMode) { State = request.State },
             ResponseType = request.ResponseType,
-            Grant = () => AuthorizationGrant.FromOutcome(outcome, user.UserId, request.Client.ClientId, request.RedirectUri, request.Scopes, profile,
-                session?.AuthenticatedAt ?? proof?.AuthenticatedAt ?? now, decisionId) with
+            Grant = !outcome.IsAllowed ? null : AuthorizationGrant.FromOutcome(outcome, user.UserId, request.Client.ClientId, request.RedirectUri, request.Scopes,
+                profile, session?.AuthenticatedAt ?? proof?.AuthenticatedAt ?? now, decisionId) with
             {
                 Nonce = request.Nonce,
                 CodeChallenge = request.CodeChallenge,

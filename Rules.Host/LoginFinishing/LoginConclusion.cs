@@ -22,6 +22,6 @@ public sealed record LoginConclusion
     public required AuthorizeResponse Callback { get; init; }
     public required ResponseType ResponseType { get; init; }
 
-    /// <summary>What the code or tokens carry; made only for an allowed login.</summary>
-    public required Func<AuthorizationGrant> Grant { get; init; }
+    /// <summary>What the code or tokens carry: required when the outcome allows, null otherwise.</summary>
+    public AuthorizationGrant? Grant { get; init; }
 }

@@ -36,7 +36,7 @@ public sealed class LoginFinisher(RuleSetProvider rules, RuleAuth0Globals auth0,
         {
             if (login.Outcome.IsAllowed)
             {
-                response = authorizations.Allowed(writes, http, login.Outcome, login.Grant(), login.ResponseType, login.Callback);
+                response = authorizations.Allowed(writes, http, login.Outcome, login.Grant ?? throw new ArgumentException("an allowed login needs its grant", nameof(login)), login.ResponseType, login.Callback);
                 alsoWhenAllowed?.Invoke(writes);
             }
             else
