@@ -1,4 +1,3 @@
-using Rules.Host.Validation;
 
 namespace Rules.Host.Errors;
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Rules.Host.Errors;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Hosting;
 

@@ -1,6 +1,5 @@
 using Rules.Host.Errors;
 using Rules.Host.Tenant;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Impersonation;
 

@@ -4,7 +4,6 @@ using Rules.Host.Hosting;
 using Rules.Host.Login;
 using Rules.Host.OAuth;
 using Rules.Host.Tenant;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Impersonation;
 

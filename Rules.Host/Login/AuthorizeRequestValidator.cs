@@ -4,7 +4,6 @@ using Microsoft.Extensions.Primitives;
 using Rules.Host.Errors;
 using Rules.Host.OAuth;
 using Rules.Host.Tenant;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Login;
 

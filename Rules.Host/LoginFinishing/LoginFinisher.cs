@@ -14,7 +14,7 @@ namespace Rules.Host.LoginFinishing;
 /// suspends the login before it gets here (<see cref="Redirect.LoginSuspender"/>, <see cref="MultiFactor.MultifactorGate"/>);
 /// those record the run and hand nothing out.
 /// </summary>
-public sealed class LoginFinisher(RuleSetProvider rules, RuleAuth0Globals auth0, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database)
+public sealed class LoginFinisher(RuleSetProvider rules, RuleAuth0Globals auth0, AuthorizeResponseGenerator authorizations, LoginRecorder recorder, Database database)
 {
     /// <summary>Runs a new login on the live rule set.</summary>
     public Task<Outcome> RunAsync(HttpContext http, LoginTransaction transaction) =>
@@ -41,7 +41,7 @@ public sealed class LoginFinisher(RuleSetProvider rules, RuleAuth0Globals auth0,
             }
             else
             {
-                response = AuthorizationIssuer.Denied(login.Outcome, login.Callback);
+                response = AuthorizeResponseGenerator.Denied(login.Outcome, login.Callback);
             }
             recorder.Record(writes, login.DecisionId, login.DecisionKind, login.Now, login.Transaction, login.Outcome, login.Entry);
         });

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Rules.Host.Errors;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Management;
 

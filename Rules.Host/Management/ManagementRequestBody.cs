@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rules.Host.Errors;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Management;
 

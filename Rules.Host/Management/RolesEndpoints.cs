@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rules.Host.Errors;
 using Rules.Host.Tenant;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Management;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Rules.Host.Validation;
+using Rules.Host.Errors;
 
 namespace Rules.Host.Management;
 

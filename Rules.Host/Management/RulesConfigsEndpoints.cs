@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rules.Host.Audit;
 using Rules.Host.Errors;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Management;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rules.Host.Audit;
 using Rules.Host.Errors;
-using Rules.Host.Validation;
 
 namespace Rules.Host.Management;
 

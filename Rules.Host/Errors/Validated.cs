@@ -1,6 +1,5 @@
-using Rules.Host.Errors;
 
-namespace Rules.Host.Validation;
+namespace Rules.Host.Errors;
 
 /// <summary>A validated value, or the Auth0 error to answer with: for validators that learn nothing else worth keeping on a refusal.</summary>
 public sealed record Validated<T> : ValidationResult<Auth0Error>

@@ -9,7 +9,7 @@ namespace Rules.Host.OAuth;
 /// (only an allowed login changes the user), then a code is stored or tokens are signed, as the response type asks.
 /// Denied: error and error_description, as Auth0 sends a rule's denial to the app.
 /// </summary>
-public sealed class AuthorizationIssuer(AuthorizationCodeStore codes, TokenIssuer tokens, TenantStore store)
+public sealed class AuthorizeResponseGenerator(AuthorizationCodeStore codes, TokenMinter tokens, TenantStore store)
 {
     /// <summary>Writes through <paramref name="writes"/>, the transaction that also records the login, so nothing is handed out unrecorded.</summary>
     /// <param name="callback">Where the response goes, with the client's state: the response is this one with the code or tokens.</param>

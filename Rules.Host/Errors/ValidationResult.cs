@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Rules.Host.Validation;
+namespace Rules.Host.Errors;
 
 /// <summary>What a validator found wrong: a machine-readable code and a sentence written for the caller.</summary>
 public interface IValidationError
