@@ -53,6 +53,9 @@ public sealed class RuleSetProvider : IDisposable
     /// <summary>The limits every rule set this server compiles runs under (from Rules:Sandbox).</summary>
     public Rules.Engine.Sandbox.SandboxOptions Sandbox { get; }
 
+    /// <summary>The server's own egress entries (Rules:Egress), which every pipeline it builds adds to the rule set's "egress".</summary>
+    public Rules.Engine.Http.EgressOptions Egress => _options.Egress;
+
     /// <summary>The pipeline to run, or null when no rule set has ever compiled (logins then fail closed).</summary>
     public RulePipeline? Current => _current;
 
