@@ -8,8 +8,9 @@ against a sample login, one template per rule set, and prints the count by cause
 
 --modules DIR copies DIR/modules.lock.json and DIR/modules/ (packages vetted with `rules modules add`) beside
 each template, so templates that require npm packages can resolve them. --configure gives each template a
-placeholder value for every `configuration.KEY` it reads (an https URL for keys naming a URL, else a 40-character
-string), so templates that skip themselves without configuration run their real path. The templates are never
+placeholder value for every `configuration.KEY` it reads (an https URL for keys naming a URL or host, 1 for a count or
+a number of days, else a 40-character string), so templates that skip themselves without configuration run their real
+path, and answers the vendor calls a few templates make before they redirect from tools/auth0-template-http.json. The templates are never
 copied into this repository; each runs from a temporary directory that is deleted afterwards.
 
 Nothing calls out: every template runs with `--http` and no fixtures, so an HTTP call fails inside the rule
@@ -19,6 +20,7 @@ doRedirect, and how many reach the redirect (`rules eval` exit code 4).
 import argparse, collections, json, os, re, shutil, subprocess, sys, tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HTTP_ANSWERS = os.path.join(REPO, "tools", "auth0-template-http.json")
 RULES_DLL = os.path.join(REPO, "Rules.Host", "bin", "Debug", "net10.0", "rules.dll")
 
 LOGIN = {
@@ -78,8 +80,13 @@ def placeholder_configuration(text):
     for names in re.findall(r"\{([^{}]*)\}\s*=\s*configuration\b", text):  # const { A, B } = configuration
         keys.update(re.findall(r"\b([A-Z][A-Z0-9_]+)\b", names))
     keys = sorted(keys)
-    return {k: (f"https://{k.lower().replace('_', '-')}.example.com/" if re.search("URL|HOST", k.upper())
-                else f"placeholder-{k.lower()}-0123456789abcdef0123456789")[:200] for k in keys}
+    def value(key):
+        if re.search("URL|HOST", key):
+            return f"https://{key.lower().replace('_', '-')}.example.com"
+        if re.search("COUNT|DAYS|FREQUENCY", key):
+            return "1"
+        return f"placeholder-{key.lower()}-0123456789abcdef0123456789"
+    return {k: value(k) for k in keys}
 
 
 def redirects(text):
@@ -104,9 +111,8 @@ def main():
     redirecting = {}
     templates = sorted(f for f in os.listdir(source) if f.endswith(".js"))
     fixtures_dir = tempfile.TemporaryDirectory(prefix="auth0-template-http-")
-    no_fixtures = os.path.join(fixtures_dir.name, "no-http-fixtures.json")
-    with open(no_fixtures, "w") as f:
-        f.write("[]")
+    with open(HTTP_ANSWERS, encoding="utf-8") as f:
+        answers = json.load(f) if args.configure else {}
     for name in templates:
         with tempfile.TemporaryDirectory(prefix="auth0-template-") as work:
             with open(os.path.join(source, name), encoding="utf-8") as f:
@@ -115,11 +121,15 @@ def main():
             if args.configure:
                 with open(os.path.join(work, "rules.json"), "w") as f:
                     json.dump({"rules": [{"file": name, "name": name[:-3], "enabled": True}],
-                               "configuration": placeholder_configuration(text)}, f)
+                               "configuration": placeholder_configuration(text),
+                               "egress": answers.get(name, {}).get("egress", [])}, f)
+            fixtures = os.path.join(fixtures_dir.name, name + ".json")
+            with open(fixtures, "w") as f:
+                json.dump(answers.get(name, {}).get("http", []), f)
             if args.modules:
                 shutil.copy(os.path.join(args.modules, "modules.lock.json"), work)
                 shutil.copytree(os.path.join(args.modules, "modules"), os.path.join(work, "modules"))
-            result = subprocess.run(["dotnet", RULES_DLL, "eval", "--rules", work, "--transaction", "-", "--http", no_fixtures],
+            result = subprocess.run(["dotnet", RULES_DLL, "eval", "--rules", work, "--transaction", "-", "--http", fixtures],
                                     input=json.dumps(LOGIN), capture_output=True, text=True, timeout=120)
             cause = classify(result)
             causes[cause] += 1
