@@ -4,15 +4,23 @@ against a sample login, one template per rule set, and prints the count by cause
 
     git clone https://github.com/auth0/rules /tmp/auth0-rules        # outside this repository
     dotnet build Rules.Host
-    python3 tools/auth0-templates.py /tmp/auth0-rules [--modules DIR] [--verbose]
+    python3 tools/auth0-templates.py /tmp/auth0-rules [--modules DIR] [--configure] [--verbose]
 
 --modules DIR copies DIR/modules.lock.json and DIR/modules/ (packages vetted with `rules modules add`) beside
-each template, so templates that require npm packages can resolve them. The templates are never copied into
-this repository; each runs from a temporary directory that is deleted afterwards.
+each template, so templates that require npm packages can resolve them. --configure gives each template a
+placeholder value for every `configuration.KEY` it reads (an https URL for keys naming a URL or host, 1 for a count or
+a number of days, else a 40-character string), so templates that skip themselves without configuration run their real
+path, and answers the vendor calls a few templates make before they redirect from tools/auth0-template-http.json. The templates are never
+copied into this repository; each runs from a temporary directory that is deleted afterwards.
+
+Nothing calls out: every template runs with `--http` and no fixtures, so an HTTP call fails inside the rule
+(ERR_NO_FIXTURE). The summary counts the templates that use context.redirect or @auth0/rule-utilities's
+doRedirect, and how many reach the redirect (`rules eval` exit code 4).
 """
 import argparse, collections, json, os, re, shutil, subprocess, sys, tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HTTP_ANSWERS = os.path.join(REPO, "tools", "auth0-template-http.json")
 RULES_DLL = os.path.join(REPO, "Rules.Host", "bin", "Debug", "net10.0", "rules.dll")
 
 LOGIN = {
@@ -39,6 +47,8 @@ LOGIN = {
 
 def classify(result):
     out, err, code = result.stdout, result.stderr, result.returncode
+    if code == 4 and out.strip().startswith("{"):
+        return "runs: redirect"
     if code in (0, 1) and out.strip().startswith("{"):
         outcome = json.loads(out)
         if outcome.get("decision") == "allow":
@@ -65,10 +75,29 @@ def classify(result):
     return "compile/other: " + (m.group(1)[:90] if m else text.strip()[:90])
 
 
+def placeholder_configuration(text):
+    keys = set(re.findall(r"configuration\.([A-Za-z0-9_]+)", text))
+    for names in re.findall(r"\{([^{}]*)\}\s*=\s*configuration\b", text):  # const { A, B } = configuration
+        keys.update(re.findall(r"\b([A-Z][A-Z0-9_]+)\b", names))
+    keys = sorted(keys)
+    def value(key):
+        if re.search("URL|HOST", key):
+            return f"https://{key.lower().replace('_', '-')}.example.com"
+        if re.search("COUNT|DAYS|FREQUENCY", key):
+            return "1"
+        return f"placeholder-{key.lower()}-0123456789abcdef0123456789"
+    return {k: value(k) for k in keys}
+
+
+def redirects(text):
+    return "context.redirect" in text or ".doRedirect(" in text
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("clone")
     parser.add_argument("--modules")
+    parser.add_argument("--configure", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     source = os.path.join(args.clone, "src", "rules")
@@ -79,18 +108,34 @@ def main():
 
     causes = collections.Counter()
     by_cause = collections.defaultdict(list)
+    redirecting = {}
     templates = sorted(f for f in os.listdir(source) if f.endswith(".js"))
+    fixtures_dir = tempfile.TemporaryDirectory(prefix="auth0-template-http-")
+    with open(HTTP_ANSWERS, encoding="utf-8") as f:
+        answers = json.load(f) if args.configure else {}
     for name in templates:
         with tempfile.TemporaryDirectory(prefix="auth0-template-") as work:
+            with open(os.path.join(source, name), encoding="utf-8") as f:
+                text = f.read()
             shutil.copy(os.path.join(source, name), os.path.join(work, name))
+            if args.configure:
+                with open(os.path.join(work, "rules.json"), "w") as f:
+                    json.dump({"rules": [{"file": name, "name": name[:-3], "enabled": True}],
+                               "configuration": placeholder_configuration(text),
+                               "egress": answers.get(name, {}).get("egress", [])}, f)
+            fixtures = os.path.join(fixtures_dir.name, name + ".json")
+            with open(fixtures, "w") as f:
+                json.dump(answers.get(name, {}).get("http", []), f)
             if args.modules:
                 shutil.copy(os.path.join(args.modules, "modules.lock.json"), work)
                 shutil.copytree(os.path.join(args.modules, "modules"), os.path.join(work, "modules"))
-            result = subprocess.run(["dotnet", RULES_DLL, "eval", "--rules", work, "--transaction", "-"],
+            result = subprocess.run(["dotnet", RULES_DLL, "eval", "--rules", work, "--transaction", "-", "--http", fixtures],
                                     input=json.dumps(LOGIN), capture_output=True, text=True, timeout=120)
             cause = classify(result)
             causes[cause] += 1
             by_cause[cause].append(name)
+            if redirects(text):
+                redirecting[name] = cause
             if args.verbose:
                 print(f"{name}: {cause}", file=sys.stderr)
 
@@ -101,6 +146,10 @@ def main():
         print(f"{count:4}  {cause}")
         if args.verbose:
             print("        " + ", ".join(by_cause[cause]))
+    reached = sum(1 for c in redirecting.values() if c == "runs: redirect")
+    print(f"\n{len(redirecting)} templates redirect (context.redirect or doRedirect); {reached} reach the redirect")
+    for name, cause in sorted(redirecting.items()):
+        print(f"      {name}: {cause}")
 
 
 if __name__ == "__main__":

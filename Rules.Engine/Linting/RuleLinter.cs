@@ -19,6 +19,7 @@ public static class RuleLinter
     {
         ["request"] = "request works here as a global, as in Auth0's older runtime; say where it comes from: `var request = require('request');`",
         ["jwt"] = "jwt works here as a global, as in Auth0's older runtime; say where it comes from: `var jwt = require('jsonwebtoken');`",
+        ["uuid"] = "uuid works here as a global, as in Auth0's older runtime; say where it comes from: `var uuid = require('uuid');`",
     };
 
     /// <summary>Standard OIDC claims (OpenID Connect Core 1.0, 5.1) that Auth0 allowed without a namespace.</summary>

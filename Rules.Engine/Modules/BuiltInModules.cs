@@ -22,6 +22,8 @@ internal static class BuiltInModules
             ["v1.js"] = "module.exports = require('./index.js').v1;",
             ["v4.js"] = "module.exports = require('./index.js').v4;",
         }),
+        // Auth0's helpers for redirect rules (its templates pin 0.1.0 and 0.2.0, which expose the same API).
+        ["@auth0/rule-utilities"] = Define("@auth0/rule-utilities", resource: "auth0-rule-utilities"),
     };
 
     public static IModuleSource Source { get; } = new BuiltInSource();
@@ -31,9 +33,10 @@ internal static class BuiltInModules
 
     public static IReadOnlyCollection<string> Names => Modules.Keys;
 
-    private static ModuleDefinition Define(string name, Func<ModuleNativeContext, Jint.Native.JsValue>? native = null, Dictionary<string, string>? extraFiles = null)
+    private static ModuleDefinition Define(string name, Func<ModuleNativeContext, Jint.Native.JsValue>? native = null,
+        Dictionary<string, string>? extraFiles = null, string? resource = null)
     {
-        var files = new Dictionary<string, string>(StringComparer.Ordinal) { ["index.js"] = Read(name) };
+        var files = new Dictionary<string, string>(StringComparer.Ordinal) { ["index.js"] = Read(resource ?? name) };
         foreach (var (path, text) in extraFiles ?? [])
         {
             files[path] = text;

@@ -62,9 +62,9 @@ internal sealed class ModuleLinker
         {
             return (null, errors);
         }
-        // The globals Buffer, URL, URLSearchParams and (Auth0's older runtime) jwt come from these; linking costs a cache
-        // lookup, evaluating waits for first use.
-        foreach (var global in new[] { "buffer", "url", "jsonwebtoken" })
+        // The globals Buffer, URL, URLSearchParams and (Auth0's older runtime) jwt and uuid come from these; linking costs
+        // a cache lookup, evaluating waits for first use.
+        foreach (var global in new[] { "buffer", "url", "jsonwebtoken", "uuid" })
         {
             if (!ruleRequires.ContainsKey(global))
             {

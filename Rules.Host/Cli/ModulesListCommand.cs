@@ -32,7 +32,7 @@ public static class ModulesListCommand
         return ExitCodes.Ok;
     }
 
-    internal static IEnumerable<string> BuiltInModuleNames => ["buffer", "crypto", "jsonwebtoken", "querystring", "url", "util", "uuid"];
+    internal static IEnumerable<string> BuiltInModuleNames => ["buffer", "crypto", "jsonwebtoken", "querystring", "url", "util", "uuid", "@auth0/rule-utilities"];
 
     public static Command Build(TextWriter output, TextWriter error)
     {

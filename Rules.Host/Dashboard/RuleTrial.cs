@@ -1,4 +1,5 @@
 using Rules.Engine.Compilation;
+using Rules.Engine.Http;
 using Rules.Engine.Pipeline;
 using Rules.Engine.RuleSets;
 using Rules.Host.RuleSets;
@@ -17,7 +18,7 @@ public sealed record RuleTrialResult(Outcome? Outcome, IReadOnlyList<RuleCompila
 /// </summary>
 public sealed class RuleTrial(RuleSetProvider provider)
 {
-    public RuleTrialResult Run(string ruleName, string script, bool wholePipeline, LoginTransaction transaction)
+    public RuleTrialResult Run(string ruleName, string script, bool wholePipeline, LoginTransaction transaction, IReadOnlyList<HttpFixture> http)
     {
         var live = provider.Current?.RuleSet.RuleSet ?? (provider.FromDirectory ? RuleSet.Empty : provider.LoadFromDatabase());
         var underTrial = new RuleSource(ruleName, $"rules/{ruleName}.js", script, Enabled: true);
@@ -30,10 +31,12 @@ public sealed class RuleTrial(RuleSetProvider provider)
         {
             return new RuleTrialResult(null, compilation.Errors);
         }
-        using var pipeline = new RulePipeline(compilation.Compiled!);
-        // A trial never calls out: each call the rule makes is refused (ERR_NO_FIXTURE, or the egress policy's refusal)
-        // and listed in the outcome's "http", so the operator sees what the rule would have called.
-        var http = new Rules.Engine.Http.FixtureHttpTransport([], pipeline.Egress);
-        return new RuleTrialResult(pipeline.Execute(transaction, new ExecutionOptions { FreshGlobal = true, Http = http }), []);
+        // The server's egress entries as well as the rule set's, so a fixture answers exactly the calls the server would allow.
+        using var pipeline = new RulePipeline(compilation.Compiled!, provider.Egress);
+        // A trial never calls out: each call the rule makes is answered from the operator's fixtures (as `rules test`
+        // does) or refused (ERR_NO_FIXTURE, or the egress policy's refusal), and listed in the outcome's "http", so the
+        // operator sees what the rule called.
+        var transport = new FixtureHttpTransport(http, pipeline.Egress);
+        return new RuleTrialResult(pipeline.Execute(transaction, new ExecutionOptions { FreshGlobal = true, Http = transport }), []);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rules.Engine.Http;
 using Rules.Engine.Pipeline;
 using Rules.Host.Errors;
 using Rules.Host.Hosting;
@@ -10,8 +11,8 @@ namespace Rules.Host.Dashboard;
 /// <summary>
 /// The fetch() endpoints behind "Try this rule":
 /// GET /dashboard/api/rules/sample?user_id=&amp;client_id=&amp;impersonator_id= builds a sample transaction, and
-/// POST /dashboard/api/rules/{id}/try <c>{ script, scope: "rule"|"pipeline", transaction }</c> runs it through
-/// <see cref="RuleTrial"/> and answers <c>{ outcome }</c> (the outcome JSON of <c>rules eval</c>) or
+/// POST /dashboard/api/rules/{id}/try <c>{ script, scope: "rule"|"pipeline", transaction, http? }</c> runs it through
+/// <see cref="RuleTrial"/>, answering the rule's HTTP calls from <c>http</c> (fixtures as in <c>rules test</c>), and answers <c>{ outcome }</c> (the outcome JSON of <c>rules eval</c>) or
 /// <c>{ compile_errors: [{ rule, line, column, message }] }</c>. Each trial is audited.
 /// </summary>
 public static class RuleTrialEndpoints
@@ -64,7 +65,17 @@ public static class RuleTrialEndpoints
             return Auth0Error.BadRequest(e.Message, "invalid_transaction").ToResult();
         }
 
-        var result = trial.Run(rule.Name, script, scope == "pipeline", transaction);
+        IReadOnlyList<HttpFixture> fixtures;
+        try
+        {
+            fixtures = body["http"] is null ? [] : HttpFixture.ParseList(body["http"], "http fixtures");
+        }
+        catch (FormatException e)
+        {
+            return Auth0Error.BadRequest(e.Message, "invalid_http_fixtures").ToResult();
+        }
+
+        var result = trial.Run(rule.Name, script, scope == "pipeline", transaction, fixtures);
         var details = new JsonObject
         {
             ["rule_id"] = rule.Id,
@@ -85,9 +96,10 @@ public static class RuleTrialEndpoints
                 }).ToArray()),
             }, statusCode: 400);
         }
-        details["decision"] = outcome.IsAllowed ? "allow" : "deny";
+        details["decision"] = outcome.Decision.ToString().ToLowerInvariant();
         details["decided_by"] = outcome.Rule;
-        audit.Acted(http, "try_rule", $"tried the rule \"{rule.Name}\" ({scope}): {(outcome.IsAllowed ? "allowed" : "denied")}", details);
+        var verdict = outcome.Decision switch { Decision.Allow => "allowed", Decision.Redirect => "redirected", _ => "denied" };
+        audit.Acted(http, "try_rule", $"tried the rule \"{rule.Name}\" ({scope}): {verdict}", details);
         return Results.Json(new JsonObject { ["outcome"] = OutcomeJson.ToJsonObject(outcome) });
     }
 }

@@ -8,11 +8,14 @@ namespace Rules.Host.Dashboard;
 
 /// <summary>
 /// The editor's "Try this rule" panel: pick a user, an application and (optionally) an impersonator to build a sample
-/// login, edit it as JSON, and run the script in the editor alone or in the whole pipeline. try-rule.js sends it to
-/// <see cref="RuleTrialEndpoints"/> and shows the outcome, the claims and the console output.
+/// login, edit it as JSON, give the answers to the rule's HTTP calls (fixtures), and run the script in the editor alone
+/// or in the whole pipeline. try-rule.js sends it to <see cref="RuleTrialEndpoints"/> and shows the outcome, the claims,
+/// the HTTP calls and the console output.
 /// </summary>
 public static class TryThisRule
 {
+    private const string FixtureExample = """[{ "request": { "method": "GET", "url": "https://crm.example.com/v2/lookup" }, "response": { "status": 200, "json": { "tier": "gold" } } }]""";
+
     public static string Section(StoredRule rule, TenantStore tenant, HttpContext http, TimeProvider clock)
     {
         var users = tenant.ListUsers(null, 0, 100).Users;
@@ -33,6 +36,8 @@ public static class TryThisRule
                 </fieldset>
                 <label for="try-transaction">Transaction <span class="muted">(user, context, now; edit freely)</span></label>
                 <textarea id="try-transaction" rows="14" spellcheck="false" autocapitalize="off">{HtmlPage.Encode(sample)}</textarea>
+                <label for="try-http">HTTP fixtures <span class="muted">(the answers to the rule's HTTP calls, as in <code>rules test</code>: <code>{HtmlPage.Encode(FixtureExample)}</code>; a call no fixture answers fails inside the rule; nothing is sent)</span></label>
+                <textarea id="try-http" rows="4" spellcheck="false" autocapitalize="off">[]</textarea>
                 <fieldset><legend>Run</legend>
                   <label class="inline"><input type="radio" name="try-scope" value="rule" checked> This rule only</label>
                   <label class="inline"><input type="radio" name="try-scope" value="pipeline"> The whole pipeline, with this rule as edited</label>

@@ -57,6 +57,9 @@ public sealed class RuleSetProvider : IDisposable
     /// <summary>The script cache the live rule sets are parsed into (the one registered by AddRulesEngine).</summary>
     public ScriptCache Scripts => Pipelines.Scripts;
 
+    /// <summary>The server's own egress entries (Rules:Egress), which every pipeline it builds adds to the rule set's "egress".</summary>
+    public Rules.Engine.Http.EgressOptions Egress => _options.Egress;
+
     /// <summary>The pipeline to run, or null when no rule set has ever compiled (logins then fail closed).</summary>
     public RulePipeline? Current => Pipelines.Current;
 

@@ -58,10 +58,11 @@
         Buffer: () => loadModule(bufferModule).Buffer,
         URL: () => require('url').URL,
         URLSearchParams: () => require('url').URLSearchParams,
-        // Auth0's older runtime gave rules these as globals; they are the modules require('request') and
-        // require('jsonwebtoken') give (the linter suggests the require form).
+        // Auth0's older runtime gave rules these as globals; they are the modules require('request'),
+        // require('jsonwebtoken') and require('uuid') give (the linter suggests the require form).
         request: () => httpModules.request,
         jwt: () => require('jsonwebtoken'),
+        uuid: () => require('uuid'),
     };
 
     Object.assign(kit, { httpModules, require, lazyGlobals });

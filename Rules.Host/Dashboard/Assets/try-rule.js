@@ -37,6 +37,12 @@
     } catch (e) {
       return failure("The transaction is not valid JSON: " + e.message);
     }
+    let fixtures;
+    try {
+      fixtures = JSON.parse(document.getElementById("try-http").value.trim() || "[]");
+    } catch (e) {
+      return failure("The HTTP fixtures are not valid JSON: " + e.message);
+    }
     const run = document.getElementById("try-run");
     run.disabled = true;
     try {
@@ -44,6 +50,7 @@
         script: document.getElementById("script").value,
         scope: new FormData(form).get("try-scope"),
         transaction: parsed,
+        http: fixtures,
       });
       if (answer.body && answer.body.compile_errors) {
         const list = element("ol", { class: "compile-errors" });
@@ -53,12 +60,20 @@
       if (!answer.ok) return failure(window.dashboard.errorMessage(answer));
       const outcome = answer.body.outcome;
       const allowed = outcome.decision === "allow";
+      const redirected = outcome.decision === "redirect";
       const verdict = allowed
         ? "Allowed: every rule that ran called back without an error."
-        : "Denied by “" + outcome.rule + "”: " + outcome.error_description + " (" + outcome.error + ", " + outcome.kind + ")";
+        : redirected
+          ? "Redirected by “" + outcome.rule + "” to " + outcome.url + " (the login would continue at /continue)."
+          : "Denied by “" + outcome.rule + "”: " + outcome.error_description + " (" + outcome.error + ", " + outcome.kind + ")";
+      const calls = element("ol", { id: "try-http-calls" });
+      for (const call of outcome.http || []) {
+        calls.append(element("li", {}, call.method + " " + call.host + call.path + ": " + (call.error ? call.error : call.status)));
+      }
       show(
-        element("h3", {}, "Outcome ", element("span", { class: "badge " + (allowed ? "allow" : "deny"), id: "try-decision" }, allowed ? "allowed" : "denied")),
+        element("h3", {}, "Outcome ", element("span", { class: "badge " + (allowed ? "allow" : "deny"), id: "try-decision" }, allowed ? "allowed" : redirected ? "redirected" : "denied")),
         element("p", { id: "try-verdict" }, verdict),
+        element("h3", {}, "HTTP calls"), (outcome.http || []).length ? calls : element("p", { class: "muted" }, "(no calls)"),
         element("h3", {}, "ID token claims"), json(outcome.idToken),
         element("h3", {}, "Access token claims"), json(outcome.accessToken),
         element("h3", {}, "Console output"),

@@ -197,6 +197,7 @@ public sealed class RuleLinterTests
     [Theory]
     [InlineData("  request.post({ url: 'https://example.com' }, function () { callback(null, user, context); });", "request works here as a global", "var request = require('request');")]
     [InlineData("  var token = jwt.sign({}, 'secret');\n  callback(null, user, context);", "jwt works here as a global", "var jwt = require('jsonwebtoken');")]
+    [InlineData("  user.jti = uuid.v4();\n  callback(null, user, context);", "uuid works here as a global", "var uuid = require('uuid');")]
     public void Auth0s_old_globals_work_and_the_lint_suggests_require(string body, string message, string suggestion)
     {
         var lint = Single(body, LintCodes.LegacyGlobal);
