@@ -217,6 +217,7 @@ public static class ChangeEntries
         "operator" => $"operator {actor.Name ?? actor.Id}",
         "directory" => $"the rules directory {actor.Id}",
         "import" => $"serve --import {actor.Id}",
+        "rules" => $"the rules' ManagementClient ({actor.Id})",
         _ => $"the setting {actor.Id}",
     };
 }

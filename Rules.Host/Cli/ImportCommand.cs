@@ -52,7 +52,7 @@ public static partial class ImportCommand
             error.WriteLine($"warning: {warning}");
         }
 
-        var compilation = RuleCompiler.Compile(ruleSet);
+        var compilation = RuleCompiler.Compile(ruleSet, RuleSetLoading.WithHostModules);
         if (!compilation.Succeeded)
         {
             RuleSetLoading.WriteErrors(compilation, error);

@@ -22,8 +22,11 @@ internal static class RuleSetLoading
         }
 
         exitCode = ExitCodes.Ok;
-        return RuleCompiler.Compile(ruleSet);
+        return RuleCompiler.Compile(ruleSet, WithHostModules);
     }
+
+    /// <summary>The default limits with the modules this server provides (<c>auth0</c>), so every verb resolves what <c>rules serve</c> resolves.</summary>
+    public static Rules.Engine.Sandbox.SandboxOptions WithHostModules { get; } = new() { HostModules = Modules.Auth0.Auth0ModuleSource.All };
 
     public static void WriteErrors(RuleSetCompilation compilation, TextWriter writer)
     {

@@ -46,6 +46,7 @@ public static class HostApp
         builder.Services.AddSingleton<LastGoodRuleSet>();
         builder.Services.AddSingleton<RuleSetProvider>();
         builder.Services.AddSingleton<RuleAuth0Globals>();
+        builder.Services.AddSingleton<Modules.Auth0.RuleManagementCalls>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditCheckpoints>();
         builder.Services.AddHostedService<AuditCheckpointer>();

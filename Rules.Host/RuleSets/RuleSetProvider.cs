@@ -38,7 +38,7 @@ public sealed class RuleSetProvider : IDisposable
         _logger = logger;
         _metrics = metrics;
         metrics.ObservePool(() => _current);
-        Sandbox = _options.Sandbox.Validate();
+        Sandbox = _options.Sandbox.Validate() with { HostModules = Modules.Auth0.Auth0ModuleSource.All };
         try
         {
             // A typo in the server's egress entries must stop the start, not fail every login later.
