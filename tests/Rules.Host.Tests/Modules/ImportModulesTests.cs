@@ -27,7 +27,8 @@ public sealed class ImportModulesTests
         using var dir = new TempRulesDirectory();
         dir.Write("tiny.js", Rule);
         dir.Write("modules/tiny@1.0.0/index.js", "module.exports = { value: 'tiny' };");
-        new ModulesLock([new LockedPackage("tiny", "1.0.0", "sha512-x", null, new Dictionary<string, string>())]).Write(dir.Rules);
+        var filesHash = PackageFiles.Hash(PackageFiles.Read(Path.Combine(dir.Rules, "modules", "tiny@1.0.0")));
+        new ModulesLock([new LockedPackage("tiny", "1.0.0", "sha512-x", null, new Dictionary<string, string>(), filesHash)]).Write(dir.Rules);
         var target = Path.Combine(dir.Root, "imported");
 
         var run = await CliRun.RunAsync("import", dir.Rules, "--to", target);
