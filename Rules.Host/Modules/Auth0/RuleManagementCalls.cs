@@ -24,13 +24,17 @@ public sealed class RuleManagementCalls(TenantStore store, AuditLog audit, RuleS
     public const string FailedType = "fapi";
 
     /// <summary>One login's transport; its calls are audited with the login request's address and user agent.</summary>
-    public IRuleHttpTransport For(HttpContext http) => new Transport(this, ChangeActor.Rules("").From(http));
+    public IRuleHttpTransport For(HttpContext http) => new Transport(this, http);
 
-    private sealed class Transport(RuleManagementCalls calls, ChangeActor requester) : IRuleHttpTransport
+    private sealed class Transport(RuleManagementCalls calls, HttpContext http) : IRuleHttpTransport
     {
-        public Task<RuleHttpResponse> SendAsync(RuleHttpRequest request, HttpCallLimits limits, CancellationToken cancellationToken) =>
+        public Task<RuleHttpResponse> SendAsync(RuleHttpRequest request, HttpCallLimits limits, CancellationToken cancellationToken)
+        {
+            // Read on the login's own flow, while its request is running; nothing per login until a rule calls.
+            var requester = ChangeActor.Rules("").From(http);
             // The store is synchronous: off the login's thread, so the runtime's time budget bounds the wait.
-            Task.Run(() => calls.Answer(request, limits, requester), cancellationToken);
+            return Task.Run(() => calls.Answer(request, limits, requester), cancellationToken);
+        }
     }
 
     private sealed record Operation(string Name, string Scope, string? UserId);
