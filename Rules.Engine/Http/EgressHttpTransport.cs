@@ -46,6 +46,11 @@ public sealed class EgressHttpTransport : IRuleHttpTransport, IDisposable
 
     public async Task<RuleHttpResponse> SendAsync(RuleHttpRequest request, HttpCallLimits limits, CancellationToken cancellationToken)
     {
+        if (HostCalls.IsHostCall(request.Url))
+        {
+            throw new RuleHttpException(HostCalls.NotProvided,
+                $"{request.Method} {request.LoggableUrl}: this is a call a module provided by the host makes (auth0's ManagementClient), and nothing here answers it: `rules serve` does; in `rules test` give it a fixture");
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limits.Timeout);
         try

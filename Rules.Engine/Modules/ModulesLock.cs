@@ -3,8 +3,13 @@ using System.Text.Json.Nodes;
 
 namespace Rules.Engine.Modules;
 
-/// <summary>One vetted package in <c>modules.lock.json</c>.</summary>
-public sealed record LockedPackage(string Name, string Version, string Integrity, string? Resolved, IReadOnlyDictionary<string, string> Dependencies)
+/// <summary>
+/// One vetted package in <c>modules.lock.json</c>. <see cref="FilesHash"/> is <see cref="PackageFiles.Hash"/> of the
+/// unpacked source files, checked whenever a rule set loads them; <see cref="Direct"/> is false for a package that is
+/// there only because another one depends on it (removed with the last package that needs it).
+/// </summary>
+public sealed record LockedPackage(string Name, string Version, string Integrity, string? Resolved, IReadOnlyDictionary<string, string> Dependencies,
+    string? FilesHash = null, bool Direct = true)
 {
     public string Key => $"{Name}@{Version}";
 }
@@ -50,7 +55,9 @@ public sealed class ModulesLock
                     entry["version"]?.GetValue<string>() ?? throw new JsonException($"package '{key}' has no version"),
                     entry["integrity"]?.GetValue<string>() ?? throw new JsonException($"package '{key}' has no integrity"),
                     entry["resolved"]?.GetValue<string>(),
-                    dependencies));
+                    dependencies,
+                    entry["filesHash"]?.GetValue<string>(),
+                    entry["direct"]?.GetValue<bool>() ?? true));
             }
             return new ModulesLock(packages);
         }
@@ -77,6 +84,8 @@ public sealed class ModulesLock
                 ["integrity"] = package.Integrity,
                 ["resolved"] = package.Resolved,
                 ["dependencies"] = dependencies,
+                ["filesHash"] = package.FilesHash,
+                ["direct"] = package.Direct,
             };
         }
         var root = new JsonObject { ["lockfileVersion"] = 1, ["packages"] = packages };
@@ -90,6 +99,23 @@ public sealed class ModulesLock
 
     public ModulesLock Without(string name, string? version) =>
         new(Packages.Where(p => !(p.Name == name && (version is null || p.Version == version))));
+
+    /// <summary>Without <paramref name="removed"/> and the dependencies (direct: false) no remaining package needs any more.</summary>
+    public (ModulesLock Lock, IReadOnlyList<LockedPackage> Removed) Remove(IReadOnlyCollection<LockedPackage> removed)
+    {
+        var keep = Packages.Where(p => !removed.Contains(p)).ToList();
+        var dropped = new List<LockedPackage>(removed);
+        while (keep.FirstOrDefault(p => !p.Direct && !keep.Any(other => other.Dependencies.TryGetValue(p.Name, out var v) && v == p.Version)) is { } orphan)
+        {
+            keep.Remove(orphan);
+            dropped.Add(orphan);
+        }
+        return (new ModulesLock(keep), dropped);
+    }
+
+    /// <summary>Packages in the lock that depend on one of <paramref name="removed"/> (which then cannot go).</summary>
+    public IReadOnlyList<LockedPackage> DependentsOf(IReadOnlyCollection<LockedPackage> removed) =>
+        Packages.Where(p => !removed.Contains(p) && removed.Any(r => p.Dependencies.TryGetValue(r.Name, out var v) && v == r.Version)).ToArray();
 
     /// <summary>Where a package's files are unpacked, relative to the rules directory.</summary>
     public static string PackageFolder(string directory, string name, string version) =>

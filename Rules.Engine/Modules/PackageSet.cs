@@ -3,30 +3,48 @@ using System.Collections.Concurrent;
 namespace Rules.Engine.Modules;
 
 /// <summary>
-/// The npm packages of one rule set: the entries of its <c>modules.lock.json</c>, read from <c>modules/NAME@VERSION/</c>
-/// beside it. A package's JavaScript and JSON files are read when a rule first requires it.
+/// The npm packages of one rule set: the entries of its lock, with their files read from <c>modules/NAME@VERSION/</c>
+/// beside <c>modules.lock.json</c> or, for a rule set kept in a host's store, from wherever <see cref="FromStore"/>'s
+/// reader finds them. A package's files are read when a rule first requires it and must hash to the lock's
+/// <see cref="LockedPackage.FilesHash"/>; a package that does not is refused with the reason.
 /// </summary>
 public sealed class PackageSet : IModuleSource
 {
-    private static readonly string[] SourceExtensions = [".js", ".cjs", ".json"];
-
-    private readonly string _directory;
+    private readonly Func<LockedPackage, IReadOnlyDictionary<string, string>?> _files;
+    private readonly string _where;
     private readonly ConcurrentDictionary<string, ModuleDefinition> _loaded = new(StringComparer.Ordinal);
 
     public PackageSet(string directory, ModulesLock @lock)
     {
-        _directory = directory;
+        Directory = directory;
         Lock = @lock;
+        _where = Path.Combine(directory, ModulesLock.FolderName);
+        _files = package =>
+        {
+            var root = ModulesLock.PackageFolder(directory, package.Name, package.Version);
+            return System.IO.Directory.Exists(root) ? PackageFiles.Read(root) : null;
+        };
+    }
+
+    private PackageSet(ModulesLock @lock, Func<LockedPackage, IReadOnlyDictionary<string, string>?> files, string where)
+    {
+        Lock = @lock;
+        _files = files;
+        _where = where;
     }
 
     public ModulesLock Lock { get; }
 
-    /// <summary>The folder holding <c>modules.lock.json</c> and <c>modules/</c>.</summary>
-    public string Directory => _directory;
+    /// <summary>The folder holding <c>modules.lock.json</c> and <c>modules/</c>; null for a set from a store.</summary>
+    public string? Directory { get; }
 
     /// <summary>The lock in <paramref name="directory"/> as a package set, or null when the directory has no lock.</summary>
     public static PackageSet? Open(string directory) =>
         ModulesLock.Read(directory) is { } found ? new PackageSet(directory, found) : null;
+
+    /// <summary>Packages a host keeps itself (Rules.Host: the database); <paramref name="files"/> returns null for one it lacks.</summary>
+    public static PackageSet FromStore(ModulesLock @lock, Func<LockedPackage, IReadOnlyDictionary<string, string>?> files, string where) =>
+        new(@lock, files, where);
 
     public ModuleDefinition? Find(string name, string? version)
     {
@@ -47,19 +65,17 @@ public sealed class PackageSet : IModuleSource
 
     private ModuleDefinition Load(LockedPackage package)
     {
-        var root = ModulesLock.PackageFolder(_directory, package.Name, package.Version);
-        if (!System.IO.Directory.Exists(root))
+        var files = _files(package)
+            ?? throw new ModuleResolutionException($"{package.Key} is in the lock but its files are missing from {_where}; run `rules modules add {package.Key}` again");
+        if (package.FilesHash is null)
         {
-            throw new ModuleResolutionException($"{package.Key} is in {ModulesLock.FileName} but its files are missing from {root}; run `rules modules add {package.Key}` again");
+            throw new ModuleResolutionException($"{package.Key} has no filesHash in the lock, so its files cannot be checked; run `rules modules add {package.Key}` again");
         }
-
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        var actual = PackageFiles.Hash(files);
+        if (actual != package.FilesHash)
         {
-            if (SourceExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
-            {
-                files[Path.GetRelativePath(root, file).Replace('\\', '/')] = File.ReadAllText(file);
-            }
+            throw new ModuleResolutionException(
+                $"{package.Key} in {_where} does not match the lock: its files hash to {actual}, the lock recorded {package.FilesHash} when it was vetted; something changed them since; run `rules modules add {package.Key}` again to restore it");
         }
         var main = files.TryGetValue("package.json", out var manifest) ? ModuleLinker.PackageMain(manifest) ?? "index.js" : "index.js";
         return new ModuleDefinition

@@ -28,6 +28,9 @@ public sealed record ExecutionOptions
     /// <summary>Answers this login's HTTP calls instead of the pipeline's egress transport: fixtures in tests and eval, recordings in replay.</summary>
     public Http.IRuleHttpTransport? Http { get; init; }
 
+    /// <summary>Answers this login's calls to <see cref="Http.HostCalls.Origin"/> in-process (the host's own modules, such as Rules.Host's <c>auth0</c>); null leaves them to <see cref="Http"/>, else they fail as not provided.</summary>
+    public Http.IRuleHttpTransport? HostCalls { get; init; }
+
     /// <summary>Keeps each call's response body in <see cref="Outcome.HttpCalls"/> (Rules:Egress:RecordResponses); off by default.</summary>
     public bool RecordHttpResponses { get; init; }
 

@@ -71,6 +71,10 @@ public sealed class RuleSet
         {
             Append(hash, package.Key);
             Append(hash, package.Integrity);
+            if (package.FilesHash is not null)
+            {
+                Append(hash, package.FilesHash);
+            }
         }
         // Only a set that allows egress hashes it, so the versions of every set recorded before egress existed stay the same.
         foreach (var entry in egress)

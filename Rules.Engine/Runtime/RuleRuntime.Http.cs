@@ -21,6 +21,7 @@ internal sealed partial class RuleRuntime
     private readonly List<PendingCall> _pending = [];
     private readonly List<HttpCallRecord> _httpRecords = [];
     private IRuleHttpTransport _http = null!;
+    private IRuleHttpTransport? _hostCalls;
     private bool _recordResponses;
     private int _httpCalls;
     private Denial? _httpLimit;
@@ -49,6 +50,7 @@ internal sealed partial class RuleRuntime
     private void BeginHttp(ExecutionOptions? options, IRuleHttpTransport? pipelineHttp, CancellationToken cancellationToken)
     {
         _http = options?.Http ?? pipelineHttp ?? NoEgress.Value;
+        _hostCalls = options?.HostCalls;
         _recordResponses = options?.RecordHttpResponses ?? false;
         _httpCalls = 0;
         _httpLimit = null;
@@ -64,6 +66,7 @@ internal sealed partial class RuleRuntime
         _loginCancellation = null;
         _pending.Clear();
         _httpRecords.Clear();
+        _hostCalls = null;
     }
 
     private TimeSpan BudgetLeft => _options.TimeBudget - Stopwatch.GetElapsedTime(_loginStarted);
@@ -125,7 +128,8 @@ internal sealed partial class RuleRuntime
         Task<RuleHttpResponse> task;
         try
         {
-            task = _http.SendAsync(call, new HttpCallLimits(_options.MaxHttpResponseBytes, timeout), _loginCancellation?.Token ?? CancellationToken.None);
+            var transport = _hostCalls is not null && HostCalls.IsHostCall(url) ? _hostCalls : _http;
+            task = transport.SendAsync(call, new HttpCallLimits(_options.MaxHttpResponseBytes, timeout), _loginCancellation?.Token ?? CancellationToken.None);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

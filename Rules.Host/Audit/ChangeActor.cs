@@ -8,7 +8,8 @@ namespace Rules.Host.Audit;
 /// Who made a change, as its audit entry names them: a Management API client (<c>client</c>, its client_id), a
 /// Dashboard operator (<c>operator</c>, user id and email), a watched rules directory (<c>directory</c>, its path, with
 /// each file's hash in the entry), <c>serve --import</c> (<c>import</c>, the path), or the server's own start-up
-/// settings (<c>settings</c>, e.g. Rules:ImpersonationEnabled).
+/// settings (<c>settings</c>, e.g. Rules:ImpersonationEnabled), or a rule's <c>require('auth0')</c> ManagementClient
+/// (<c>rules</c>, the rule-set version).
 /// </summary>
 public sealed record ChangeActor(string Kind, string Id, string? Name = null)
 {
@@ -21,6 +22,8 @@ public sealed record ChangeActor(string Kind, string Id, string? Name = null)
     public static ChangeActor Import(string path) => new("import", Path.GetFullPath(path));
 
     public static ChangeActor Settings(string setting) => new("settings", setting);
+
+    public static ChangeActor Rules(string ruleSetVersion) => new("rules", ruleSetVersion);
 
     /// <summary>The caller of a Management API request: the client_id its token was issued to (azp, else sub without @clients).</summary>
     public static ChangeActor FromManagementToken(Microsoft.IdentityModel.JsonWebTokens.JsonWebToken? token)

@@ -24,6 +24,17 @@ public static class ChangeEntries
     public const string UserUpdated = "user_updated";
     public const string SigningKeyRotated = "signing_key_rotated";
     public const string SettingsChanged = "tenant_settings_changed";
+    public const string ModuleAdded = "module_added";
+    public const string ModuleRemoved = "module_removed";
+
+    /// <summary>An npm package added to or removed from the rule set kept in the database, with its integrity and files hash.</summary>
+    public static AuditEntry ForPackage(Rules.Engine.Modules.LockedPackage package, bool added, ChangeActor actor, DateTimeOffset now) =>
+        Entry(now, actor, added ? ModuleAdded : ModuleRemoved, $"{(added ? "added" : "removed")} the package {package.Key}", "module", package.Key, null, new JsonObject
+        {
+            ["integrity"] = package.Integrity,
+            ["files_hash"] = package.FilesHash,
+            ["direct"] = package.Direct,
+        });
 
     /// <summary>
     /// One entry per rule created, changed or deleted and per configuration key set or removed between two states of
@@ -217,6 +228,7 @@ public static class ChangeEntries
         "operator" => $"operator {actor.Name ?? actor.Id}",
         "directory" => $"the rules directory {actor.Id}",
         "import" => $"serve --import {actor.Id}",
+        "rules" => $"the rules' ManagementClient ({actor.Id})",
         _ => $"the setting {actor.Id}",
     };
 }

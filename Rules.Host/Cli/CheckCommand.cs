@@ -51,7 +51,7 @@ public static class CheckCommand
 
         RuleSetLoading.WriteErrors(compilation, error);
 
-        var lints = RuleLinter.Lint(compilation.RuleSet);
+        var lints = RuleLinter.Lint(compilation.RuleSet, RuleSetLoading.WithHostModules.HostModules);
         foreach (var lint in lints)
         {
             error.WriteLine(lint.Format(parameters.Strict ? "error" : null));

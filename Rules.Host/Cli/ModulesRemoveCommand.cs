@@ -5,7 +5,8 @@ namespace Rules.Host.Cli;
 
 /// <summary>
 /// <c>rules modules remove NAME[@VERSION] [--rules DIR]</c>: drops a package from modules.lock.json and deletes its
-/// files. Refused while another locked package depends on it. Rules that still require it stop compiling, which
+/// files, with the dependencies it brought that no remaining package needs. Refused while another locked package
+/// depends on it. Rules that still require it stop compiling, which
 /// <c>rules check</c> shows.
 /// </summary>
 public static class ModulesRemoveCommand
@@ -30,22 +31,23 @@ public static class ModulesRemoveCommand
             error.WriteLine($"error: {package} is not in {Path.Combine(rulesDirectory, ModulesLock.FileName)}");
             return ExitCodes.BadInput;
         }
-        var dependents = @lock!.Packages.Where(p => removed.All(r => r.Key != p.Key) && removed.Any(r => p.Dependencies.TryGetValue(r.Name, out var v) && v == r.Version)).ToArray();
-        if (dependents.Length > 0)
+        var dependents = @lock!.DependentsOf(removed);
+        if (dependents.Count > 0)
         {
             error.WriteLine($"error: {string.Join(", ", dependents.Select(d => d.Key))} depend(s) on {package}; remove those first");
             return ExitCodes.Failed;
         }
 
-        @lock.Without(name, version).Write(rulesDirectory);
-        foreach (var entry in removed)
+        var (remaining, dropped) = @lock.Remove(removed);
+        remaining.Write(rulesDirectory);
+        foreach (var entry in dropped)
         {
             var folder = ModulesLock.PackageFolder(rulesDirectory, entry.Name, entry.Version);
             if (Directory.Exists(folder))
             {
                 Directory.Delete(folder, recursive: true);
             }
-            output.WriteLine($"removed {entry.Key}");
+            output.WriteLine(removed.Contains(entry) ? $"removed {entry.Key}" : $"removed {entry.Key} (no remaining package needs it)");
         }
         return ExitCodes.Ok;
     }

@@ -22,8 +22,11 @@ internal static class RuleSetLoading
         }
 
         exitCode = ExitCodes.Ok;
-        return RuleCompiler.Compile(ruleSet);
+        return RuleCompiler.Compile(ruleSet, WithHostModules);
     }
+
+    /// <summary>The default limits with the modules this server provides (<c>auth0</c>), so every verb resolves what <c>rules serve</c> resolves.</summary>
+    public static Rules.Engine.Sandbox.SandboxOptions WithHostModules { get; } = new() { HostModules = Modules.Auth0.Auth0ModuleSource.All };
 
     /// <summary>
     /// The rule set in <paramref name="directory"/>, compiled, for a verb that runs it (eval, test, replay). Null when it

@@ -52,6 +52,7 @@ public static class HostApp
         // one RuleSetProvider wraps with the server's source, last-good store and metrics.
         builder.Services.AddRulesEngine(section: RulesHostOptions.Section).WithProvider(sp => sp.GetRequiredService<RuleSetProvider>().Pipelines);
         builder.Services.AddSingleton<RuleAuth0Globals>();
+        builder.Services.AddSingleton<Modules.Auth0.RuleManagementCalls>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditCheckpoints>();
         builder.Services.AddHostedService<AuditCheckpointer>();

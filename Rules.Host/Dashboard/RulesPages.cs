@@ -135,6 +135,7 @@ public static class RulesPages
               <thead><tr><th scope="col">#</th><th scope="col">Rule</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
               <tbody>{rows}</tbody>
             </table></div>
+            {RuleSetModulesSection.Render(http.RequestServices.GetRequiredService<RuleSets.RuleSetProvider>())}
             """;
         return DashboardPage.Render(http, "Rules", body, DashboardPage.Section.Rules, statusCode);
     }

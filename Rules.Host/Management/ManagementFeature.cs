@@ -19,6 +19,7 @@ public static class ManagementFeature
         endpoints.MapRolesEndpoints();
         endpoints.MapRulesEndpoints();
         endpoints.MapRulesConfigsEndpoints();
+        Modules.ModulesEndpoints.MapModulesEndpoints(endpoints);
         endpoints.MapLogsEndpoints();
         endpoints.MapDecisionLogsEndpoints();
         endpoints.MapSigningKeysEndpoints();

@@ -1,3 +1,4 @@
+using Rules.Engine.Modules;
 using System.Data;
 using Rules.Engine.Compilation;
 using Rules.Host.Audit;
@@ -100,6 +101,45 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, A
         var existed = configuration.Remove(key);
         return new Proposal<bool>(draft with { Configuration = configuration }, (c, t, _) => RuleStore.DeleteConfig(c, t, key), existed);
     });
+
+    /// <summary>
+    /// Makes the rule set's npm packages <paramref name="after"/> (files by package key), unless they changed since the
+    /// caller read <paramref name="before"/>; like every edit, only if the rule set still compiles, audited per package.
+    /// </summary>
+    public RuleSetEdit<ModulesLock> ReplacePackages(ModulesLock before, ModulesLock after, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> files, ChangeActor actor) =>
+        Edit(actor, draft =>
+        {
+            var current = draft.Packages?.Lock ?? ModulesLock.Empty;
+            if (!current.Packages.SequenceEqual(before.Packages, LockedPackageComparer.Instance))
+            {
+                return new Proposal<ModulesLock>(Auth0Error.Conflict("The rule set's packages changed while this request ran; nothing was saved. Send it again.", "modules_conflict"));
+            }
+            var packages = after.Packages.Count == 0 ? null : PackageSet.FromStore(after, p => files.GetValueOrDefault(p.Key), Modules.StoredPackages.Where);
+            return new Proposal<ModulesLock>(draft with { Packages = packages }, (connection, transaction, now) =>
+            {
+                Modules.StoredPackages.Replace(connection, transaction, after, files, now);
+                var kept = after.Packages.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+                var had = current.Packages.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+                foreach (var package in current.Packages.Where(p => !kept.Contains(p.Key)))
+                {
+                    audit.Write(new Writes(connection, transaction), ChangeEntries.ForPackage(package, added: false, actor, now));
+                }
+                foreach (var package in after.Packages.Where(p => !had.Contains(p.Key)))
+                {
+                    audit.Write(new Writes(connection, transaction), ChangeEntries.ForPackage(package, added: true, actor, now));
+                }
+            }, after);
+        });
+
+    /// <summary>Lock entries compared by what they pin: key, integrity, files hash.</summary>
+    private sealed class LockedPackageComparer : IEqualityComparer<LockedPackage>
+    {
+        public static LockedPackageComparer Instance { get; } = new();
+
+        public bool Equals(LockedPackage? x, LockedPackage? y) => x?.Key == y?.Key && x?.Integrity == y?.Integrity && x?.FilesHash == y?.FilesHash;
+
+        public int GetHashCode(LockedPackage obj) => obj.Key.GetHashCode(StringComparison.Ordinal);
+    }
 
     private RuleSetEdit<T> Edit<T>(ChangeActor actor, Func<RuleSetDraft, Proposal<T>> propose)
     {

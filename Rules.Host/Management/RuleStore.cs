@@ -15,13 +15,13 @@ public sealed record StoredRule(string Id, string Name, string Script, long Orde
 }
 
 /// <summary>Everything a rule set's version depends on, as read inside one transaction.</summary>
-public sealed record RuleSetDraft(IReadOnlyList<StoredRule> Rules, IReadOnlyDictionary<string, string> Configuration)
+public sealed record RuleSetDraft(IReadOnlyList<StoredRule> Rules, IReadOnlyDictionary<string, string> Configuration, Rules.Engine.Modules.PackageSet? Packages = null)
 {
     /// <summary>The rule set exactly as <see cref="RuleSetProvider.LoadFromDatabase"/> would build it from these rows.</summary>
     public RuleSet ToRuleSet() => new(
         Rules.OrderBy(r => r.Order).ThenBy(r => r.Name, StringComparer.Ordinal)
             .Select(r => new RuleSource(r.Name, $"rules/{r.Name}.js", r.Script, r.Enabled)),
-        Configuration);
+        Configuration, packages: Packages);
 }
 
 /// <summary>
@@ -57,7 +57,8 @@ public sealed class RuleStore(Database database, RuleSetProvider provider)
     public static RuleSetDraft ReadDraft(IDbConnection connection, IDbTransaction transaction) => new(
         ReadRules(connection, transaction),
         connection.Query<(string Key, string Value)>("SELECT key, value FROM rules_configs", transaction: transaction)
-            .ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal));
+            .ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal),
+        Modules.StoredPackages.Read(connection, transaction));
 
     public static void Insert(IDbConnection connection, IDbTransaction transaction, StoredRule rule, DateTimeOffset now) =>
         connection.Execute("""

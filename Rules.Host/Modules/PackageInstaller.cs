@@ -5,7 +5,7 @@ namespace Rules.Host.Modules;
 /// <summary>
 /// <c>rules modules add</c>'s work: installs a package and, recursively, its dependencies (each at the highest version
 /// its range allows, or one the lock already holds) into <c>RULES_DIR/modules/NAME@VERSION/</c>, then writes
-/// <c>modules.lock.json</c>. Every package is checked first (no install scripts, no native build, sha512 integrity,
+/// <c>modules.lock.json</c> with each package's files hash and whether it was asked for or came as a dependency. Every package is checked first (no install scripts, no native build, sha512 integrity,
 /// a clean tarball); if any is refused, nothing of this run stays on disk and the lock is unchanged.
 /// </summary>
 internal sealed class PackageInstaller(NpmRegistry registry, string rulesDirectory, TextWriter output)
@@ -18,6 +18,11 @@ internal sealed class PackageInstaller(NpmRegistry registry, string rulesDirecto
         try
         {
             @lock = await InstallAsync(@lock, name, version, [], cancellation);
+            // Asked for by name: it stays when the packages that also depend on it go.
+            if (@lock.Packages.FirstOrDefault(p => p.Name == name && p.Version == version) is { Direct: false } asked)
+            {
+                @lock = @lock.With(asked with { Direct = true });
+            }
             @lock.Write(rulesDirectory);
             return @lock;
         }
@@ -31,10 +36,14 @@ internal sealed class PackageInstaller(NpmRegistry registry, string rulesDirecto
         }
     }
 
+    /// <summary>Locked and unpacked as vetted; a package whose files changed is downloaded and unpacked again.</summary>
+    private static bool Intact(ModulesLock @lock, string key, string folder) =>
+        @lock.Packages.FirstOrDefault(p => p.Key == key) is { FilesHash: { } recorded } && Directory.Exists(folder) && PackageFiles.Hash(PackageFiles.Read(folder)) == recorded;
+
     private async Task<ModulesLock> InstallAsync(ModulesLock @lock, string name, string version, IReadOnlyList<string> chain, CancellationToken cancellation)
     {
         var key = $"{name}@{version}";
-        if (chain.Contains(key) || @lock.Packages.Any(p => p.Key == key) && Directory.Exists(ModulesLock.PackageFolder(rulesDirectory, name, version)))
+        if (chain.Contains(key) || Intact(@lock, key, ModulesLock.PackageFolder(rulesDirectory, name, version)))
         {
             return @lock;
         }
@@ -61,6 +70,7 @@ internal sealed class PackageInstaller(NpmRegistry registry, string rulesDirecto
         Directory.Move(staging, folder);
         _created.Remove(staging);
         _created.Add(folder);
+        var filesHash = PackageFiles.Hash(PackageFiles.Read(folder));
         output.WriteLine($"  {key}  {published.Integrity.Split(' ')[0][..Math.Min(24, published.Integrity.Length)]}...{(chain.Count > 0 ? $"  (for {chain[^1]})" : "")}");
 
         var dependencies = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -85,6 +95,7 @@ internal sealed class PackageInstaller(NpmRegistry registry, string rulesDirecto
             @lock = await InstallAsync(@lock, dependency, chosen, next, cancellation);
         }
 
-        return @lock.With(new LockedPackage(name, version, published.Integrity, published.Tarball, dependencies));
+        var direct = chain.Count == 0 || @lock.Packages.Any(p => p.Key == key && p.Direct);
+        return @lock.With(new LockedPackage(name, version, published.Integrity, published.Tarball, dependencies, filesHash, direct));
     }
 }

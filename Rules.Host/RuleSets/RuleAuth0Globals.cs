@@ -10,9 +10,10 @@ namespace Rules.Host.RuleSets;
 /// that lives <see cref="Lifetime"/>, with the scopes the rule set's configuration grants in
 /// <see cref="ScopeConfigurationKey"/> (space-separated, at most those in <see cref="Grantable"/>). The token is made
 /// only when a rule reads it; without the key it is undefined. It is never logged: the engine redacts it from the rules'
-/// console output, and the server writes it nowhere.
+/// console output, and the server writes it nowhere. The same scopes bound what <c>require('auth0')</c>'s ManagementClient
+/// may do; its calls are answered in-process (<see cref="Modules.Auth0.RuleManagementCalls"/>).
 /// </summary>
-public sealed class RuleAuth0Globals(IssuerUrls urls, JwtFactory jwt, RuleSetProvider rules)
+public sealed class RuleAuth0Globals(IssuerUrls urls, JwtFactory jwt, RuleSetProvider rules, Modules.Auth0.RuleManagementCalls managementCalls)
 {
     public const string ScopeConfigurationKey = "AUTH0_ACCESS_TOKEN_SCOPE";
     public const string Subject = "rules@rules";
@@ -31,7 +32,11 @@ public sealed class RuleAuth0Globals(IssuerUrls urls, JwtFactory jwt, RuleSetPro
     {
         var issuer = urls.Issuer(http);
         var domain = new Uri(issuer).Authority;
-        return new ExecutionOptions { Auth0 = new Auth0Globals(domain, issuer + "api/v2", () => Mint(issuer, urls.ManagementAudience(http))) };
+        return new ExecutionOptions
+        {
+            Auth0 = new Auth0Globals(domain, issuer + "api/v2", () => Mint(issuer, urls.ManagementAudience(http))),
+            HostCalls = managementCalls.For(http),
+        };
     }
 
     /// <summary>The granted scopes: the configured ones this server may grant; unknown or refused ones are left out.</summary>

@@ -36,7 +36,7 @@ public sealed class RuleSetProvider : IDisposable
             throw new InvalidOperationException($"Rules:Egress:Allow: {e.Message}", e);
         }
         IRuleSetSource source = _options.RulesDirectory is { } directory ? new DirectoryRuleSetSource(directory) : new DatabaseRuleSetSource(database, revisions);
-        Pipelines = new RulePipelineProvider(source, _options.Sandbox, scripts, _options.Egress,
+        Pipelines = new RulePipelineProvider(source, _options.Sandbox with { HostModules = Modules.Auth0.Auth0ModuleSource.All }, scripts, _options.Egress,
             new AuditedLastGoodStore(database, lastGood, _options.RulesDirectory, clock ?? TimeProvider.System), logger);
         Pipelines.Loaded += (_, loaded) => metrics.Loaded(loaded.Result switch
         {

@@ -43,14 +43,14 @@ public static class RuleSetWriter
     /// <summary>The vetted npm packages travel with the rules: modules.lock.json and the locked packages' folders.</summary>
     private static void CopyPackages(RuleSet ruleSet, string staging)
     {
-        if (ruleSet.Packages is not { } packages)
+        if (ruleSet.Packages is not { Directory: not null } packages)
         {
             return;
         }
         packages.Lock.Write(staging);
         foreach (var package in packages.Lock.Packages)
         {
-            var from = Rules.Engine.Modules.ModulesLock.PackageFolder(packages.Directory, package.Name, package.Version);
+            var from = Rules.Engine.Modules.ModulesLock.PackageFolder(packages.Directory!, package.Name, package.Version);
             var to = Rules.Engine.Modules.ModulesLock.PackageFolder(staging, package.Name, package.Version);
             foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
             {

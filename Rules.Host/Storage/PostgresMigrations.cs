@@ -272,5 +272,24 @@ internal static class PostgresMigrations
             -- Brute-force protection counts failed codes per user in the audit trail.
             CREATE INDEX audit_log_user_type_date ON audit_log(user_id, type, date);
             """),
+        (11, """
+            -- npm packages of the rule set kept in the database (Rules.Host/Modules/StoredPackages): what modules.lock.json and
+            -- modules/ hold for a rules directory. files is a JSON object, path -> text, of the package's .js/.cjs/.json files;
+            -- files_hash is their PackageFiles.Hash, checked on every load. direct = 0: there only as another's dependency.
+            CREATE TABLE rule_packages (
+                name         TEXT NOT NULL,
+                version      TEXT NOT NULL,
+                integrity    TEXT NOT NULL,
+                resolved     TEXT,
+                dependencies TEXT NOT NULL,
+                direct       BIGINT NOT NULL,
+                files_hash   TEXT NOT NULL,
+                files        TEXT NOT NULL,
+                added_at     TEXT NOT NULL,
+                PRIMARY KEY (name, version)
+            );
+            CREATE TRIGGER rule_packages_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rule_packages
+                FOR EACH STATEMENT EXECUTE FUNCTION bump_revision('rules');
+            """),
     ];
 }

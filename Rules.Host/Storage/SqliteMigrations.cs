@@ -282,5 +282,25 @@ internal static class SqliteMigrations
             -- Brute-force protection counts failed codes per user in the audit trail.
             CREATE INDEX audit_log_user_type_date ON audit_log(user_id, type, date);
             """),
+        (11, """
+            -- npm packages of the rule set kept in the database (Rules.Host/Modules/StoredPackages): what modules.lock.json and
+            -- modules/ hold for a rules directory. files is a JSON object, path -> text, of the package's .js/.cjs/.json files;
+            -- files_hash is their PackageFiles.Hash, checked on every load. direct = 0: there only as another's dependency.
+            CREATE TABLE rule_packages (
+                name         TEXT NOT NULL,
+                version      TEXT NOT NULL,
+                integrity    TEXT NOT NULL,
+                resolved     TEXT,
+                dependencies TEXT NOT NULL,
+                direct       INTEGER NOT NULL,
+                files_hash   TEXT NOT NULL,
+                files        TEXT NOT NULL,
+                added_at     TEXT NOT NULL,
+                PRIMARY KEY (name, version)
+            );
+            CREATE TRIGGER rule_packages_inserted AFTER INSERT ON rule_packages BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            CREATE TRIGGER rule_packages_updated AFTER UPDATE ON rule_packages BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            CREATE TRIGGER rule_packages_deleted AFTER DELETE ON rule_packages BEGIN UPDATE revisions SET value = value + 1 WHERE name = 'rules'; END;
+            """),
     ];
 }

@@ -24,7 +24,7 @@ internal sealed class TempPackages : IDisposable
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             File.WriteAllText(full, text);
         }
-        _locked.Add(new LockedPackage(name, version, "sha512-test-" + name + version, null, dependencies ?? new Dictionary<string, string>()));
+        _locked.Add(new LockedPackage(name, version, "sha512-test-" + name + version, null, dependencies ?? new Dictionary<string, string>(), PackageFiles.Hash(PackageFiles.Read(root))));
         new ModulesLock(_locked).Write(Directory);
         return this;
     }

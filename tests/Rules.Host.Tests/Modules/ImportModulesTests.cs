@@ -27,7 +27,8 @@ public sealed class ImportModulesTests
         using var dir = new TempRulesDirectory();
         dir.Write("tiny.js", Rule);
         dir.Write("modules/tiny@1.0.0/index.js", "module.exports = { value: 'tiny' };");
-        new ModulesLock([new LockedPackage("tiny", "1.0.0", "sha512-x", null, new Dictionary<string, string>())]).Write(dir.Rules);
+        var filesHash = PackageFiles.Hash(PackageFiles.Read(Path.Combine(dir.Rules, "modules", "tiny@1.0.0")));
+        new ModulesLock([new LockedPackage("tiny", "1.0.0", "sha512-x", null, new Dictionary<string, string>(), filesHash)]).Write(dir.Rules);
         var target = Path.Combine(dir.Root, "imported");
 
         var run = await CliRun.RunAsync("import", dir.Rules, "--to", target);
@@ -36,5 +37,44 @@ public sealed class ImportModulesTests
         File.Exists(Path.Combine(target, "modules", "tiny@1.0.0", "index.js")).Should().BeTrue();
         var eval = await CliRun.RunWithStdinAsync("""{ "user": { "user_id": "auth0|a" }, "context": {} }""", "eval", "--rules", target, "--transaction", "-");
         eval.Json()["idToken"]!["https://x/v"]!.GetValue<string>().Should().Be("tiny");
+    }
+
+    [Fact]
+    public async Task With_add_modules_the_packages_the_rules_require_are_vetted_into_the_export_and_imported()
+    {
+        await using var registry = await FakeNpmRegistry.StartAsync();
+        registry.Publish("tiny", "1.0.0", new Dictionary<string, string> { ["index.js"] = "module.exports = { value: 'tiny' };" })
+            .Publish("shout", "1.0.0", new Dictionary<string, string> { ["index.js"] = "module.exports = (s) => s + '?';" })
+            .Publish("shout", "2.1.0", new Dictionary<string, string> { ["index.js"] = "module.exports = (s) => s.toUpperCase() + '!';" });
+        using var dir = new TempRulesDirectory();
+        dir.Write("tiny.js", Rule);
+        dir.Write("shout.js", "function (user, context, callback) { context.idToken['https://x/s'] = require('shout')('hi'); callback(null, user, context); }");
+        var target = Path.Combine(dir.Root, "imported");
+
+        var run = await CliRun.RunAsync("import", dir.Rules, "--to", target, "--add-modules", "--registry", registry.Address);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Stdout.Should().Contain("vetting tiny@1.0.0").And.Contain("vetting shout@2.1.0", "a bare require gets the newest release");
+        ModulesLock.Read(target)!.Packages.Select(p => p.Key).Should().Equal("shout@2.1.0", "tiny@1.0.0");
+        var eval = await CliRun.RunWithStdinAsync("""{ "user": { "user_id": "auth0|a" }, "context": {} }""", "eval", "--rules", target, "--transaction", "-");
+        eval.Json()["idToken"]!["https://x/v"]!.GetValue<string>().Should().Be("tiny");
+        eval.Json()["idToken"]!["https://x/s"]!.GetValue<string>().Should().Be("HI!");
+    }
+
+    [Fact]
+    public async Task With_add_modules_a_refused_package_writes_nothing()
+    {
+        await using var registry = await FakeNpmRegistry.StartAsync();
+        registry.Publish("tiny", "1.0.0", new Dictionary<string, string> { ["index.js"] = "" }, tamper: true);
+        using var dir = new TempRulesDirectory();
+        dir.Write("tiny.js", Rule);
+        var target = Path.Combine(dir.Root, "imported");
+
+        var run = await CliRun.RunAsync("import", dir.Rules, "--to", target, "--add-modules", "--registry", registry.Address);
+
+        run.ExitCode.Should().Be(1);
+        run.Stderr.Should().Contain("refused: tiny@1.0.0: the tarball's sha512 does not match");
+        Directory.Exists(target).Should().BeFalse();
+        ModulesLock.Read(dir.Rules).Should().BeNull();
     }
 }

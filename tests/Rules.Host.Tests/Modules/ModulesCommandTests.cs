@@ -113,20 +113,59 @@ public sealed class ModulesCommandTests
     }
 
     [Fact]
-    public async Task Remove_refuses_a_dependency_in_use_and_removes_a_package()
+    public async Task Remove_refuses_a_dependency_in_use_and_removes_a_package_with_the_dependencies_nothing_else_needs()
     {
         await using var registry = await FakeNpmRegistry.StartAsync();
         registry.Publish("repeat-string", "1.6.1", RepeatString).Publish("left-pad", "1.3.0", LeftPad, new Dictionary<string, string> { ["repeat-string"] = "~1.6.0" });
         using var dir = new TempRulesDirectory();
         (await CliRun.RunAsync("modules", "add", "left-pad@1.3.0", "--rules", dir.Rules, "--registry", registry.Address)).ExitCode.Should().Be(0);
+        ModulesLock.Read(dir.Rules)!.Packages.Select(p => (p.Key, p.Direct)).Should().Equal(("left-pad@1.3.0", true), ("repeat-string@1.6.1", false));
 
         var refused = await CliRun.RunAsync("modules", "remove", "repeat-string", "--rules", dir.Rules);
         refused.ExitCode.Should().Be(1);
         refused.Stderr.Should().Contain("left-pad@1.3.0 depend(s) on repeat-string");
 
-        (await CliRun.RunAsync("modules", "remove", "left-pad", "--rules", dir.Rules)).ExitCode.Should().Be(0);
-        ModulesLock.Read(dir.Rules)!.Packages.Select(p => p.Key).Should().Equal("repeat-string@1.6.1");
+        var removed = await CliRun.RunAsync("modules", "remove", "left-pad", "--rules", dir.Rules);
+        removed.ExitCode.Should().Be(0, removed.ToString());
+        removed.Stdout.Should().Contain("removed repeat-string@1.6.1 (no remaining package needs it)");
+        ModulesLock.Read(dir.Rules)!.Packages.Should().BeEmpty();
         Directory.Exists(Path.Combine(dir.Rules, "modules", "left-pad@1.3.0")).Should().BeFalse();
+        Directory.Exists(Path.Combine(dir.Rules, "modules", "repeat-string@1.6.1")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_dependency_also_added_by_name_stays_when_the_package_that_needed_it_goes()
+    {
+        await using var registry = await FakeNpmRegistry.StartAsync();
+        registry.Publish("repeat-string", "1.6.1", RepeatString).Publish("left-pad", "1.3.0", LeftPad, new Dictionary<string, string> { ["repeat-string"] = "~1.6.0" });
+        using var dir = new TempRulesDirectory();
+        (await CliRun.RunAsync("modules", "add", "left-pad@1.3.0", "--rules", dir.Rules, "--registry", registry.Address)).ExitCode.Should().Be(0);
+        (await CliRun.RunAsync("modules", "add", "repeat-string@1.6.1", "--rules", dir.Rules, "--registry", registry.Address)).ExitCode.Should().Be(0);
+
+        (await CliRun.RunAsync("modules", "remove", "left-pad", "--rules", dir.Rules)).ExitCode.Should().Be(0);
+
+        ModulesLock.Read(dir.Rules)!.Packages.Select(p => p.Key).Should().Equal("repeat-string@1.6.1");
+    }
+
+    [Fact]
+    public async Task A_vendored_package_changed_after_it_was_vetted_fails_the_compile_naming_it()
+    {
+        await using var registry = await FakeNpmRegistry.StartAsync();
+        registry.Publish("repeat-string", "1.6.1", RepeatString).Publish("left-pad", "1.3.0", LeftPad, new Dictionary<string, string> { ["repeat-string"] = "~1.6.0" });
+        using var dir = new TempRulesDirectory();
+        dir.Write("pad.js", Rule);
+        (await CliRun.RunAsync("modules", "add", "left-pad@1.3.0", "--rules", dir.Rules, "--registry", registry.Address)).ExitCode.Should().Be(0);
+        (await CliRun.RunAsync("check", dir.Rules)).ExitCode.Should().Be(0);
+
+        File.AppendAllText(Path.Combine(dir.Rules, "modules", "repeat-string@1.6.1", "index.js"), "\nmodule.exports = () => 'owned';");
+
+        var check = await CliRun.RunAsync("check", dir.Rules);
+        check.ExitCode.Should().NotBe(0);
+        check.ToString().Should().Contain("left-pad -> repeat-string").And.Contain("repeat-string@1.6.1 in ")
+            .And.Contain("does not match the lock").And.Contain("run `rules modules add repeat-string@1.6.1` again");
+
+        (await CliRun.RunAsync("modules", "add", "repeat-string@1.6.1", "--rules", dir.Rules, "--registry", registry.Address)).ExitCode.Should().Be(0);
+        (await CliRun.RunAsync("check", dir.Rules)).ExitCode.Should().Be(0, "adding it again restores the vetted files");
     }
 
     [Fact]

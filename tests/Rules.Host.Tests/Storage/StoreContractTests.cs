@@ -50,6 +50,30 @@ public sealed class StoreContractTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public void Stored_npm_packages_come_back_as_written_and_a_change_bumps_the_rules_revision(string kind)
+    {
+        using var store = TestStore.Create(kind);
+        var files = new Dictionary<string, string> { ["index.js"] = "module.exports = 'é';", ["package.json"] = "{}" };
+        var package = new Rules.Engine.Modules.LockedPackage("tiny", "1.0.0", "sha512-x", null, new Dictionary<string, string> { ["dep"] = "2.0.0" },
+            Rules.Engine.Modules.PackageFiles.Hash(files), Direct: false);
+        long Revision() { using var c = store.Database.Open(); return c.ExecuteScalar<long>("SELECT value FROM revisions WHERE name = 'rules'"); }
+        var before = Revision();
+
+        store.Database.InTransaction((connection, transaction) =>
+        {
+            Rules.Host.Modules.StoredPackages.Replace(connection, transaction, new Rules.Engine.Modules.ModulesLock([package]),
+                new Dictionary<string, IReadOnlyDictionary<string, string>> { [package.Key] = files }, Now);
+            return 0;
+        });
+
+        Revision().Should().BeGreaterThan(before);
+        var read = store.Database.InSnapshot((connection, transaction) => Rules.Host.Modules.StoredPackages.Read(connection, transaction))!;
+        read.Lock.Packages.Should().ContainSingle().Which.Should().BeEquivalentTo(package);
+        read.Find("tiny", null)!.Files.Should().BeEquivalentTo(files);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public void Users_are_found_by_email_and_searched_ignoring_case(string kind)
     {
         using var store = TestStore.Create(kind);
