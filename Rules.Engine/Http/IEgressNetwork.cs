@@ -16,7 +16,7 @@ public interface IEgressNetwork
 }
 
 /// <summary>The real network: the system resolver and a TCP socket.</summary>
-public sealed class SystemEgressNetwork : IEgressNetwork
+internal sealed class SystemEgressNetwork : IEgressNetwork
 {
     public static SystemEgressNetwork Instance { get; } = new();
 

@@ -35,7 +35,7 @@ public sealed record LintWarning(string Rule, string File, int Line, int Column,
 }
 
 /// <summary>The lint codes, as printed in brackets after each warning (docs/authoring-rules.md, "Lints").</summary>
-public static class LintCodes
+internal static class LintCodes
 {
     public const string UnavailableApi = "unavailable-api";
     public const string ReservedClaim = "reserved-claim";
