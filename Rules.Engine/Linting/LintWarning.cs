@@ -31,6 +31,7 @@ public sealed record LintWarning(string Rule, string File, int Line, int Column,
         return $"{head}\n    {SourceLine}\n    {caret}";
     }
 
+    /// <summary>The same text as <see cref="Format"/>, so a warning prints the way a compiler prints it.</summary>
     public override string ToString() => Format();
 }
 

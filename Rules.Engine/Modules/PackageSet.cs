@@ -13,12 +13,16 @@ public sealed class PackageSet : IModuleSource
     private readonly string _directory;
     private readonly ConcurrentDictionary<string, ModuleDefinition> _loaded = new(StringComparer.Ordinal);
 
+    /// <summary>The packages <paramref name="lock"/> lists, unpacked under <paramref name="directory"/>.</summary>
+    /// <param name="directory">The rule set's directory, which holds <c>modules/</c>.</param>
+    /// <param name="lock">The lock file read from that directory.</param>
     public PackageSet(string directory, ModulesLock @lock)
     {
         _directory = directory;
         Lock = @lock;
     }
 
+    /// <summary>The lock file this set was opened from.</summary>
     public ModulesLock Lock { get; }
 
     /// <summary>The folder holding <c>modules.lock.json</c> and <c>modules/</c>.</summary>
@@ -28,6 +32,7 @@ public sealed class PackageSet : IModuleSource
     public static PackageSet? Open(string directory) =>
         ModulesLock.Read(directory) is { } found ? new PackageSet(directory, found) : null;
 
+    /// <summary>The package <paramref name="name"/> at <paramref name="version"/> (any version when null, if only one is locked; with several, <see cref="ModuleResolutionException"/> asks for one), loaded from disk on first use; null when it is not locked.</summary>
     public ModuleDefinition? Find(string name, string? version)
     {
         var candidates = Lock.Packages.Where(p => p.Name == name).ToArray();
@@ -43,6 +48,7 @@ public sealed class PackageSet : IModuleSource
         return candidates.Length == 0 ? null : _loaded.GetOrAdd(candidates[0].Key, _ => Load(candidates[0]));
     }
 
+    /// <summary>Every locked version of <paramref name="name"/>, for errors that say which versions exist.</summary>
     public IReadOnlyList<string> Versions(string name) => Lock.Packages.Where(p => p.Name == name).Select(p => p.Version).ToArray();
 
     private ModuleDefinition Load(LockedPackage package)
