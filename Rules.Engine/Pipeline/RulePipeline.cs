@@ -81,9 +81,7 @@ public sealed class RulePipeline : IDisposable
         }
     }
 
-    /// <summary>Runs the login with the default per-login options; see <see cref="ExecuteAsync(LoginTransaction, ExecutionOptions?, CancellationToken)"/>.</summary>
-    /// <param name="transaction">The user and context of the login.</param>
-    /// <param name="cancellationToken">Cancels the wait for a runtime and outbound HTTP calls; a cancelled login is denied, never half-run.</param>
+    /// <summary>Runs the login with default options; see <see cref="ExecuteAsync(LoginTransaction, ExecutionOptions?, CancellationToken)"/>.</summary>
     public Task<Outcome> ExecuteAsync(LoginTransaction transaction, CancellationToken cancellationToken = default) =>
         ExecuteAsync(transaction, null, cancellationToken);
 
