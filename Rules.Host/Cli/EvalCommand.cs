@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rules.Engine.Http;
@@ -26,6 +27,19 @@ public static class EvalCommand
         fails (and is printed on stderr).
         """;
 
+    public static Command Build(TextReader input, TextWriter output, TextWriter error)
+    {
+        var rules = new Option<string>("--rules") { Description = "Directory of *.js rules (optionally with rules.json), or an Auth0 Deploy CLI export (directory or tenant.yaml)", Required = true };
+        var transaction = new Option<string>("--transaction") { Description = "Transaction JSON file, or - for standard input", Required = true };
+        var noTimings = new Option<bool>("--no-timings") { Description = "Leave timings out, so outcomes diff cleanly" };
+        var http = new Option<string?>("--http") { Description = "HTTP fixtures JSON (an array, as in a test case's \"http\"): the rules' calls are answered from it and nothing leaves the machine" };
+        var command = new Command("eval", "Run one login through the rule set and print the outcome JSON.\n\n" + Examples) { rules, transaction, noTimings, http };
+        command.SetAction(result => Run(
+            new Parameters(result.GetValue(rules)!, result.GetValue(transaction)!, !result.GetValue(noTimings), result.GetValue(http)),
+            input, output, error));
+        return command;
+    }
+
     public static int Run(Parameters parameters, TextReader input, TextWriter output, TextWriter error)
     {
         var transaction = ReadTransaction(parameters.Transaction, input, error);
@@ -34,20 +48,12 @@ public static class EvalCommand
             return ExitCodes.BadInput;
         }
 
-        var compilation = RuleSetLoading.LoadAndCompile(parameters.RulesDirectory, error, out var exitCode);
-        if (compilation is null)
+        if (RuleSetLoading.CompileOrRefuse(parameters.RulesDirectory, error) is not { } compiled)
         {
-            return exitCode;
-        }
-
-        if (!compilation.Succeeded)
-        {
-            RuleSetLoading.WriteErrors(compilation, error);
-            error.WriteLine($"error: the rule set in '{parameters.RulesDirectory}' does not compile; run `rules check {parameters.RulesDirectory}`");
             return ExitCodes.BadInput;
         }
 
-        using var pipeline = new RulePipeline(compilation.Compiled!);
+        using var pipeline = new RulePipeline(compiled);
         FixtureHttpTransport? fixtures = null;
         if (parameters.HttpFixtures is { } fixtureFile)
         {

@@ -179,21 +179,8 @@ public static class ReplayCommand
         return failOn.Any(c => summary.Counts[c] > 0) ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
-    private static RulePipeline? Compile(string directory, TextWriter error)
-    {
-        var compilation = RuleSetLoading.LoadAndCompile(directory, error, out _);
-        if (compilation is null)
-        {
-            return null;
-        }
-        if (!compilation.Succeeded)
-        {
-            RuleSetLoading.WriteErrors(compilation, error);
-            error.WriteLine($"error: the rule set in '{directory}' does not compile; run `rules check {directory}`");
-            return null;
-        }
-        return new RulePipeline(compilation.Compiled!);
-    }
+    private static RulePipeline? Compile(string directory, TextWriter error) =>
+        RuleSetLoading.CompileOrRefuse(directory, error) is { } compiled ? new RulePipeline(compiled) : null;
 
     /// <summary>A one-line progress bar with rate and ETA, redrawn in place; only used when stderr is a terminal.</summary>
     private sealed class ProgressLine(TextWriter error)

@@ -25,6 +25,27 @@ internal static class RuleSetLoading
         return RuleCompiler.Compile(ruleSet);
     }
 
+    /// <summary>
+    /// The rule set in <paramref name="directory"/>, compiled, for a verb that runs it (eval, test, replay). Null when it
+    /// cannot be read or does not compile, with the reasons and the way on (<c>rules check</c>) written to
+    /// <paramref name="error"/>: such a verb runs nothing and exits <see cref="ExitCodes.BadInput"/>.
+    /// </summary>
+    public static CompiledRuleSet? CompileOrRefuse(string directory, TextWriter error)
+    {
+        var compilation = LoadAndCompile(directory, error, out _);
+        if (compilation is null)
+        {
+            return null;
+        }
+        if (!compilation.Succeeded)
+        {
+            WriteErrors(compilation, error);
+            error.WriteLine($"error: the rule set in '{directory}' does not compile; run `rules check {directory}`");
+            return null;
+        }
+        return compilation.Compiled!;
+    }
+
     public static void WriteErrors(RuleSetCompilation compilation, TextWriter writer)
     {
         foreach (var error in compilation.Errors)

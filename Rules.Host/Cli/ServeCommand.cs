@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Rules.Host.Composition;
 using Rules.Host.Hosting;
 using Rules.Host.RuleSets;
 using Rules.Host.Tenant;
@@ -12,11 +14,11 @@ public static class ServeCommand
     public const string DefaultUrls = "http://127.0.0.1:5000";
 
     /// <param name="ConfigurationArgs">Anything else on the command line, read as ASP.NET Core configuration (--Rules:ImpersonationEnabled=true).</param>
-    public sealed record Parameters(string Urls, string DataDirectory, string? RulesDirectory, string? SeedFile, IReadOnlyList<string> ConfigurationArgs, string? ImportFrom = null, string? Database = null);
+    public sealed record Parameters(string Urls, string DataDirectory, string? RulesDirectory, string? SeedFile, IReadOnlyList<string> ConfigurationArgs, string? ImportFrom = null, string? Database = null, bool SeedSamples = false);
 
     public const string Examples = """
         Examples:
-          rules                                   serve the sample tenant on http://127.0.0.1:5000, data in ./data
+          rules serve --seed-samples              try it: seed an empty store with the public sample tenant, on http://127.0.0.1:5000, data in ./data
           rules serve --urls http://127.0.0.1:8080 --data /var/lib/rules
           rules serve --database "Host=db;Database=rules;Username=rules;Password=…" --Rules:Issuer=https://login.example.com/
                                                   one of several instances behind a load balancer, sharing one PostgreSQL
@@ -26,6 +28,15 @@ public static class ServeCommand
           rules serve --seed ./tenant.json        seed an empty database from your own Deploy CLI export
           rules serve --Rules:ImpersonationEnabled=true   any setting, as in appsettings.json
         """;
+
+    public static Command Build(ServeOptions options, TextWriter output, TextWriter error)
+    {
+        var command = new Command("serve", "Run the auth server (the default verb). Other --Section:Key=value arguments are read as configuration.\n\n" + Examples);
+        options.AddTo(command);
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((result, token) => RunAsync(options.Read(result), output, error, token));
+        return command;
+    }
 
     public static async Task<int> RunAsync(Parameters parameters, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -78,6 +89,11 @@ public static class ServeCommand
                 return ExitCodes.BadInput;
             }
             args.Add($"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.SeedFile)}={parameters.SeedFile}");
+        }
+        if (parameters.SeedSamples)
+        {
+            // Only ever turned on here: off stays whatever the configuration says (dotnet run's profile sets it in the environment).
+            args.Add($"--{RulesHostOptions.Section}:{nameof(RulesHostOptions.SeedSamples)}=true");
         }
         args.AddRange(parameters.ConfigurationArgs);
 
@@ -152,7 +168,7 @@ public static class ServeCommand
         output.WriteLine($"rules: dashboard {baseUrl}{Dashboard.DashboardRoutes.Root}");
 
         // Only the sample tenant's credentials are printed: they are public in Rules.Samples/tenant.json anyway.
-        var sample = Cli.SamplePaths.FindSampleTenant();
+        var sample = options.SeedSamples ? Cli.SamplePaths.FindSampleTenant() : null;
         if (options.SeedFile is null && sample is not null)
         {
             output.WriteLine("rules: sample tenant credentials (from Rules.Samples/tenant.json):");

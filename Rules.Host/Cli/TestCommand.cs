@@ -86,15 +86,8 @@ public static class TestCommand
             return ExitCodes.BadInput;
         }
 
-        var compilation = RuleSetLoading.LoadAndCompile(parameters.RulesDirectory, error, out var exitCode);
-        if (compilation is null)
+        if (RuleSetLoading.CompileOrRefuse(parameters.RulesDirectory, error) is not { } compiled)
         {
-            return exitCode;
-        }
-        if (!compilation.Succeeded)
-        {
-            RuleSetLoading.WriteErrors(compilation, error);
-            error.WriteLine($"error: the rule set in '{parameters.RulesDirectory}' does not compile; run `rules check {parameters.RulesDirectory}`");
             return ExitCodes.BadInput;
         }
 
@@ -123,7 +116,7 @@ public static class TestCommand
         }
 
         var withCoverage = parameters.Coverage || parameters.CoverageMin is not null;
-        var result = TestRunner.Run(compilation.Compiled!, cases, new TestRunOptions { Filter = filter, Coverage = withCoverage });
+        var result = TestRunner.Run(compiled, cases, new TestRunOptions { Filter = filter, Coverage = withCoverage });
         ITestReporter reporter = parameters.Format == "json" ? new JsonTestReporter() : new PrettyTestReporter();
         reporter.Report(result, output);
 

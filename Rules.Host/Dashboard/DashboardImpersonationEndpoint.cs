@@ -10,13 +10,13 @@ namespace Rules.Host.Dashboard;
 /// <summary>
 /// POST /dashboard/api/users/{user_id}/impersonate: the dialog's "Sign in as User". It turns the dialog's choices into
 /// the body of POST /users/{id}/impersonate, with the signed-in operator as impersonator and the application's first
-/// Allowed Callback URL (as Auth0's Dashboard did), and hands it to <see cref="ImpersonationLinkIssuer"/>: the same
+/// Allowed Callback URL (as Auth0's Dashboard did), and hands it to <see cref="AuditedImpersonationLinks"/>: the same
 /// validation, link and audit as the Management API. Response mode "get" is the query (code) or fragment (token);
 /// "post" is form_post. Answers <c>{ url, expires_at, client_name, callback_url }</c> or Auth0's error JSON.
 /// </summary>
 public static class DashboardImpersonationEndpoint
 {
-    public static async Task<IResult> HandleAsync(string user_id, HttpContext http, ImpersonationLinkIssuer issuer, TenantStore store,
+    public static async Task<IResult> HandleAsync(string user_id, HttpContext http, AuditedImpersonationLinks links, TenantStore store,
         MultiFactor.ImpersonatorMultifactor impersonatorMfa)
     {
         var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
@@ -60,7 +60,7 @@ public static class DashboardImpersonationEndpoint
         {
             return mfaError.ToResult();
         }
-        var issue = issuer.Issue(user_id, request, http, $"dashboard:{who.UserId}", verified);
+        var issue = links.Issue(user_id, request, http, $"dashboard:{who.UserId}", verified);
         if (issue.IsError)
         {
             return issue.Validation.Error!.ToResult();
@@ -76,7 +76,7 @@ public static class DashboardImpersonationEndpoint
         });
     }
 
-    /// <summary>A string field, or null when absent or not a string (the issuer then names what is missing).</summary>
+    /// <summary>A string field, or null when absent or not a string (the request validator then names what is missing).</summary>
     private static string? Text(JsonObject body, string name) =>
         body[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text.Trim() : null;
 }

@@ -10,7 +10,7 @@ public sealed class GeoIpOptions
 }
 
 /// <summary>
-/// Registers the geolocation lookup when the operator names a database. <see cref="Rules.Host.Hosting.HostApp"/> opens
+/// Registers the geolocation lookup when the operator names a database. The composition root (HostApp) opens
 /// it at start-up, so a wrong path stops the server with a clear message instead of failing logins.
 /// </summary>
 public static class GeoIpFeature

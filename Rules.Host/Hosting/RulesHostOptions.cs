@@ -4,7 +4,7 @@ namespace Rules.Host.Hosting;
 
 /// <summary>
 /// The server's settings, bound from the "Rules" configuration section: appsettings.json,
-/// environment variables (Rules__DataDirectory) or the command line (--data, --rules, --seed map here).
+/// environment variables (Rules__DataDirectory) or the command line (--data, --rules, --seed, --seed-samples map here).
 /// </summary>
 public sealed class RulesHostOptions
 {
@@ -28,8 +28,15 @@ public sealed class RulesHostOptions
     /// </summary>
     public string? ImportFrom { get; set; }
 
-    /// <summary>The tenant seed loaded into an empty database (Deploy CLI export shape); default: the sample tenant.</summary>
+    /// <summary>The tenant seed loaded into an empty database (Deploy CLI export shape); default: none.</summary>
     public string? SeedFile { get; set; }
+
+    /// <summary>
+    /// Seeds an empty database from the sample tenant (Rules.Samples/tenant.json, found above the working directory or
+    /// the executable) when no <see cref="SeedFile"/> is given. Off by default, because the samples' secrets and
+    /// passwords are public; <c>dotnet run --project Rules.Host</c> turns it on (Properties/launchSettings.json).
+    /// </summary>
+    public bool SeedSamples { get; set; }
 
     /// <summary>Overrides the seed's impersonation switch when set (Rules__ImpersonationEnabled=true).</summary>
     public bool? ImpersonationEnabled { get; set; }
@@ -58,7 +65,7 @@ public sealed class RulesHostOptions
     public Rules.Engine.Http.EgressOptions Egress { get; set; } = new();
 
     /// <summary>The hosted login page: brute-force protection and SSO session lifetimes.</summary>
-    public Login.LoginOptions Login { get; set; } = new();
+    public LoginOptions Login { get; set; } = new();
 
     /// <summary>
     /// The key-encryption key for the signing and Data Protection keys in the store: 32 random bytes in base64

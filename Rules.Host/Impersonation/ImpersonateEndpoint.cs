@@ -6,12 +6,12 @@ namespace Rules.Host.Impersonation;
 
 /// <summary>
 /// POST /users/{user_id}/impersonate (Management API token with impersonate:users): reads the body and hands it to
-/// <see cref="ImpersonationLinkIssuer"/>, which validates, creates the one-time link and audits the answer; the link's
+/// <see cref="AuditedImpersonationLinks"/>, which validates, creates the one-time link and audits the answer; the link's
 /// URL is returned as text/plain, as Auth0 did.
 /// </summary>
 public static class ImpersonateEndpoint
 {
-    public static async Task<IResult> HandleAsync(string user_id, HttpContext http, ImpersonationLinkIssuer issuer)
+    public static async Task<IResult> HandleAsync(string user_id, HttpContext http, AuditedImpersonationLinks links)
     {
         // Who asked: the Management API token's subject (a client, "id@clients").
         var caller = http.Caller();
@@ -21,11 +21,11 @@ public static class ImpersonateEndpoint
         if (bodyError is not null)
         {
             var error = bodyError.ToAuth0Error();
-            issuer.AuditRefusal(http, new ImpersonationRequestValidationResult { UserId = user_id, Error = error }, requestedBy);
+            links.AuditRefusal(http, new ImpersonationRequestValidationResult { UserId = user_id, Error = error }, requestedBy);
             return error.ToResult();
         }
 
-        var issue = issuer.Issue(user_id, body!, http, requestedBy);
+        var issue = links.Issue(user_id, body!, http, requestedBy);
         if (issue.IsError)
         {
             return issue.Validation.Error!.ToResult();

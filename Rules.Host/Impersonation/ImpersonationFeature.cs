@@ -10,7 +10,7 @@ public static class ImpersonationFeature
         services.AddSingleton<ImpersonationRequestValidator>();
         services.AddSingleton<ImpersonationLinkStore>();
         services.AddSingleton<ImpersonationLinkGenerator>();
-        services.AddSingleton<ImpersonationLinkIssuer>();
+        services.AddSingleton<AuditedImpersonationLinks>();
         services.AddSingleton<ImpersonationLinkValidator>();
         return services;
     }

@@ -22,7 +22,7 @@ public static class ImpersonationLinkEndpoint
 
     public static async Task<IResult> HandleAsync(
         string secret, HttpContext http, ImpersonationLinkValidator validator, RuleSetProvider rules,
-        AuthorizationIssuer authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock, Redirect.ImpersonationRedirects redirects, RuleAuth0Globals auth0)
+        AuthorizeResponseGenerator authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock, Redirect.ImpersonationRedirects redirects, RuleAuth0Globals auth0)
     {
         var now = clock.GetUtcNow();
         var validation = validator.Validate(secret, now, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
@@ -77,7 +77,7 @@ public static class ImpersonationLinkEndpoint
 
     /// <summary>Records an outcome that allows or denies and delivers it to the link's callback: for a followed link, or a login continued after a redirect.</summary>
     public static IResult Conclude(HttpContext http, ImpersonationLinkValidationResult validation, string sessionId, LoginTransaction transaction, Outcome outcome,
-        AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, DateTimeOffset now, JsonObject? continuedFrom = null)
+        AuthorizeResponseGenerator authorizations, LoginRecorder recorder, Database database, DateTimeOffset now, JsonObject? continuedFrom = null)
     {
         var login = validation.Login!;
         var link = login.Link;
@@ -98,7 +98,7 @@ public static class ImpersonationLinkEndpoint
         {
             response = outcome.IsAllowed
                 ? authorizations.Allowed(writes, http, outcome, Grant(login, outcome, decisionId, now), ResponseTypeOf(parameters), parameters.State)
-                : AuthorizationIssuer.Denied(outcome, parameters.State);
+                : AuthorizeResponseGenerator.Denied(outcome, parameters.State);
             recorder.Record(writes, decisionId, DecisionKind, now, transaction, outcome, entry);
         });
 

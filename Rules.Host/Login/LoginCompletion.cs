@@ -42,7 +42,7 @@ public sealed record LoginInProgress(
 /// decision record and the audit entry are written before the response.
 /// </summary>
 public sealed class LoginCompletion(
-    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizationIssuer authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices,
+    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizeResponseGenerator authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices,
     Redirect.LoginRedirects redirects, RuleAuth0Globals auth0, MultifactorGate multifactor)
 {
     public const string DecisionKind = "login";
@@ -151,7 +151,7 @@ public sealed class LoginCompletion(
             }
             else
             {
-                response = AuthorizationIssuer.Denied(outcome, request.State);
+                response = AuthorizeResponseGenerator.Denied(outcome, request.State);
             }
             recorder.Record(writes, decisionId, DecisionKind, now, transaction, outcome, entry);
         });

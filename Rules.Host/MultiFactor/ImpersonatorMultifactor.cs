@@ -22,7 +22,7 @@ public sealed class ImpersonatorMultifactor(FactorStore factors, MultifactorAtte
     public bool Required => options.Value.Login.Multifactor.RequireForImpersonators;
 
     /// <summary>
-    /// For the link issuer, once the request is valid: how the impersonator counts as verified (null when the setting is
+    /// For AuditedImpersonationLinks, once the request is valid: how the impersonator counts as verified (null when the setting is
     /// off), or the refusal. <paramref name="verifiedBy"/> is what the Dashboard already checked; null from the API.
     /// </summary>
     public (string? Verified, Auth0Error? Error) Check(string impersonatorId, string? verifiedBy)

@@ -14,7 +14,7 @@ namespace Rules.Host.MultiFactor;
 public sealed record MultifactorProof(JsonArray Methods, long LoginsCount, DateTimeOffset AuthenticatedAt);
 
 /// <summary>
-/// Between the rules and the issuer of a regular login: when the rules allowed on condition of a second factor
+/// Between the rules and the authorization response of a regular login: when the rules allowed on condition of a second factor
 /// (<see cref="Outcome.Mfa"/>) and it was not proved in this login, nothing is issued. The login is suspended (a
 /// challenge row and cookie, then the challenge page), or, for <c>prompt=none</c>, answered with
 /// <c>interaction_required</c>. A browser remembered for this user skips it when the rules allowed that.

@@ -7,8 +7,8 @@ public static class OAuthFeature
     {
         services.AddSingleton<ClientSecretValidator>();
         services.AddSingleton<AuthorizationCodeStore>();
-        services.AddSingleton<TokenIssuer>();
-        services.AddSingleton<AuthorizationIssuer>();
+        services.AddSingleton<TokenMinter>();
+        services.AddSingleton<AuthorizeResponseGenerator>();
         services.AddSingleton<TokenRequestValidator>();
         services.AddSingleton<TokenResponseGenerator>();
         return services;

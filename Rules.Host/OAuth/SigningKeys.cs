@@ -36,7 +36,7 @@ public sealed class SigningKeys
         _database = database;
         _encryption = encryption ?? KeyEncryption.From(options.Value);
         _clock = clock;
-        // ID tokens are issued with the access token's lifetime (TokenIssuer), so these two bound every token we sign.
+        // ID tokens are issued with the access token's lifetime (TokenMinter), so these two bound every token we sign.
         _longestTokenLifetime = options.Value.AccessTokenLifetime > options.Value.ManagementTokenLifetime
             ? options.Value.AccessTokenLifetime
             : options.Value.ManagementTokenLifetime;

@@ -6,13 +6,13 @@ namespace Rules.Host.OAuth;
 /// The token endpoint's success body (RFC 6749 §5.1). client_credentials: access_token, token_type, expires_in
 /// and scope; authorization_code: access_token, id_token, token_type, expires_in.
 /// </summary>
-public sealed class TokenResponseGenerator(TokenIssuer issuer)
+public sealed class TokenResponseGenerator(TokenMinter minter)
 {
     public JsonObject Generate(ValidatedTokenRequest request, HttpContext http)
     {
         if (request.GrantType == GrantTypes.ClientCredentials)
         {
-            var (token, expiresIn) = issuer.CreateManagementToken(request.Client, request.Scopes, http);
+            var (token, expiresIn) = minter.CreateManagementToken(request.Client, request.Scopes, http);
             return new JsonObject
             {
                 ["access_token"] = token,
@@ -22,7 +22,7 @@ public sealed class TokenResponseGenerator(TokenIssuer issuer)
             };
         }
 
-        var tokens = issuer.Issue(request.Grant!, http);
+        var tokens = minter.Issue(request.Grant!, http);
         return new JsonObject
         {
             ["access_token"] = tokens.AccessToken,

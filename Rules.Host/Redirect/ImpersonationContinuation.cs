@@ -14,7 +14,7 @@ namespace Rules.Host.Redirect;
 /// <see cref="ImpersonationLinkEndpoint.Conclude"/> records and delivers it to the link's callback.
 /// </summary>
 public sealed class ImpersonationContinuation(
-    ImpersonationLinkValidator validator, RuleSetProvider rules, ImpersonationRedirects redirects, AuthorizationIssuer authorizations,
+    ImpersonationLinkValidator validator, RuleSetProvider rules, ImpersonationRedirects redirects, AuthorizeResponseGenerator authorizations,
     LoginRecorder recorder, AuditLog audit, Database database)
 {
     public IResult Continue(HttpContext http, PendingLogin pending, Rules.Engine.Pipeline.RulePipeline pipeline, JsonObject query, JsonObject body,

@@ -15,15 +15,19 @@ public sealed class TenantSeed(Database database, TimeProvider clock)
 {
     public const string ManagementAudienceSuffix = "/api/v2/";
 
+    /// <summary>Whether the database holds a tenant (any client); seeding applies only while it does not.</summary>
+    public bool HasTenant()
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM clients") > 0;
+    }
+
     /// <summary>Seeds when the database has no clients yet; returns false when it already had a tenant.</summary>
     public bool SeedIfEmpty(string seedFile)
     {
-        using (var connection = database.Open())
+        if (HasTenant())
         {
-            if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM clients") > 0)
-            {
-                return false;
-            }
+            return false;
         }
 
         JsonObject seed;

@@ -49,7 +49,7 @@ public sealed class ServeCommandTests : IDisposable
             free.Start();
             port = ((IPEndPoint)free.LocalEndpoint).Port;
         }
-        var start = Start("serve", "--urls", $"http://127.0.0.1:{port}", "--data", Path.Combine(_root, "data"));
+        var start = Start("serve", "--urls", $"http://127.0.0.1:{port}", "--data", Path.Combine(_root, "data"), "--seed-samples");
         using var process = Process.Start(start)!;
         try
         {

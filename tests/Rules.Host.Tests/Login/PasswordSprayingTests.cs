@@ -1,4 +1,5 @@
 using System.Net;
+using Rules.Host.Hosting;
 using Rules.Host.Login;
 using Rules.Host.Tests.Http;
 

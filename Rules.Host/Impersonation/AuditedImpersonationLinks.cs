@@ -20,7 +20,7 @@ public sealed record ImpersonationLinkIssue(ImpersonationLink? Link, Impersonati
 /// <c>requestedBy</c> names the caller in the audit details: a Management API token's <c>sub</c>, or
 /// <c>dashboard:{operator user_id}</c>.
 /// </summary>
-public sealed class ImpersonationLinkIssuer(
+public sealed class AuditedImpersonationLinks(
     ImpersonationRequestValidator validator, ImpersonationLinkGenerator generator, AuditLog audit, Database database, TimeProvider clock,
     ImpersonatorMultifactor impersonatorMfa)
 {

@@ -1,4 +1,4 @@
-namespace Rules.Host.MultiFactor;
+namespace Rules.Host.Hosting;
 
 /// <summary>Second-factor settings, bound from Rules:Login:Multifactor (Rules__Login__Multifactor__MaxFailedCodes=3, ...).</summary>
 public sealed class MultifactorOptions

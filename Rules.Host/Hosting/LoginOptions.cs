@@ -1,4 +1,4 @@
-namespace Rules.Host.Login;
+namespace Rules.Host.Hosting;
 
 /// <summary>The hosted login page's settings, bound from Rules:Login (Rules__Login__MaxFailedAttempts=5, ...).</summary>
 public sealed class LoginOptions
@@ -9,7 +9,7 @@ public sealed class LoginOptions
     /// <summary>How far back failed attempts count; a successful login from the same IP starts the count again.</summary>
     public TimeSpan FailedAttemptWindow { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Throttle an IP address from which many accounts fail (password spraying); see <see cref="SuspiciousIpThrottle"/>.</summary>
+    /// <summary>Throttle an IP address from which many accounts fail (password spraying); see Login/SuspiciousIpThrottle.</summary>
     public bool SuspiciousIpThrottling { get; set; } = true;
 
     /// <summary>Different accounts failing a password from one IP address within the window before the address is throttled.</summary>
@@ -27,5 +27,5 @@ public sealed class LoginOptions
     /// <summary>An SSO session ends this long after the password was typed, used or not (Auth0's default: 30 days).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
 
-    public MultiFactor.MultifactorOptions Multifactor { get; set; } = new();
+    public MultifactorOptions Multifactor { get; set; } = new();
 }

@@ -10,7 +10,7 @@ namespace Rules.Host.OAuth;
 /// changes are applied first (only an allowed login changes the user), then a code is stored or tokens are signed,
 /// as the response type asks. Denied: error and error_description, as Auth0 sends a rule's denial to the app.
 /// </summary>
-public sealed class AuthorizationIssuer(AuthorizationCodeStore codes, TokenIssuer tokens, TenantStore store)
+public sealed class AuthorizeResponseGenerator(AuthorizationCodeStore codes, TokenMinter tokens, TenantStore store)
 {
     /// <summary>Writes through <paramref name="writes"/>, the transaction that also records the login, so nothing is handed out unrecorded.</summary>
     public List<KeyValuePair<string, string?>> Allowed(Writes writes, HttpContext http, Outcome outcome, AuthorizationGrant grant, ResponseType responseType, string? state)

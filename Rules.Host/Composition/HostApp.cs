@@ -6,6 +6,7 @@ using Rules.Host.Audit;
 using Rules.Host.Dashboard;
 using Rules.Host.Errors;
 using Rules.Host.GeoIp;
+using Rules.Host.Hosting;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
 using Rules.Host.MultiFactor;
@@ -18,10 +19,11 @@ using Rules.Host.Samples;
 using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
-namespace Rules.Host.Hosting;
+namespace Rules.Host.Composition;
 
 /// <summary>
-/// Builds the auth server: the list of features it is made of. <c>rules serve</c> and the integration
+/// The composition root: builds the auth server from the list of features it is made of. It imports every feature;
+/// no feature imports it (the shared helpers they use live in Hosting/ and Errors/, which import no feature). <c>rules serve</c> and the integration
 /// tests (WebApplicationFactory) both come through here, so they run the same application.
 /// </summary>
 public static class HostApp
@@ -138,11 +140,7 @@ public static class HostApp
         // Settings that can only be checked once bound fail the start, not the first login.
         app.Services.GetRequiredService<SuspiciousIpThrottle>();
 
-        var seedFile = options.SeedFile ?? Cli.SamplePaths.FindSampleTenant();
-        if (seedFile is not null && app.Services.GetRequiredService<TenantSeed>().SeedIfEmpty(seedFile))
-        {
-            app.Logger.LogInformation("Seeded the tenant from {SeedFile}", seedFile);
-        }
+        SeedEmptyStore(app, options);
 
         if (options.ImpersonationEnabled is { } enabled)
         {
@@ -160,6 +158,37 @@ public static class HostApp
         }
 
         provider.Start();
+    }
+
+    /// <summary>
+    /// Seeds an empty store from --seed, or from the public sample tenant only when asked (--seed-samples): a production
+    /// store, PostgreSQL included, must never receive the samples' published secrets because Rules.Samples happened
+    /// to lie above the working directory.
+    /// </summary>
+    private static void SeedEmptyStore(WebApplication app, RulesHostOptions options)
+    {
+        var seed = app.Services.GetRequiredService<TenantSeed>();
+        var seedFile = options.SeedFile;
+        if (seedFile is null && options.SeedSamples)
+        {
+            seedFile = Cli.SamplePaths.FindSampleTenant() ?? throw new SettingsException(
+                $"{RulesHostOptions.Section}:{nameof(RulesHostOptions.SeedSamples)} (--seed-samples) is on, but Rules.Samples/tenant.json "
+                + "was not found above the working directory or the executable's; give a tenant file with --seed instead");
+        }
+        if (seedFile is null)
+        {
+            if (!seed.HasTenant())
+            {
+                app.Logger.LogWarning("The store is empty and was not seeded: no application can sign in yet. Seed it from your Deploy CLI "
+                    + "export with --seed FILE (Rules:SeedFile), or, to try the server, from the public sample tenant with --seed-samples "
+                    + "(Rules:SeedSamples=true; never on a store that serves real users: its secrets are published)");
+            }
+            return;
+        }
+        if (seed.SeedIfEmpty(seedFile))
+        {
+            app.Logger.LogInformation("Seeded the tenant from {SeedFile}", seedFile);
+        }
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public sealed record IssuedTokens(string AccessToken, string IdToken, long Expir
 /// grant into a Management API token. Every token is an RS256 JWT from <see cref="JwtFactory"/>; the server
 /// owns the reserved claims, so the rules' claims are written first and can never replace them.
 /// </summary>
-public sealed class TokenIssuer(JwtFactory jwt, IssuerUrls urls, IOptions<RulesHostOptions> options)
+public sealed class TokenMinter(JwtFactory jwt, IssuerUrls urls, IOptions<RulesHostOptions> options)
 {
     public IssuedTokens Issue(AuthorizationGrant grant, HttpContext http)
     {
