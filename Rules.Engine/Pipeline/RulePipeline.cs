@@ -86,7 +86,9 @@ public sealed class RulePipeline : IDisposable
         ExecuteAsync(transaction, null, cancellationToken);
 
     /// <summary>
-    /// Runs the login; while a rule waits on an HTTP call the login holds no thread and keeps its runtime. At most
+    /// Runs the login; while a rule waits on an HTTP call the login holds no thread and keeps its runtime. Cancelling
+    /// <paramref name="cancellationToken"/> (the request was aborted, the host is stopping) stops the rules wherever they
+    /// are, denies the login with kind <c>timeout</c>, and discards the interrupted runtime. At most
     /// <see cref="Sandbox.SandboxOptions.MaxActiveRuntimes"/> logins run at once; up to
     /// <see cref="Sandbox.SandboxOptions.MaxQueuedLogins"/> more wait for one (within the time budget), and past that a
     /// login is denied at once with kind <c>busy</c>. Never throws: every failure is a denial.
@@ -117,12 +119,16 @@ public sealed class RulePipeline : IDisposable
             }
             if (!entered)
             {
-                return Busy($"no runtime became free within the time budget of {RuleSet.Options.TimeBudget.TotalSeconds:0.###} s", started);
+                return cancellationToken.IsCancellationRequested ? Cancelled(started) : Busy($"no runtime became free within the time budget of {RuleSet.Options.TimeBudget.TotalSeconds:0.###} s", started);
             }
         }
 
         try
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return Cancelled(started);
+            }
             if (RefuseBeforeRunning(transaction, started, out var runtime) is { } refused)
             {
                 return refused;
@@ -131,7 +137,9 @@ public sealed class RulePipeline : IDisposable
             EnterEgress();
             try
             {
-                return await runtime.RunAsync(transaction, WithRecording(options), _egress, cancellationToken).ConfigureAwait(false);
+                var outcome = await runtime.RunAsync(transaction, WithRecording(options), _egress, cancellationToken).ConfigureAwait(false);
+                // A caller that gave up gets a denial even when the rules finished before they saw the token: fail closed.
+                return cancellationToken.IsCancellationRequested && outcome.Decision != Decision.Deny ? Cancelled(started) : outcome;
             }
             finally
             {
@@ -183,6 +191,18 @@ public sealed class RulePipeline : IDisposable
 
     private Outcome RuntimeUnavailable(Exception e, long started) =>
         Refused($"a rule runtime could not be created ({e.GetType().Name}: {e.Message})", started, "the rule runtime is unavailable");
+
+    private Outcome Cancelled(long started) => new()
+    {
+        Decision = Decision.Deny,
+        Rule = "",
+        Error = "access_denied",
+        ErrorDescription = "The login could not be completed in time.",
+        Kind = DenialKind.Timeout,
+        Failure = new RuleFailure("the login was cancelled by the host"),
+        RuleSetVersion = Version,
+        Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, []),
+    };
 
     private Outcome Busy(string failure, long started) => new()
     {

@@ -22,12 +22,13 @@ internal static class JsonBridge
     public static JsValue ToJs(Jint.Engine engine, JsonNode? node) => node switch
     {
         null => JsValue.Null,
-        JsonObject obj => ToJsObject(engine, obj),
+        JsonObject obj => new LazyJsonObject(engine, obj),
         JsonArray array => ToJsArray(engine, array),
         JsonValue value => ToJsPrimitive(value),
         _ => JsValue.Undefined,
     };
 
+    /// <summary>An object converted now (its own properties; nested objects still convert on first touch).</summary>
     public static JsObject ToJsObject(Jint.Engine engine, JsonObject source)
     {
         var target = new JsObject(engine);
@@ -135,6 +136,13 @@ internal static class JsonBridge
         if (depth >= MaxDepth)
         {
             throw new OutcomeConversionException($"the value is nested deeper than {MaxDepth} levels (or refers to itself)");
+        }
+
+        if (value is LazyJsonObject { Untouched: { } untouched })
+        {
+            // No rule looked inside, so nothing in it changed: the JSON it came from is its JSON. Counted as one
+            // node: the node budget bounds what rules build, and this came from the transaction as it was.
+            return untouched.DeepClone();
         }
 
         if (value.IsDate())

@@ -56,7 +56,7 @@ internal sealed partial class RuleRuntime
         // Only an ordinary object answers a read of its own data property with that property. A Proxy's get trap
         // could tell later rules that impersonated is false whatever is defined on it (and reading its descriptors
         // here would run the rule's traps), so it cannot carry the markers.
-        if (next is not JsObject)
+        if (next is not (JsObject or LazyJsonObject))
         {
             return CannotCarryMarkers(previous);
         }

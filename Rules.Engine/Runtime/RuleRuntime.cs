@@ -185,7 +185,8 @@ internal sealed partial class RuleRuntime : IDisposable
             // behind it. The snapshot restore after the login puts the runtime's own cache back.
             _engine.Global.FastSetProperty("global", new PropertyDescriptor(new JsObject(_engine), PropertyFlag.None));
         }
-        _deadline.Begin(_options.TimeBudget, CancellationToken.None);
+        // The caller's token reaches Jint's deadline, so a cancelled login stops mid-rule, not only while it waits on HTTP.
+        _deadline.Begin(_options.TimeBudget, cancellationToken);
         BeginHttp(options, http, cancellationToken);
         try
         {
@@ -275,6 +276,11 @@ internal sealed partial class RuleRuntime : IDisposable
         }
         finally
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Interrupted wherever it was (mid-rule, or with callbacks still queued): never hand this engine to another login.
+                Broken = true;
+            }
             EndHttp();
             _deadline.End();
             _clock.FixedNow = null;
@@ -374,6 +380,11 @@ internal sealed partial class RuleRuntime : IDisposable
             // Derives from TimeoutException, so it must come first.
             case RegexMatchTimeoutException:
                 return LimitDenial(rule, "RegexTimeout", $"a regular expression ran longer than {_options.RegexTimeout.TotalMilliseconds:0} ms");
+            case OperationCanceledException when _loginCancellation?.IsCancellationRequested == true:
+                Broken = true;
+                return new Denial(DenialKind.Timeout, name, "access_denied",
+                    $"The login could not be completed in time (rule '{name}').",
+                    new RuleFailure($"the login was cancelled by the host while rule '{name}' ran", rule?.Source.File));
             case TimeoutException:
             case OperationCanceledException:
                 Broken = true;

@@ -47,6 +47,9 @@ public static class HostApp
         builder.Services.AddSingleton<RulesMetrics>();
         builder.Services.AddSingleton<LastGoodRuleSet>();
         builder.Services.AddSingleton<RuleSetProvider>();
+        // The engine's registration (options from Rules:Sandbox and Rules:Egress, the script cache); the provider is the
+        // one RuleSetProvider wraps with the server's source, last-good store and metrics.
+        builder.Services.AddRulesEngine(section: RulesHostOptions.Section).WithProvider(sp => sp.GetRequiredService<RuleSetProvider>().Pipelines);
         builder.Services.AddSingleton<RuleAuth0Globals>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditCheckpoints>();

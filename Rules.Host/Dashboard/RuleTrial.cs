@@ -25,7 +25,7 @@ public sealed class RuleTrial(RuleSetProvider provider)
             ? live.Rules.Select(r => r.Name == ruleName ? underTrial : r).Append(underTrial).DistinctBy(r => r.Name).ToArray()
             : [underTrial];
 
-        var compilation = RuleCompiler.Compile(new RuleSet(rules, live.Configuration, null, live.Packages, live.Egress), provider.Sandbox);
+        var compilation = RuleCompiler.Compile(new RuleSet(rules, live.Configuration, null, live.Packages, live.Egress), provider.Sandbox, provider.Scripts);
         if (!compilation.Succeeded)
         {
             return new RuleTrialResult(null, compilation.Errors);

@@ -120,7 +120,7 @@ public sealed class RuleSetEditor(Database database, RuleSetProvider provider, A
             }
 
             var candidate = proposal.Draft.ToRuleSet();
-            var compilation = RuleCompiler.Compile(candidate, provider.Sandbox);
+            var compilation = RuleCompiler.Compile(candidate, provider.Sandbox, provider.Scripts);
             if (!compilation.Succeeded)
             {
                 return new RuleSetEdit<T>(default, null, Auth0Error.BadRequest(

@@ -180,11 +180,22 @@ internal static class RuntimeAccess
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "ToJsContext")]
     public static extern Jint.Native.JsObject ToJsContext(RuleRuntime runtime, JsonObject context);
 
-    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "Invoke")]
-    public static extern Denial? Invoke(RuleRuntime runtime, CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context);
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "InvokeAsync")]
+    private static extern ValueTask<Denial?> InvokeAsync(RuleRuntime runtime, CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context);
+
+    /// <summary>One rule call; the sample rules make no HTTP calls, so it completes synchronously.</summary>
+    public static Denial? Invoke(RuleRuntime runtime, CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context)
+    {
+        var call = InvokeAsync(runtime, rule, function, invocation, user, context);
+        return call.IsCompletedSuccessfully ? call.Result : call.AsTask().GetAwaiter().GetResult();
+    }
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "Finish")]
-    public static extern Outcome Finish(RuleRuntime runtime, Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran);
+    private static extern Outcome Finish(RuleRuntime runtime, Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran,
+        (string Rule, RedirectRequest Request)? redirect);
+
+    public static Outcome Finish(RuleRuntime runtime, Denial? denial, LoginTransaction transaction, JsValue user, JsValue context, long started, RuleTiming[] timings, int ran) =>
+        Finish(runtime, denial, transaction, user, context, started, timings, ran, null);
 
     public static void ResetState(LoginState state) => state.Reset();
 }

@@ -5,6 +5,8 @@ using Rules.PeerComparison.Measuring;
 using Rules.PeerComparison.Reporting;
 
 // Rules.PeerComparison compare --out DIR [--quick]     the side-by-side comparison; tables + charts into DIR
+// Rules.PeerComparison cpu                             our warm engine by thread CPU time (A/B of builds on a loaded machine)
+// Rules.PeerComparison compare --only profile [--quick] only the profile-size rows (16/64 KB app_metadata, every peer), printed
 // Rules.PeerComparison memory jint|v8                   (child process) RSS growth per warm runtime, as JSON
 // Rules.PeerComparison load --base URL --out DIR ...    the auth-server load client (see ServerLoad.cs)
 // Rules.PeerComparison profile --report TOPN.txt --out DIR --about TEXT   server profile table from dotnet-trace's topN report
@@ -14,6 +16,12 @@ switch (args.FirstOrDefault())
     case "memory":
         ResidentMemory.Child(args[1]);
         return 0;
+    case "cpu":
+        Console.WriteLine($"| workload | login | ours warm, CPU µs per login (load {File.ReadAllText("/proc/loadavg").Trim()}) |");
+        CpuTime.Run(Console.Out);
+        return 0;
+    case "compare" when Option("--only") == "profile":
+        return CompareProfileSize(args.Contains("--quick"));
     case "compare":
         return Compare(Option("--out") ?? "benchmarks/results", args.Contains("--quick"));
     case "load":
@@ -64,6 +72,26 @@ static int Compare(string outDir, bool quick)
         File.WriteAllText(Path.Combine(outDir, table.Id + ".svg"), SvgBarChart.Render(table));
         Console.WriteLine();
         Console.WriteLine(table.Markdown(withChartLink: false));
+    }
+    return 0;
+}
+
+static int CompareProfileSize(bool quick)
+{
+    var node = NodeVm.Find(Rules.Benchmarks.BenchmarkData.FindRepositoryRoot()!);
+    var comparison = new Comparison(quick ? TimingBudget.Quick : TimingBudget.Standard, node, Console.Out);
+    // Run alone there is no earlier table to settle the JIT: a first pass (not printed) does, or on a loaded machine the
+    // first row measured reads several times slower than the same engine on the next one.
+    comparison.SettleJit(Workloads.NotReadingAppMetadata(Workloads.ProfileGoalSizes[0]));
+    comparison.ProfileSize();
+    var bySize = comparison.ProfileSize();
+    Console.WriteLine(comparison.Tables[^1].Markdown(withChartLink: false));
+    foreach (var (bytes, timings) in bySize)
+    {
+        foreach (var login in new[] { "impersonated", "normal" })
+        {
+            Console.WriteLine($"| {bytes / 1024} KB | {login} | Rules.Engine warm allocates {timings[(Comparison.OursWarm.Name, login)].AllocatedBytesPerLogin:#,0} B per login |");
+        }
     }
     return 0;
 }

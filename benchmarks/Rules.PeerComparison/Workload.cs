@@ -25,6 +25,19 @@ public static class Workloads
 
     public static readonly int[] AppMetadataSizes = [1024, 16 * 1024, 64 * 1024];
 
+    /// <summary>The profile sizes the "cost independent of profile size" goal is stated for.</summary>
+    public static readonly int[] ProfileGoalSizes = [16 * 1024, 64 * 1024];
+
+    /// <summary>
+    /// Five sample rules none of which reads user.app_metadata (the first five minus "Never impersonate an administrator",
+    /// plus "Mark impersonated sessions in the tokens"): what a login costs when its rules do not read the profile's bulk.
+    /// </summary>
+    private static readonly string[] RulesNotReadingAppMetadata =
+    [
+        "impersonation-support-agents-only.js", "impersonation-allowed-clients.js", "impersonation-business-hours.js",
+        "email-verified.js", "impersonation-token-claims.js",
+    ];
+
     /// <summary>The pipeline the goals are stated for: the first five sample rules.</summary>
     public const int GoalRuleCount = 5;
 
@@ -50,6 +63,14 @@ public static class Workloads
         });
         var label = appMetadataBytes is { } bytes ? $"{count} rules, app_metadata {bytes / 1024} KB" : $"{count} rules";
         return new Workload(label, new RuleSet(rules, sample.Configuration), Logins(appMetadataBytes));
+    }
+
+    /// <summary>The five sample rules that never read app_metadata, with app_metadata grown to <paramref name="appMetadataBytes"/>.</summary>
+    public static Workload NotReadingAppMetadata(int appMetadataBytes)
+    {
+        var sample = SampleRuleSet();
+        var rules = RulesNotReadingAppMetadata.Select(file => sample.Rules.Single(r => Path.GetFileName(r.File) == file)).ToArray();
+        return new Workload($"5 rules not reading it, app_metadata {appMetadataBytes / 1024} KB", new RuleSet(rules, sample.Configuration), Logins(appMetadataBytes));
     }
 
     /// <summary>

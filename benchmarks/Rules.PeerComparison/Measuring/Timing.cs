@@ -103,20 +103,28 @@ public static class Sampler
     }
 
     /// <summary>
-    /// Logins per second with <paramref name="threads"/> threads, each on its own engine from <paramref name="engineForThread"/>
-    /// (which may hand every thread the same thread-safe engine): a start barrier, a fixed time, the median of rounds.
+    /// Logins per second on one thread and on two, measured in alternating rounds (1, 2, 1, 2...) so that other load on a
+    /// shared machine lands on both alike; the scaling is the median of each pair's ratio, not a ratio of two medians
+    /// taken seconds apart (which read 0.97x in a run where a neighbour's build took a core during the 2-thread window).
     /// </summary>
-    public static double Throughput(Func<int, Func<object>> engineForThread, int threads, TimeSpan warmUp, TimeSpan round, int rounds)
+    public static (double One, double Two, double Scaling) Scaling(Func<int, Func<object>> engineForThread, TimeSpan warmUp, TimeSpan round, int rounds)
     {
-        var logins = Enumerable.Range(0, threads).Select(engineForThread).ToArray();
-        RunRound(logins, warmUp);
-        var rates = new double[rounds];
+        var one = new[] { engineForThread(0) };
+        var two = new[] { one[0], engineForThread(1) };
+        RunRound(two, warmUp);
+        RunRound(one, warmUp);
+        var oneRates = new double[rounds];
+        var twoRates = new double[rounds];
+        var ratios = new double[rounds];
         for (var r = 0; r < rounds; r++)
         {
-            var (count, elapsed) = RunRound(logins, round);
-            rates[r] = count / elapsed.TotalSeconds;
+            var (oneCount, oneElapsed) = RunRound(one, round);
+            var (twoCount, twoElapsed) = RunRound(two, round);
+            oneRates[r] = oneCount / oneElapsed.TotalSeconds;
+            twoRates[r] = twoCount / twoElapsed.TotalSeconds;
+            ratios[r] = twoRates[r] / oneRates[r];
         }
-        return Percentile(rates, 0.5);
+        return (Percentile(oneRates, 0.5), Percentile(twoRates, 0.5), Percentile(ratios, 0.5));
     }
 
     private static (long Count, TimeSpan Elapsed) RunRound(Func<object>[] logins, TimeSpan duration)
