@@ -3,6 +3,7 @@ using Rules.Engine.Compilation;
 using Rules.Engine.Modules;
 using Rules.Engine.Pipeline;
 using Rules.Engine.RuleSets;
+using Rules.Engine.Sandbox;
 
 namespace Rules.Engine.Linting;
 
@@ -13,19 +14,6 @@ namespace Rules.Engine.Linting;
 /// </summary>
 public static class RuleLinter
 {
-    private static readonly Dictionary<string, string> UnavailableGlobals = new(StringComparer.Ordinal)
-    {
-        ["setTimeout"] = "setTimeout is not available: timers could outlive the login; finish the work before calling callback",
-        ["setInterval"] = "setInterval is not available: timers could outlive the login",
-        ["setImmediate"] = "setImmediate is not available: timers could outlive the login",
-        ["clearTimeout"] = "clearTimeout is not available: there are no timers in the sandbox",
-        ["clearInterval"] = "clearInterval is not available: there are no timers in the sandbox",
-        ["process"] = "process is not available: rules run in a sandbox, not in Node.js (read settings from configuration)",
-        ["XMLHttpRequest"] = "XMLHttpRequest is not available: rules reach the network only through request, axios, node-fetch or fetch",
-        ["eval"] = "eval is not available: string compilation is switched off in the sandbox",
-        ["__dirname"] = "__dirname is not available: rules have no file system",
-    };
-
     /// <summary>Globals of Auth0's older runtime that work here too, as the modules <c>require</c> gives; the lint suggests that form.</summary>
     private static readonly Dictionary<string, string> LegacyGlobals = new(StringComparer.Ordinal)
     {
@@ -160,7 +148,7 @@ public static class RuleLinter
             }
         }
 
-        private bool IsUnavailable(string name) => UnavailableGlobals.ContainsKey(name) && !_declared.Contains(name);
+        private bool IsUnavailable(string name) => UnavailableGlobals.Contains(name) && !_declared.Contains(name);
 
         /// <summary>The nodes of <paramref name="node"/> that run whenever it runs: not inside a function, a branch or a typeof.</summary>
         private static IEnumerable<Node> UnconditionalNodes(Node node)
@@ -245,7 +233,7 @@ public static class RuleLinter
                     // One of the HTTP facades: the runtime resolves it (docs/authoring-rules.md, "Calling other services").
                     return;
                 case Identifier identifier when IsReference(identifier) && !_declared.Contains(identifier.Name)
-                                                && UnavailableGlobals.TryGetValue(identifier.Name, out var why)
+                                                && UnavailableGlobals.TryGetLintMessage(identifier.Name, out var why)
                                                 && !InsideTypeof():
                     Warn(identifier, LintCodes.UnavailableApi, why);
                     break;

@@ -61,6 +61,27 @@ public sealed class Outcome
 
     /// <summary>True when the browser must go to <see cref="Redirect"/> before the login can complete.</summary>
     public bool IsRedirect => Decision == Decision.Redirect;
+
+    /// <summary>
+    /// A denial the pipeline (or its host) makes itself, before or instead of running any rule: the server is busy, no
+    /// runtime could be built, the transaction is refused, no rule set is live. Fail closed: <c>access_denied</c>, with
+    /// <see cref="DenialDescriptions.Generic"/> followed by <paramref name="reason"/> as the description.
+    /// </summary>
+    /// <param name="reason">What the description says after "The login could not be completed: ".</param>
+    /// <param name="failure">The operator's detail (<see cref="RuleFailure.Message"/>).</param>
+    /// <param name="ruleSetVersion">The version that refused; null when no rule set is live (then <see cref="Rule"/> is null too, not "").</param>
+    /// <param name="totalMs">Time spent before refusing.</param>
+    public static Outcome FailClosed(DenialKind kind, string reason, string failure, string? ruleSetVersion, double totalMs = 0) => new()
+    {
+        Decision = Decision.Deny,
+        Rule = ruleSetVersion is null ? null : "",
+        Error = "access_denied",
+        ErrorDescription = DenialDescriptions.Failed(reason),
+        Kind = kind,
+        Failure = new RuleFailure(failure),
+        RuleSetVersion = ruleSetVersion ?? "",
+        Timings = new OutcomeTimings(totalMs, []),
+    };
 }
 
 /// <summary>Wall-clock time of the whole pipeline and of each rule that ran, in milliseconds.</summary>

@@ -192,41 +192,14 @@ public sealed class RulePipeline : IDisposable
     private Outcome RuntimeUnavailable(Exception e, long started) =>
         Refused($"a rule runtime could not be created ({e.GetType().Name}: {e.Message})", started, "the rule runtime is unavailable");
 
-    private Outcome Cancelled(long started) => new()
-    {
-        Decision = Decision.Deny,
-        Rule = "",
-        Error = "access_denied",
-        ErrorDescription = "The login could not be completed in time.",
-        Kind = DenialKind.Timeout,
-        Failure = new RuleFailure("the login was cancelled by the host"),
-        RuleSetVersion = Version,
-        Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, []),
-    };
+    private Outcome Cancelled(long started) =>
+        Outcome.FailClosed(DenialKind.Timeout, "the host cancelled it", "the login was cancelled by the host", Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-    private Outcome Busy(string failure, long started) => new()
-    {
-        Decision = Decision.Deny,
-        Rule = "",
-        Error = "access_denied",
-        ErrorDescription = "The login could not be completed: the server is busy; try again.",
-        Kind = DenialKind.Busy,
-        Failure = new RuleFailure(failure),
-        RuleSetVersion = Version,
-        Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, []),
-    };
+    private Outcome Busy(string failure, long started) =>
+        Outcome.FailClosed(DenialKind.Busy, "the server is busy; try again", failure, Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-    private Outcome Refused(string failure, long started, string? reason = null) => new()
-    {
-        Decision = Decision.Deny,
-        Rule = "",
-        Error = "access_denied",
-        ErrorDescription = $"The login could not be completed: {reason ?? failure}.",
-        Kind = DenialKind.RuleError,
-        Failure = new RuleFailure(failure),
-        RuleSetVersion = Version,
-        Timings = new OutcomeTimings(Stopwatch.GetElapsedTime(started).TotalMilliseconds, []),
-    };
+    private Outcome Refused(string failure, long started, string? reason = null) =>
+        Outcome.FailClosed(DenialKind.RuleError, reason ?? failure, failure, Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
     // A pipeline replaced by a new rule-set version is disposed while its last logins may still be calling out: its
     // HTTP client goes only when the last of them is done. Rule sets without egress skip the count.

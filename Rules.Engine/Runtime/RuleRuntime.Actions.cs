@@ -1,62 +1,28 @@
-using System.Text.Json.Nodes;
 using Jint;
 using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
-using Jint.Runtime.Interop;
 using Rules.Engine.Compilation;
-using Rules.Engine.Pipeline;
 
 namespace Rules.Engine.Runtime;
 
-// Actions-style files (exports.onExecutePostLogin): the event and api are built in Bootstrap.js; this side loads the
+// Actions-style files (exports.onExecutePostLogin): the event and api are built in Bootstrap/40-actions-api.js; this side loads the
 // module, calls the handler, and turns how it settled, and what it asked of api, into a denial or nothing.
 internal sealed partial class RuleRuntime
 {
     private JsValue _loadAction = JsValue.Undefined;
     private JsValue _runAction = JsValue.Undefined;
-    private JsObject _actionCall = null!;
     private JsValue?[] _actionHandlers = [];
-
-    // The action call in progress; reset by BeginActionCall.
-    private bool _actionSettled;
-    private bool _actionFulfilled;
-    private JsValue _actionRejection = JsValue.Undefined;
-    private Denial? _actionDenial;
-    private CompiledRule? _actionRule;
+    private ActionInvocation _action = null!;
 
     private void AddActionHost(JsObject host)
     {
-        _actionCall = new JsObject(_engine);
-        host.FastSetDataProperty("actionCall", _actionCall);
-        host.FastSetDataProperty("actionSettled", new ClrFunction(_engine, "actionSettled", (_, args) =>
-        {
-            _actionSettled = true;
-            _actionFulfilled = args.Length > 0 && args[0].Equals(JsBoolean.True);
-            _actionRejection = args.Length > 1 ? args[1] : JsValue.Undefined;
-            return JsValue.Undefined;
-        }));
-        host.FastSetDataProperty("actionDeny", new ClrFunction(_engine, "actionDeny", (_, args) =>
-        {
-            var rule = _actionRule!;
-            var reason = args.Length > 0 ? args[0].ToString() : "";
-            // Auth0: the action finishes, then the login stops; the first reason given is the one shown.
-            _actionDenial ??= new Denial(DenialKind.RuleDenied, rule.Name, "access_denied",
-                reason.Length > 0 ? reason : DenialDescriptions.RuleDeniedWithoutMessage(rule.Name), null);
-            return JsValue.Undefined;
-        }));
-        host.FastSetDataProperty("actionUnsupported", new ClrFunction(_engine, "actionUnsupported", (_, args) =>
-        {
-            // Located like a throw (file:line:col of the call), whether or not the action lets the error escape.
-            _actionDenial ??= RuleError(_actionRule, new JavaScriptException(args.Length > 0 ? args[0] : JsValue.Undefined));
-            return JsValue.Undefined;
-        }));
-        host.FastSetDataProperty("actionMetadata", new ClrFunction(_engine, "actionMetadata", (_, args) =>
-        {
-            var kind = args[0].ToString() == "AppMetadata" ? MetadataKind.AppMetadata : MetadataKind.UserMetadata;
-            _state.SetMetadataKey(kind, args[1].ToString(), args[2].ToString(), JsonBridge.ToJson(args[3]));
-            return JsValue.Undefined;
-        }));
+        _action = new ActionInvocation(_engine, _state, RuleError);
+        host.FastSetDataProperty(BootstrapHost.ActionCall, _action.Call);
+        host.SetFunction(_engine, BootstrapHost.ActionSettled, _action.OnSettled);
+        host.SetFunction(_engine, BootstrapHost.ActionDeny, _action.OnDeny);
+        host.SetFunction(_engine, BootstrapHost.ActionUnsupported, _action.OnUnsupported);
+        host.SetFunction(_engine, BootstrapHost.ActionMetadata, _action.OnMetadata);
     }
 
     private int IndexOfAction(string name)
@@ -74,8 +40,8 @@ internal sealed partial class RuleRuntime
 
     private void ReadActionExports(ObjectInstance exports)
     {
-        _loadAction = exports.Get("loadAction");
-        _runAction = exports.Get("runAction");
+        _loadAction = exports.Get(BootstrapHost.Exports.LoadAction);
+        _runAction = exports.Get(BootstrapHost.Exports.RunAction);
         _actionHandlers = new JsValue?[_ruleSet.Enabled.Count];
     }
 
@@ -88,11 +54,8 @@ internal sealed partial class RuleRuntime
     private async ValueTask<Denial?> InvokeActionAsync(CompiledRule rule, int index, JsValue user, JsValue context, bool freshModule, bool continuing = false)
     {
         _unhandledRejections.Clear();
-        _actionSettled = false;
-        _actionFulfilled = false;
-        _actionRejection = JsValue.Undefined;
-        _actionDenial = null;
-        _actionRule = rule;
+        var action = _action;
+        action.Begin(rule);
         try
         {
             var handler = freshModule ? null : _actionHandlers[index];
@@ -105,13 +68,12 @@ internal sealed partial class RuleRuntime
                 }
             }
 
-            _actionCall.FastSetDataProperty("user", user);
-            _actionCall.FastSetDataProperty("context", context);
+            action.Enter(user, context);
             _engine.Call(_runAction, JsValue.Undefined, [handler, user, context, continuing ? JsBoolean.True : JsBoolean.False]);
             _engine.Advanced.ProcessTasks();
             if (_pending.Count > 0 || _httpLimit is not null)
             {
-                if (await AwaitCallsAsync(rule, () => _actionSettled || _actionDenial is not null) is { } waitDenial)
+                if (await AwaitCallsAsync(rule, () => action.Finished) is { } waitDenial)
                 {
                     return waitDenial;
                 }
@@ -119,24 +81,23 @@ internal sealed partial class RuleRuntime
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Classify also marks the runtime broken after a limit or timeout; that failure is what the author needs to
-            // see even when the action had already asked to deny. Otherwise an earlier deny or unsupported call stands.
+            // A failure that discards the runtime (a limit, the deadline) is what the author needs to see even when the
+            // action had already asked to deny. Otherwise an earlier deny or unsupported call stands.
             var failure = Classify(e, rule);
-            return Broken ? failure : _actionDenial ?? failure;
+            return Broken ? failure : action.Denial ?? failure;
         }
         finally
         {
-            _actionCall.FastSetDataProperty("user", JsValue.Undefined);
-            _actionCall.FastSetDataProperty("context", JsValue.Undefined);
+            action.Leave();
         }
 
-        if (_actionDenial is not null)
+        if (action.Denial is not null)
         {
-            return _actionDenial;
+            return action.Denial;
         }
-        if (_actionSettled)
+        if (action.Settled)
         {
-            return _actionFulfilled ? null : RuleError(rule, new JavaScriptException(_actionRejection));
+            return action.Fulfilled ? null : RuleError(rule, new JavaScriptException(action.Rejection));
         }
         if (_unhandledRejections.Count > 0)
         {
@@ -144,8 +105,6 @@ internal sealed partial class RuleRuntime
         }
 
         // Nothing is left to run (no timers, no I/O), so a promise still pending now never settles.
-        return new Denial(DenialKind.Timeout, rule.Name, "access_denied",
-            $"The login could not be completed: rule '{rule.Name}' did not finish.",
-            new RuleFailure($"onExecutePostLogin in '{rule.Name}' returned a promise that can never settle (it awaits something nothing will resolve)", rule.Source.File));
+        return FailureClassifier.ActionNeverSettled(rule);
     }
 }

@@ -68,7 +68,7 @@ internal sealed partial class RuleRuntime
     {
         var at = RuleLinter.LocateEffectWrite(rule, effect.Field);
         return new Denial(DenialKind.RuleError, rule.Name, "access_denied",
-            $"The login could not be completed: rule '{rule.Name}' set context.{effect.Field}, which this server does not carry out.",
+            DenialDescriptions.Failed($"rule '{rule.Name}' set context.{effect.Field}, which this server does not carry out"),
             new RuleFailure($"rule '{rule.Name}' set {effect.RefusalMessage}", rule.Source.File, at?.Line, at?.Column,
                 at is { } position ? rule.SourceLine(position.Line) : null));
     }

@@ -42,8 +42,8 @@ internal sealed partial class RuleRuntime
             factories.FastSetDataProperty(name, _engine.Evaluate(factory));
         }
         factories.FastSetDataProperty("names", new Jint.Native.JsArray(_engine, names));
-        host.FastSetDataProperty("httpFactories", factories);
-        host.FastSetDataProperty("httpSend", new ClrFunction(_engine, "httpSend", HttpSend));
+        host.FastSetDataProperty(BootstrapHost.HttpFactories, factories);
+        host.SetFunction(_engine, BootstrapHost.HttpSend, HttpSend);
     }
 
     private void BeginHttp(ExecutionOptions? options, IRuleHttpTransport? pipelineHttp, CancellationToken cancellationToken)
@@ -103,9 +103,7 @@ internal sealed partial class RuleRuntime
         if (++_httpCalls > _options.MaxHttpCalls)
         {
             var rule = _state.CurrentRule;
-            _httpLimit ??= new Denial(DenialKind.Limit, rule, "access_denied",
-                $"The login could not be completed: rule '{rule}' exceeded a sandbox limit.",
-                new RuleFailure($"sandbox limit MaxHttpCalls tripped: the login made more than {_options.MaxHttpCalls} HTTP calls", Limit: "MaxHttpCalls"));
+            _httpLimit ??= _failures.TooManyHttpCalls(rule);
             Record(call, Stopwatch.GetTimestamp(), null, "ERR_HTTP_LIMIT");
             return Failure("ERR_HTTP_LIMIT", $"{method} {call.LoggableUrl}: more than {_options.MaxHttpCalls} HTTP calls in one login (sandbox limit MaxHttpCalls)", "MaxHttpCalls");
         }
@@ -222,15 +220,11 @@ internal sealed partial class RuleRuntime
                 Record(call.Request, call.Started, null, failure.Code, call.Rule);
                 if (call.BudgetBound && failure.Code == RuleHttpException.TimedOut)
                 {
-                    _httpLimit ??= new Denial(DenialKind.Timeout, call.Rule, "access_denied",
-                        $"The login could not be completed in time (rule '{call.Rule}').",
-                        new RuleFailure($"the login's time budget of {_options.TimeBudget.TotalSeconds:0.###} s ran out while rule '{call.Rule}' waited on {call.Request.Method} {call.Request.LoggableUrl}", Limit: "TimeBudget"));
+                    _httpLimit ??= _failures.HttpCallOutOfTime(call.Rule, call.Request.Method, call.Request.LoggableUrl);
                 }
                 if (failure.Limit is not null)
                 {
-                    _httpLimit ??= new Denial(DenialKind.Limit, call.Rule, "access_denied",
-                        $"The login could not be completed: rule '{call.Rule}' exceeded a sandbox limit.",
-                        new RuleFailure($"sandbox limit {failure.Limit} tripped: {failure.Message}", Limit: failure.Limit));
+                    _httpLimit ??= FailureClassifier.HttpLimit(call.Rule, failure.Limit, failure.Message);
                 }
                 error = runScript ? Failure(failure.Code, failure.Message, failure.Limit) : JsValue.Null;
             }
@@ -273,12 +267,6 @@ internal sealed partial class RuleRuntime
     private Denial OutOfTime(CompiledRule rule)
     {
         var cancelled = _loginCancellation?.IsCancellationRequested == true && BudgetLeft > TimeSpan.Zero;
-        var waiting = _pending.Count;
-        return new Denial(DenialKind.Timeout, rule.Name, "access_denied",
-            $"The login could not be completed in time (rule '{rule.Name}').",
-            new RuleFailure(cancelled
-                ? $"the login was cancelled while rule '{rule.Name}' waited on {waiting} HTTP call(s)"
-                : $"the login's time budget of {_options.TimeBudget.TotalSeconds:0.###} s ran out while rule '{rule.Name}' waited on {waiting} HTTP call(s)",
-                rule.Source.File, Limit: cancelled ? null : "TimeBudget"));
+        return _failures.WaitOutOfTime(rule, _pending.Count, cancelled);
     }
 }

@@ -6,7 +6,7 @@ using Rules.Engine.Modules;
 
 namespace Rules.Engine.Runtime;
 
-// require: Bootstrap.js keeps the per-runtime module cache and calls these to resolve a specifier (resolved when the
+// require: Bootstrap/30-modules.js keeps the per-runtime module cache and calls these to resolve a specifier (resolved when the
 // rule set compiled), to evaluate a file's prepared script (its CommonJS wrapper function) and to get the package's
 // native binding, built once per runtime. A module runs inside the rule call that first requires it, under its limits.
 internal sealed partial class RuleRuntime
@@ -17,14 +17,14 @@ internal sealed partial class RuleRuntime
     {
         var modules = _ruleSet.Modules;
         _moduleNatives = new JsValue?[modules.Packages.Count];
-        host.FastSetDataProperty("bufferModule", JsNumber.Create(modules.BufferFile));
-        host.FastSetDataProperty("resolveModule", new ClrFunction(_engine, "resolveModule", (_, args) =>
-            JsNumber.Create(modules.Resolve((int)args[0].AsNumber(), args[1].IsString() ? args[1].ToString() : "\0"))));
-        host.FastSetDataProperty("moduleName", new ClrFunction(_engine, "moduleName", (_, args) =>
-            new JsString(modules.Files[(int)args[0].AsNumber()].DisplayName)));
-        host.FastSetDataProperty("moduleFactory", new ClrFunction(_engine, "moduleFactory", (_, args) =>
-            _engine.Evaluate(modules.Files[(int)args[0].AsNumber()].Script)));
-        host.FastSetDataProperty("moduleNative", new ClrFunction(_engine, "moduleNative", (_, args) =>
+        host.FastSetDataProperty(BootstrapHost.BufferModule, JsNumber.Create(modules.BufferFile));
+        host.SetFunction(_engine, BootstrapHost.ResolveModule, (_, args) =>
+            JsNumber.Create(modules.Resolve((int)args[0].AsNumber(), args[1].IsString() ? args[1].ToString() : "\0")));
+        host.SetFunction(_engine, BootstrapHost.ModuleName, (_, args) =>
+            new JsString(modules.Files[(int)args[0].AsNumber()].DisplayName));
+        host.SetFunction(_engine, BootstrapHost.ModuleFactory, (_, args) =>
+            _engine.Evaluate(modules.Files[(int)args[0].AsNumber()].Script));
+        host.SetFunction(_engine, BootstrapHost.ModuleNative, (_, args) =>
         {
             var package = modules.Files[(int)args[0].AsNumber()].Package;
             if (_moduleNatives[package] is { } built)
@@ -35,7 +35,7 @@ internal sealed partial class RuleRuntime
             var native = factory is null ? JsValue.Undefined : factory(new ModuleNativeContext(_engine, FillRandom, _options.MemoryLimitBytes));
             _moduleNatives[package] = native;
             return native;
-        }));
+        });
     }
 
     /// <summary>Cryptographically random, except on replay (a seeded login), where the bytes follow the seed.</summary>

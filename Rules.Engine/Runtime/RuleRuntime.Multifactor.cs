@@ -97,5 +97,5 @@ internal sealed partial class RuleRuntime
     private static string Truncate(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 
     private static Denial MultifactorError(CompiledRule rule, string message) =>
-        new(DenialKind.RuleError, rule.Name, "access_denied", GenericFailure(rule.Name), new RuleFailure(message, rule.Source.File));
+        new(DenialKind.RuleError, rule.Name, "access_denied", DenialDescriptions.RuleFailed(rule.Name), new RuleFailure(message, rule.Source.File));
 }

@@ -43,7 +43,7 @@ internal sealed partial class RuleRuntime
         var problem = url.IsString() ? RedirectTarget.Check(url.ToString()) : "context.redirect must be { url: 'https://…' }";
         if (problem is not null)
         {
-            return (null, new Denial(DenialKind.RuleError, rule.Name, "access_denied", GenericFailure(rule.Name),
+            return (null, new Denial(DenialKind.RuleError, rule.Name, "access_denied", DenialDescriptions.RuleFailed(rule.Name),
                 new RuleFailure($"rule '{rule.Name}' asked for a redirect that cannot be followed: {problem}", rule.Source.File)));
         }
         return (new RedirectRequest(url.ToString(), RedirectState), null);
@@ -51,7 +51,7 @@ internal sealed partial class RuleRuntime
 
     private void AddRedirectHost(JsObject host)
     {
-        host.FastSetDataProperty("redirectWithQuery", new ClrFunction(_engine, "redirectWithQuery", (_, args) =>
+        host.SetFunction(_engine, BootstrapHost.RedirectWithQuery, (_, args) =>
         {
             var parameters = new List<KeyValuePair<string, string>>();
             if (JsonBridge.ToJson(args[1]) is JsonObject query)
@@ -65,8 +65,8 @@ internal sealed partial class RuleRuntime
                 }
             }
             return new JsString(RedirectTarget.WithQuery(args[0].ToString(), parameters));
-        }));
-        host.FastSetDataProperty("encodeRedirectToken", new ClrFunction(_engine, "encodeRedirectToken", (_, args) =>
+        });
+        host.SetFunction(_engine, BootstrapHost.EncodeRedirectToken, (_, args) =>
         {
             // args: secret, payload, expiresInSeconds, defaults { iss, sub, ip }
             var secret = args[0].ToString();
@@ -87,8 +87,8 @@ internal sealed partial class RuleRuntime
             claims["exp"] = now.ToUnixTimeSeconds() + (long)args[2].AsNumber();
             claims["state"] = RedirectState;
             return Result(new JsString(RedirectTokens.Encode(secret, claims)));
-        }));
-        host.FastSetDataProperty("validateRedirectToken", new ClrFunction(_engine, "validateRedirectToken", (_, args) =>
+        });
+        host.SetFunction(_engine, BootstrapHost.ValidateRedirectToken, (_, args) =>
         {
             // args: secret, token, state
             var secret = args[0].ToString();
@@ -98,7 +98,7 @@ internal sealed partial class RuleRuntime
             }
             var (claims, error) = RedirectTokens.Validate(secret, args[1].ToString(), _clock.GetUtcNow(), args[2].IsString() ? args[2].ToString() : null);
             return claims is null ? Problem(error!) : Result(JsonBridge.ToJs(_engine, claims));
-        }));
+        });
     }
 
     private JsObject Result(JsValue value)

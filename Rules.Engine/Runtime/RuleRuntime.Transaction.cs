@@ -136,11 +136,10 @@ internal sealed partial class RuleRuntime
             return Denied(denial!, transaction, started, timings, ran);
         }
 
-        if (denial is null && _claimsLimit.Check(idToken, accessToken, ran > 0 ? FindRuleNamed(timings[ran - 1].Rule) : null) is { } tooLarge)
+        if (denial is null && _claimsLimit.Check(idToken, accessToken, ran > 0 ? _lastRule : null) is { } tooLarge)
         {
             // The oversized claims go nowhere, not even into the decision log; the failure names the claim.
-            Broken = true;
-            denial = tooLarge;
+            denial = Fail(FailureClassifier.ClaimsTooLarge(tooLarge));
             idToken = [];
             accessToken = [];
         }
@@ -263,18 +262,5 @@ internal sealed partial class RuleRuntime
             }
         }
         return scopes;
-    }
-
-    /// <summary>The enabled rule called <paramref name="name"/>; a continued login may not have started at the first rule.</summary>
-    private CompiledRule? FindRuleNamed(string name)
-    {
-        foreach (var rule in _ruleSet.Enabled)
-        {
-            if (ReferenceEquals(rule.Name, name) || rule.Name == name)
-            {
-                return rule;
-            }
-        }
-        return null;
     }
 }

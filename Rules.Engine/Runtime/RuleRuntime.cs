@@ -1,16 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Reflection;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Acornima.Ast;
 using Jint;
 using Jint.Constraints;
 using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
 using Jint.Runtime.Descriptors;
-using Jint.Runtime.Interop;
 using Rules.Engine.Compilation;
 using Rules.Engine.Http;
 using Rules.Engine.Pipeline;
@@ -21,12 +16,10 @@ namespace Rules.Engine.Runtime;
 /// <summary>
 /// One warm Jint engine holding one rule-set version: built-ins frozen, rule functions loaded.
 /// Not thread-safe (neither is Jint's Engine); <see cref="RuntimePool"/> hands each one to one login at a time.
-/// A runtime that tripped a limit marks itself <see cref="Broken"/> and is never reused.
+/// A runtime that tripped a limit marks itself <see cref="Broken"/> and is never reused; <see cref="FailureClassifier"/> decides which failures do.
 /// </summary>
 internal sealed partial class RuleRuntime : IDisposable
 {
-    private static readonly Prepared<Script> Bootstrap = Jint.Engine.PrepareScript(ReadBootstrap(), "rules-runtime-bootstrap.js", strict: false);
-
     private readonly CompiledRuleSet _ruleSet;
     private readonly SandboxOptions _options;
     private readonly Jint.Engine _engine;
@@ -39,6 +32,7 @@ internal sealed partial class RuleRuntime : IDisposable
     private readonly GlobalSnapshot _snapshot;
     private readonly RuntimeInstrumentation? _instrumentation;
     private readonly TokenClaimsLimit _claimsLimit;
+    private readonly FailureClassifier _failures;
 
     public RuleRuntime(CompiledRuleSet ruleSet)
         : this(ruleSet, null)
@@ -53,14 +47,14 @@ internal sealed partial class RuleRuntime : IDisposable
         _options = ruleSet.Options;
         _state = new LoginState(_options.MaxLogEntries, _options.MaxLogEntryLength);
         _claimsLimit = new TokenClaimsLimit(_options.MaxTokenClaimsBytes);
+        _failures = new FailureClassifier(ruleSet);
         _engine = new Jint.Engine(ConfigureEngine);
 
         // Freezing every built-in takes far more statements than a rule budget allows; the budget is for rules.
         var statements = _engine.Constraints.Find<MaxStatementsConstraint>();
         statements?.MaxStatements = int.MaxValue - 1;
-        var result = _engine.Evaluate(Bootstrap);
-        var exports = _engine.Call(result, JsValue.Undefined, [CreateHostObject()]).AsObject();
-        _unauthorizedErrorPrototype = exports.Get("unauthorizedErrorPrototype").AsObject();
+        var exports = RuntimeBootstrap.Run(_engine, CreateHostObject());
+        _unauthorizedErrorPrototype = exports.Get(BootstrapHost.Exports.UnauthorizedErrorPrototype).AsObject();
         ReadActionExports(exports);
 
         _functions = new JsValue[ruleSet.Enabled.Count];
@@ -76,6 +70,9 @@ internal sealed partial class RuleRuntime : IDisposable
     }
 
     private readonly List<(JsValue Promise, JsValue Reason)> _unhandledRejections = [];
+
+    // The rule this login ran last (a continued login may not start at the first): the claims limit names it.
+    private CompiledRule? _lastRule;
 
     private void TrackRejection(object? sender, PromiseRejectionTrackerEventArgs e)
     {
@@ -95,20 +92,9 @@ internal sealed partial class RuleRuntime : IDisposable
 
     private void ConfigureEngine(Options o)
     {
+        // Registered first, so the deadline is checked before the other constraints.
         o.Constraint(_deadline);
-        o.MaxStatements(_options.MaxStatements);
-        o.LimitMemory(_options.MemoryLimitBytes);
-        o.LimitRecursion(_options.MaxRecursionDepth);
-        o.MaxArraySize(_options.MaxArraySize);
-        o.RegexTimeoutInterval(_options.RegexTimeout);
-        o.Constraints.StackOverflowGuard = true;
-        o.Host.StringCompilationAllowed = false;
-        o.AgentCanSuspend = false;
-        o.Interop.Enabled = false;
-        o.Modules.RegisterRequire = false;
-        o.TimeSystem = _clock;
-        o.TimeZone = TimeZoneInfo.Utc;
-        o.Culture = CultureInfo.InvariantCulture;
+        o.RulesSandbox(_options, _clock);
         _instrumentation?.Configure(o);
     }
 
@@ -121,17 +107,26 @@ internal sealed partial class RuleRuntime : IDisposable
         }
 
         var host = new JsObject(_engine);
-        host.FastSetDataProperty("maxStringLength", JsNumber.Create(_options.MaxStringLength));
-        host.FastSetDataProperty("maxBinaryBytes", JsNumber.Create(_options.MemoryLimitBytes));
-        host.FastSetDataProperty("configuration", configuration);
-        host.FastSetDataProperty("random", new ClrFunction(_engine, "random", (_, _) => JsNumber.Create(_random.NextDouble())));
-        host.FastSetDataProperty("logAccepting", new ClrFunction(_engine, "logAccepting", (_, _) => _state.TryAcceptLog() ? JsBoolean.True : JsBoolean.False));
-        host.FastSetDataProperty("log", new ClrFunction(_engine, "log", (_, args) =>
+        host.FastSetDataProperty(BootstrapHost.MaxStringLength, JsNumber.Create(_options.MaxStringLength));
+        host.FastSetDataProperty(BootstrapHost.MaxBinaryBytes, JsNumber.Create(_options.MemoryLimitBytes));
+        host.FastSetDataProperty(BootstrapHost.Configuration, configuration);
+        var unavailable = new JsObject(_engine);
+        foreach (var global in UnavailableGlobals.All)
+        {
+            if (global.Installed)
+            {
+                unavailable.FastSetDataProperty(global.Name, new JsString(global.Reason));
+            }
+        }
+        host.FastSetDataProperty(BootstrapHost.UnavailableGlobals, unavailable);
+        host.SetFunction(_engine, BootstrapHost.Random, (_, _) => JsNumber.Create(_random.NextDouble()));
+        host.SetFunction(_engine, BootstrapHost.LogAccepting, (_, _) => _state.TryAcceptLog() ? JsBoolean.True : JsBoolean.False);
+        host.SetFunction(_engine, BootstrapHost.Log, (_, args) =>
         {
             _state.AddRuleLog(args.Length > 0 ? args[0].ToString() : "");
             return JsValue.Undefined;
-        }));
-        host.FastSetDataProperty("auth0Global", new ClrFunction(_engine, "auth0Global", (_, args) =>
+        });
+        host.SetFunction(_engine, BootstrapHost.Auth0Global, (_, args) =>
         {
             var value = _state.Auth0 is not { } globals ? null : args[0].ToString() switch
             {
@@ -140,14 +135,14 @@ internal sealed partial class RuleRuntime : IDisposable
                 _ => globals.AccessToken,
             };
             return value is null ? JsValue.Undefined : new JsString(value);
-        }));
-        host.FastSetDataProperty("updateMetadata", new ClrFunction(_engine, "updateMetadata", (_, args) =>
+        });
+        host.SetFunction(_engine, BootstrapHost.UpdateMetadata, (_, args) =>
         {
             var kind = args[0].ToString() == "AppMetadata" ? MetadataKind.AppMetadata : MetadataKind.UserMetadata;
             var metadata = JsonBridge.ToJson(args[2]) as JsonObject ?? [];
             _state.AddMetadataUpdate(kind, args[1].ToString(), metadata);
             return JsValue.Undefined;
-        }));
+        });
         AddActionHost(host);
         AddModuleHost(host);
         AddRedirectHost(host);
@@ -174,6 +169,7 @@ internal sealed partial class RuleRuntime : IDisposable
         var timings = new RuleTiming[rules.Count];
         var ran = 0;
         _state.Reset();
+        _lastRule = null;
         _redirectState = null;
         _state.Auth0 = options?.Auth0;
         _multifactor = null;
@@ -198,8 +194,7 @@ internal sealed partial class RuleRuntime : IDisposable
                 first = IndexOfAction(continueAction);
                 if (first < 0)
                 {
-                    return Denied(new Denial(DenialKind.RuleError, continueAction, "access_denied", GenericFailure(continueAction),
-                        new RuleFailure($"the login continues after a redirect by '{continueAction}', which is not an action of this rule set")), transaction, started, timings, ran);
+                    return Denied(FailureClassifier.UnknownContinueAction(continueAction), transaction, started, timings, ran);
                 }
                 _state.Carry(options.CarriedMetadataUpdates);
             }
@@ -208,59 +203,43 @@ internal sealed partial class RuleRuntime : IDisposable
             {
                 var rule = rules[i];
                 _state.CurrentRule = rule.Name;
+                _lastRule = rule;
                 var ruleStarted = Stopwatch.GetTimestamp();
+                var received = context;
+                Denial? denial;
                 if (rule.Kind == RuleKind.Action)
                 {
                     // An action returns nothing to pass on: it changes the login only through api, which writes to this context.
                     var continuing = i == first && options?.ContinueAction is not null;
-                    var actionDenial = await InvokeActionAsync(rule, i, user, context, options?.FreshGlobal == true, continuing) ?? ReadMultifactor(rule, context, context);
-                    timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
-                    var (actionRedirect, badActionRedirect) = actionDenial is null ? ReadRedirect(rule, context, transaction.Context) : (null, null);
-                    if ((actionDenial ?? badActionRedirect) is { } stop)
-                    {
-                        return await FinishAsync(stop, transaction, user, context, started, timings, ran);
-                    }
-                    if (actionRedirect is not null)
-                    {
-                        return await FinishAsync(null, transaction, user, context, started, timings, ran, (rule.Name, actionRedirect));
-                    }
-                    continue;
+                    denial = await InvokeActionAsync(rule, i, user, context, options?.FreshGlobal == true, continuing);
                 }
-
-                var invocation = new RuleInvocation(_engine, _state, rule.Name);
-                var denial = await InvokeAsync(rule, _functions[i], invocation, user, context);
+                else
+                {
+                    var invocation = new RuleInvocation(_engine, _state, rule.Name);
+                    denial = await InvokeAsync(rule, _functions[i], invocation, user, context);
+                    if (denial is null)
+                    {
+                        if (invocation.User is ObjectInstance nextUser && !ReferenceEquals(nextUser, user))
+                        {
+                            user = ReprotectImpersonation(transaction, nextUser, (ObjectInstance)user);
+                        }
+                        if (invocation.Context is ObjectInstance nextContext)
+                        {
+                            context = nextContext;
+                        }
+                    }
+                }
                 timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
+
+                RedirectRequest? redirect = null;
+                denial ??= ReadRequests(rule, received, context, transaction.Context, out redirect);
                 if (denial is not null)
                 {
                     return await FinishAsync(denial, transaction, user, context, started, timings, ran);
                 }
-
-                if (invocation.User is ObjectInstance nextUser && !ReferenceEquals(nextUser, user))
-                {
-                    user = ReprotectImpersonation(transaction, nextUser, (ObjectInstance)user);
-                }
-                var received = context;
-                if (invocation.Context is ObjectInstance nextContext)
-                {
-                    context = nextContext;
-                }
-                if (RefusedEffect(rule, received, context, transaction.Context) is { } refused)
-                {
-                    return await FinishAsync(refused, transaction, user, context, started, timings, ran);
-                }
-                if (ReadMultifactor(rule, received, context) is { } multifactorDenial)
-                {
-                    return await FinishAsync(multifactorDenial, transaction, user, context, started, timings, ran);
-                }
-
-                // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.
-                var (redirect, badRedirect) = ReadRedirect(rule, context, transaction.Context);
-                if (badRedirect is not null)
-                {
-                    return await FinishAsync(badRedirect, transaction, user, context, started, timings, ran);
-                }
                 if (redirect is not null)
                 {
+                    // Auth0 acted on context.redirect once the rule called back; the rules after it run only after /continue.
                     return await FinishAsync(null, transaction, user, context, started, timings, ran, (rule.Name, redirect));
                 }
             }
@@ -270,8 +249,7 @@ internal sealed partial class RuleRuntime : IDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Only reachable if building the rules' input failed: still a denial, never an escape.
-            Broken = true;
-            var denial = Classify(e, rules.Count > 0 ? rules[Math.Min(ran, rules.Count - 1)] : null);
+            var denial = Fail(_failures.InputFailed(e, rules.Count > 0 ? rules[Math.Min(ran, rules.Count - 1)] : null));
             return Denied(denial, transaction, started, timings, ran);
         }
         finally
@@ -279,7 +257,7 @@ internal sealed partial class RuleRuntime : IDisposable
             if (cancellationToken.IsCancellationRequested)
             {
                 // Interrupted wherever it was (mid-rule, or with callbacks still queued): never hand this engine to another login.
-                Broken = true;
+                Fail(FailureClassifier.Cancelled(null));
             }
             EndHttp();
             _deadline.End();
@@ -290,11 +268,31 @@ internal sealed partial class RuleRuntime : IDisposable
                 // Drops globals a sloppy rule created by accident and any promise jobs still queued.
                 _engine.Advanced.RestoreGlobalSnapshot(_snapshot);
             }
-            catch (Exception) when (!Broken)
+            catch (Exception e) when (!Broken)
             {
-                Broken = true;
+                Fail(FailureClassifier.StateNotRestored(e));
             }
         }
+    }
+
+    /// <summary>
+    /// What an entry that succeeded asked of the login through the context it received and the one it passed on, in
+    /// order: an effect this server refuses (rules only; an action has no way to set one), a second factor, a redirect.
+    /// A denial when one of them cannot be carried out; otherwise <paramref name="redirect"/> when the login suspends.
+    /// </summary>
+    private Denial? ReadRequests(CompiledRule rule, JsValue received, JsValue passedOn, JsonObject input, out RedirectRequest? redirect)
+    {
+        redirect = null;
+        if ((rule.Kind == RuleKind.Action ? null : RefusedEffect(rule, received, passedOn, input)) is { } refused)
+        {
+            return refused;
+        }
+        if (ReadMultifactor(rule, received, passedOn) is { } multifactor)
+        {
+            return multifactor;
+        }
+        (redirect, var badRedirect) = ReadRedirect(rule, passedOn, input);
+        return badRedirect;
     }
 
     private async ValueTask<Denial?> InvokeAsync(CompiledRule rule, JsValue function, RuleInvocation invocation, JsValue user, JsValue context)
@@ -315,6 +313,7 @@ internal sealed partial class RuleRuntime : IDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var thrown = Classify(e, rule);
+            // Broken: the classifier decided this failure discards the runtime (a limit, the deadline, the sandbox).
             if (!invocation.Called || thrown.Kind != DenialKind.RuleError || Broken)
             {
                 return thrown;
@@ -338,9 +337,7 @@ internal sealed partial class RuleRuntime : IDisposable
 
         // Rules have no timers and no I/O, so once the job queue is empty nothing can ever call back:
         // deny now instead of holding the login for the rest of its budget.
-        return new Denial(DenialKind.Timeout, rule.Name, "access_denied",
-            $"The login could not be completed: rule '{rule.Name}' did not call callback.",
-            new RuleFailure($"rule '{rule.Name}' returned without calling callback, and nothing it started can still call it", rule.Source.File));
+        return FailureClassifier.DidNotCallBack(rule);
     }
 
     private Denial RuleDenied(CompiledRule rule, JsValue error)
@@ -370,187 +367,20 @@ internal sealed partial class RuleRuntime : IDisposable
         return false;
     }
 
-    private Denial Classify(Exception exception, CompiledRule? rule)
+    /// <summary>Classifies a failure and acts on it: the only place a runtime marks itself <see cref="Broken"/>.</summary>
+    private Denial Fail(RuntimeFault fault)
     {
-        var name = rule?.Name ?? "";
-        switch (exception)
-        {
-            case JavaScriptException js:
-                return RuleError(rule, js);
-            // Derives from TimeoutException, so it must come first.
-            case RegexMatchTimeoutException:
-                return LimitDenial(rule, "RegexTimeout", $"a regular expression ran longer than {_options.RegexTimeout.TotalMilliseconds:0} ms");
-            case OperationCanceledException when _loginCancellation?.IsCancellationRequested == true:
-                Broken = true;
-                return new Denial(DenialKind.Timeout, name, "access_denied",
-                    $"The login could not be completed in time (rule '{name}').",
-                    new RuleFailure($"the login was cancelled by the host while rule '{name}' ran", rule?.Source.File));
-            case TimeoutException:
-            case OperationCanceledException:
-                Broken = true;
-                return new Denial(DenialKind.Timeout, name, "access_denied",
-                    $"The login could not be completed in time (rule '{name}').",
-                    new RuleFailure($"the login's time budget of {_options.TimeBudget.TotalSeconds:0.###} s ran out in rule '{name}'", rule?.Source.File, Limit: "TimeBudget"));
-            case MemoryLimitExceededException memory when memory.Message.Contains("array size", StringComparison.OrdinalIgnoreCase):
-                return LimitDenial(rule, "MaxArraySize", $"an array grew past {_options.MaxArraySize:N0} elements");
-            case MemoryLimitExceededException:
-                return LimitDenial(rule, "MemoryLimitBytes", $"the rule allocated more than {_options.MemoryLimitBytes:N0} bytes");
-            case StatementsCountOverflowException:
-                return LimitDenial(rule, "MaxStatements", $"the rule ran more than {_options.MaxStatements:N0} statements");
-            case RecursionDepthOverflowException:
-                return LimitDenial(rule, "MaxRecursionDepth", $"calls nested deeper than {_options.MaxRecursionDepth}");
-            case OutcomeConversionException conversion:
-                return new Denial(DenialKind.RuleError, name, "access_denied", GenericFailure(name),
-                    new RuleFailure($"the values rules left on user or context cannot be read: {conversion.Message}", rule?.Source.File));
-            default:
-                Broken = true;
-                return new Denial(DenialKind.RuleError, name, "access_denied", GenericFailure(name),
-                    new RuleFailure($"the sandbox failed while running the rule ({exception.GetType().Name}: {exception.Message})", rule?.Source.File));
-        }
-    }
-
-    private Denial LimitDenial(CompiledRule? rule, string limit, string what)
-    {
-        Broken = true;
-        var name = rule?.Name ?? "";
-        return new Denial(DenialKind.Limit, name, "access_denied",
-            $"The login could not be completed: rule '{name}' exceeded a sandbox limit.",
-            new RuleFailure($"sandbox limit {limit} tripped: {what}", rule?.Source.File, Limit: limit));
-    }
-
-    private Denial RuleError(CompiledRule? rule, JavaScriptException exception)
-    {
-        var name = rule?.Name ?? "";
-        var message = DescribeThrown(exception);
-        var (line, column) = LocateInRule(rule, exception);
-        var file = rule?.Source.File;
-        var source = line is { } ruleLine ? rule?.SourceLine(ruleLine) : null;
-
-        var thrownAt = exception.Location;
-        if (thrownAt.Start.Line > 0 && FindRule(thrownAt.SourceFile) is { } origin)
-        {
-            if (message.StartsWith("TypeError: ", StringComparison.Ordinal))
-            {
-                message = NodeStyleTypeErrors.Rewrite(origin, thrownAt.Start.Line, thrownAt.Start.Column, message);
-            }
-            if (!ReferenceEquals(origin, rule))
-            {
-                // A function one rule left on `global` failed while another rule called it: point at the failing code,
-                // and say who called it.
-                var caller = line is null ? "" : $" at {file}:{line}:{column}";
-                message += $" (in code from rule '{origin.Name}', called by rule '{name}'{caller})";
-                file = origin.Source.File;
-                (line, column) = origin.ToAuthorPosition(thrownAt.Start.Line, thrownAt.Start.Column);
-                source = origin.SourceLine(line.Value);
-            }
-        }
-        string? limit = null;
-        if (message.Contains("Maximum call stack size exceeded", StringComparison.Ordinal))
-        {
-            limit = "MaxRecursionDepth";
-        }
-        else if (LimitMention().Match(message) is { Success: true } mention)
-        {
-            limit = mention.Groups[1].Value;
-        }
-
-        var failure = new RuleFailure(message, file, line, column, source, limit);
-        if (limit is not null)
+        if (fault.DiscardRuntime)
         {
             Broken = true;
-            return new Denial(DenialKind.Limit, name, "access_denied", $"The login could not be completed: rule '{name}' exceeded a sandbox limit.", failure);
         }
-        return new Denial(DenialKind.RuleError, name, "access_denied", GenericFailure(name), failure);
+        return fault.Denial;
     }
 
-    private CompiledRule? FindRule(string? file)
-    {
-        foreach (var rule in _ruleSet.Enabled)
-        {
-            if (rule.Source.File == file)
-            {
-                return rule;
-            }
-        }
-        return null;
-    }
+    private Denial Classify(Exception exception, CompiledRule? rule) =>
+        Fail(_failures.Classify(exception, rule, loginCancelled: _loginCancellation?.IsCancellationRequested == true));
 
-    private static string GenericFailure(string rule) => $"The login could not be completed: rule '{rule}' failed.";
-
-    private static string DescribeThrown(JavaScriptException exception)
-    {
-        if (exception.Error is ObjectInstance error && !error.IsCallable())
-        {
-            var name = error.Get("name");
-            var message = error.Get("message");
-            if (message.IsString())
-            {
-                return name.IsString() && name.ToString().Length > 0 ? $"{name}: {message}" : message.ToString();
-            }
-        }
-        if (exception.Error.IsString())
-        {
-            return exception.Error.ToString();
-        }
-
-        // `throw { code: 1 }` or `throw 42`: show the value itself, as a console would.
-        try
-        {
-            return "Uncaught " + (JsonBridge.ToJson(exception.Error)?.ToJsonString() ?? exception.Error.ToString());
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return "Uncaught " + exception.Error.Type.ToString().ToLowerInvariant();
-        }
-    }
-
-    /// <summary>Finds where in the author's file the error happened: the throw site, or the innermost stack frame in the rule's file.</summary>
-    private static (int? Line, int? Column) LocateInRule(CompiledRule? rule, JavaScriptException exception)
-    {
-        if (rule is null)
-        {
-            return (null, null);
-        }
-
-        var location = exception.Location;
-        if (location.SourceFile == rule.Source.File && location.Start.Line > 0)
-        {
-            var (line, column) = rule.ToAuthorPosition(location.Start.Line, location.Start.Column);
-            return (line, column);
-        }
-
-        var stack = exception.JavaScriptStackTrace;
-        if (stack is not null)
-        {
-            var marker = rule.Source.File + ":";
-            var at = stack.IndexOf(marker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                var match = StackPosition().Match(stack, at + marker.Length);
-                if (match.Success && match.Index == at + marker.Length)
-                {
-                    var line = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-                    var column = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-                    return rule.ToAuthorPosition(line, column - 1);
-                }
-            }
-        }
-        return (null, null);
-    }
-
-    [GeneratedRegex(@"(\d+):(\d+)")]
-    private static partial Regex StackPosition();
-
-    [GeneratedRegex(@"\(sandbox limit (\w+)\)")]
-    private static partial Regex LimitMention();
-
-    private static string ReadBootstrap()
-    {
-        using var stream = typeof(RuleRuntime).Assembly.GetManifestResourceStream("Rules.Engine.Runtime.Bootstrap.js")
-            ?? throw new InvalidOperationException("embedded resource Bootstrap.js is missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private Denial RuleError(CompiledRule? rule, JavaScriptException exception) => Fail(_failures.RuleError(rule, exception));
 
     public void Dispose() => _engine.Dispose();
 }

@@ -43,7 +43,7 @@ internal sealed class TokenClaimsLimit(int maxBytes)
         var rule = lastRule?.Name ?? "";
         var what = $"the {token}'s custom claims take {total:N0} bytes, over the limit of {maxBytes:N0} (largest: claim '{largest}', "
             + $"{largestBytes:N0} bytes), measured when rule '{rule}' called back; the claim may have been set by an earlier rule";
-        return new Denial(DenialKind.Limit, rule, "access_denied", $"The login could not be completed: claim '{largest}' makes the {token} too large.",
+        return new Denial(DenialKind.Limit, rule, "access_denied", DenialDescriptions.Failed($"claim '{largest}' makes the {token} too large"),
             new RuleFailure($"sandbox limit MaxTokenClaimsBytes tripped: {what}", lastRule?.Source.File, Limit: "MaxTokenClaimsBytes"));
     }
 

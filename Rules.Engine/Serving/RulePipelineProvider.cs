@@ -106,15 +106,7 @@ public sealed class RulePipelineProvider : IDisposable
     }
 
     /// <summary>The denial every login gets while no version is live.</summary>
-    public static Outcome NoRuleSet() => new()
-    {
-        Decision = Decision.Deny,
-        Error = "access_denied",
-        ErrorDescription = "The login could not be completed: no rule set is live.",
-        Kind = DenialKind.RuleError,
-        Failure = new RuleFailure("no rule set is live"),
-        Timings = new OutcomeTimings(0, []),
-    };
+    public static Outcome NoRuleSet() => Outcome.FailClosed(DenialKind.RuleError, "no rule set is live", "no rule set is live", ruleSetVersion: null);
 
     /// <summary>Loads, compiles and swaps in the source's current rules; returns the compilation (with its errors when refused), or null when nothing was compiled.</summary>
     public RuleSetCompilation? Reload()

@@ -25,4 +25,20 @@ public sealed record AuditEntry
 
     /// <summary>Type-specific details: for a login, the decision, the deciding rule and per-rule timings.</summary>
     public JsonObject Details { get; init; } = [];
+
+    /// <summary>An entry about <paramref name="http"/>: the caller's address and user agent filled in, the rest added with <c>with</c>.</summary>
+    public static AuditEntry For(HttpContext http, DateTimeOffset date, string type, string? description = null) => new()
+    {
+        Date = date,
+        Type = type,
+        Description = description,
+        Ip = IpOf(http),
+        UserAgent = UserAgentOf(http),
+    };
+
+    /// <summary>The address the request came from, as every audit entry records it (after forwarded-header processing, when configured).</summary>
+    public static string? IpOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+
+    /// <summary>The request's User-Agent; empty when it sent none.</summary>
+    public static string UserAgentOf(HttpContext http) => http.Request.Headers.UserAgent.ToString();
 }

@@ -53,8 +53,8 @@ public sealed record ChangeActor(string Kind, string Id, string? Name = null)
     /// <summary>This actor, with the address and user agent of <paramref name="http"/>.</summary>
     public ChangeActor From(Microsoft.AspNetCore.Http.HttpContext http) => this with
     {
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+        Ip = AuditEntry.IpOf(http),
+        UserAgent = AuditEntry.UserAgentOf(http) is { Length: > 0 } agent ? agent : null,
     };
 
     public JsonObject ToJson()

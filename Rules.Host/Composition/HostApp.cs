@@ -9,6 +9,7 @@ using Rules.Host.GeoIp;
 using Rules.Host.Hosting;
 using Rules.Host.Impersonation;
 using Rules.Host.Login;
+using Rules.Host.LoginFinishing;
 using Rules.Host.MultiFactor;
 using Rules.Host.Management;
 using Rules.Host.Risk;
@@ -63,6 +64,7 @@ public static class HostApp
         builder.Services.AddOAuth();
         builder.Services.AddImpersonation();
         builder.Services.AddLogin();
+        builder.Services.AddLoginFinishing();
         builder.Services.AddRedirects();
         builder.Services.AddMultifactor();
         builder.Services.AddManagement();

@@ -16,15 +16,10 @@ public sealed class DashboardAudit(AuditLog audit, TimeProvider clock)
     public const string Action = "dashboard_action";
 
     public void Write(HttpContext http, string type, string description, DashboardOperator? by, JsonObject? details = null, string? userName = null) =>
-        audit.Write(new AuditEntry
+        audit.Write(AuditEntry.For(http, clock.GetUtcNow(), type, description) with
         {
-            Date = clock.GetUtcNow(),
-            Type = type,
-            Description = description,
             UserId = by?.UserId,
             UserName = userName ?? by?.Email,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = details ?? [],
         });
 

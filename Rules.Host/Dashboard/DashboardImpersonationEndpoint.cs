@@ -19,15 +19,16 @@ public static class DashboardImpersonationEndpoint
     public static async Task<IResult> HandleAsync(string user_id, HttpContext http, AuditedImpersonationLinks links, TenantStore store,
         MultiFactor.ImpersonatorMultifactor impersonatorMfa)
     {
-        var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
-        if (bodyError is not null)
+        var read = await RequestBody.ReadAsync(http.Request);
+        if (read.IsError)
         {
-            return bodyError.ToAuth0Error().ToResult();
+            return read.Error.ToResult();
         }
+        var body = read.Value!;
 
-        var clientId = Text(body!, "client_id");
-        var responseType = Text(body!, "response_type") ?? ImpersonationParameters.Code;
-        var mode = Text(body!, "response_mode") ?? "get";
+        var clientId = Text(body, "client_id");
+        var responseType = Text(body, "response_type") ?? ImpersonationParameters.Code;
+        var mode = Text(body, "response_mode") ?? "get";
         if (mode is not ("get" or "post"))
         {
             return Auth0Error.BadRequest("response_mode must be \"get\" or \"post\"", "unsupported_response_mode").ToResult();
@@ -38,10 +39,10 @@ public static class DashboardImpersonationEndpoint
         {
             ["response_type"] = responseType,
             ["response_mode"] = mode == "post" ? ResponseModes.FormPost : responseType == ImpersonationParameters.Token ? ResponseModes.Fragment : ResponseModes.Query,
-            ["scope"] = Text(body!, "scope") is { Length: > 0 } scope ? scope : "openid",
+            ["scope"] = Text(body, "scope") is { Length: > 0 } scope ? scope : "openid",
             ["callback_url"] = callback,
         };
-        if (Text(body!, "state") is { Length: > 0 } state)
+        if (Text(body, "state") is { Length: > 0 } state)
         {
             additional["state"] = state;
         }
@@ -55,7 +56,7 @@ public static class DashboardImpersonationEndpoint
         };
 
         // With the tenant's impersonator-MFA setting on, a fresh code from the operator comes first.
-        var (verified, mfaError) = impersonatorMfa.VerifyOperator(http, who.UserId, Text(body!, "mfa_code"));
+        var (verified, mfaError) = impersonatorMfa.VerifyOperator(http, who.UserId, Text(body, "mfa_code"));
         if (mfaError is not null)
         {
             return mfaError.ToResult();

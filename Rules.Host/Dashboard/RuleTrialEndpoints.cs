@@ -39,12 +39,13 @@ public static class RuleTrialEndpoints
         {
             return Auth0Error.NotFound("The rule does not exist.", "inexistent_rule").ToResult();
         }
-        var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
-        if (bodyError is not null)
+        var read = await RequestBody.ReadAsync(http.Request);
+        if (read.IsError)
         {
-            return bodyError.ToAuth0Error().ToResult();
+            return read.Error.ToResult();
         }
-        if (body!["script"] is not JsonValue scriptValue || !scriptValue.TryGetValue<string>(out var script))
+        var body = read.Value!;
+        if (body["script"] is not JsonValue scriptValue || !scriptValue.TryGetValue<string>(out var script))
         {
             return Auth0Error.BadRequest("\"script\" must be the rule's text.").ToResult();
         }

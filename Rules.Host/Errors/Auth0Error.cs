@@ -1,11 +1,16 @@
+
 namespace Rules.Host.Errors;
 
 /// <summary>
 /// Errors as Auth0's APIs return them: <c>{ "statusCode", "error", "message", "errorCode" }</c>.
 /// The message is written for the caller; it never carries a stack trace, a secret or another user's data.
 /// </summary>
-public sealed record Auth0Error(int StatusCode, string Error, string Message, string? ErrorCode = null)
+public sealed record Auth0Error(int StatusCode, string Error, string Message, string? ErrorCode = null) : IValidationError
 {
+    string IValidationError.Code => ErrorCode ?? Error;
+
+    string IValidationError.Description => Message;
+
     public IResult ToResult() => Results.Json(
         new Auth0ErrorBody(StatusCode, Error, Message, ErrorCode),
         AppJsonContext.Default.Auth0ErrorBody,
@@ -31,9 +36,16 @@ public sealed record Auth0Error(int StatusCode, string Error, string Message, st
 
 public sealed record Auth0ErrorBody(int statusCode, string error, string message, string? errorCode);
 
-/// <summary>OAuth 2.0 token-endpoint errors (RFC 6749 §5.2), the shape /oauth/token returns.</summary>
-public sealed record OAuthError(string Error, string ErrorDescription, int StatusCode = 400)
+/// <summary>
+/// OAuth 2.0 errors: the shape /oauth/token returns (RFC 6749 §5.2), and the error and error_description an
+/// authorization response carries to the callback (§4.1.2.1).
+/// </summary>
+public sealed record OAuthError(string Error, string ErrorDescription, int StatusCode = 400) : IValidationError
 {
+    string IValidationError.Code => Error;
+
+    string IValidationError.Description => ErrorDescription;
+
     public IResult ToResult() => Results.Json(new OAuthErrorBody(Error, ErrorDescription), AppJsonContext.Default.OAuthErrorBody, statusCode: StatusCode);
 }
 

@@ -8,20 +8,12 @@ using Rules.Host.Errors;
 
 namespace Rules.Host.Hosting;
 
-/// <summary>Why a body could not be read: 400 (content type, syntax) or 413 (size), with a message for the caller.</summary>
-/// <param name="MaxBytes">The limit a 413 names.</param>
-public sealed record RequestBodyError(int StatusCode, string Message, long MaxBytes = 0)
-{
-    /// <summary>Auth0's error JSON for it: every 413 the server answers has the one shape of <see cref="Auth0Error.PayloadTooLarge"/>.</summary>
-    public Auth0Error ToAuth0Error() =>
-        StatusCode == StatusCodes.Status413PayloadTooLarge ? Auth0Error.PayloadTooLarge(MaxBytes) : Auth0Error.BadRequest(Message, "invalid_body");
-}
-
 /// <summary>
 /// Reads a JSON or form-encoded body into one <see cref="JsonObject"/>, so a handler validates both the same
 /// way. Form values are strings; a key like <c>additionalParameters[state]</c> becomes a nested object, which
 /// is how Auth0's form-encoded calls spelled nested fields. The body is read with a hard size limit, because
-/// Kestrel's limit does not apply in every host (the in-process test server has none).
+/// Kestrel's limit does not apply in every host (the in-process test server has none). A body that cannot be read is
+/// 400 <c>invalid_body</c> (content type, encoding, syntax) or the one 413 of <see cref="Auth0Error.PayloadTooLarge"/>.
 /// </summary>
 public static class RequestBody
 {
@@ -30,20 +22,20 @@ public static class RequestBody
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     // Duplicate properties are refused: two values for client_id or callback_url must not be resolved silently.
-    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+    internal static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
-    public static async Task<(JsonObject? Body, RequestBodyError? Error)> ReadAsync(HttpRequest request)
+    public static async Task<Validated<JsonObject>> ReadAsync(HttpRequest request)
     {
         var maxBytes = request.HttpContext.RequestServices.GetRequiredService<IOptions<RulesHostOptions>>().Value.MaxRequestBodyBytes;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             || !(contentType.MediaType.Equals(Json, StringComparison.OrdinalIgnoreCase) || contentType.MediaType.Equals(Form, StringComparison.OrdinalIgnoreCase)))
         {
-            return (null, new RequestBodyError(400, $"Content-Type must be {Json} or {Form}"));
+            return Invalid($"Content-Type must be {Json} or {Form}");
         }
 
         if (request.ContentLength > maxBytes)
         {
-            return (null, TooLarge(maxBytes));
+            return Auth0Error.PayloadTooLarge(maxBytes);
         }
 
         string text;
@@ -52,18 +44,18 @@ public static class RequestBody
             var bytes = await ReadBoundedAsync(request.Body, maxBytes, request.HttpContext.RequestAborted);
             if (bytes is null)
             {
-                return (null, TooLarge(maxBytes));
+                return Auth0Error.PayloadTooLarge(maxBytes);
             }
             text = StrictUtf8.GetString(bytes);
         }
         catch (BadHttpRequestException e)
         {
             // Kestrel's own MaxRequestBodySize (413) or a truncated upload (400).
-            return (null, e.StatusCode == 413 ? TooLarge(maxBytes) : new RequestBodyError(e.StatusCode, "The request body could not be read"));
+            return e.StatusCode == 413 ? Auth0Error.PayloadTooLarge(maxBytes) : Invalid("The request body could not be read");
         }
         catch (DecoderFallbackException)
         {
-            return (null, new RequestBodyError(400, "The request body is not valid UTF-8"));
+            return Invalid("The request body is not valid UTF-8");
         }
 
         return contentType.MediaType.Equals(Json, StringComparison.OrdinalIgnoreCase) ? ParseJson(text) : ParseForm(text);
@@ -80,35 +72,35 @@ public static class RequestBody
         };
     }
 
-    private static (JsonObject?, RequestBodyError?) ParseJson(string text)
+    private static Validated<JsonObject> ParseJson(string text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return (null, new RequestBodyError(400, "The request body is empty; expected a JSON object"));
+            return Invalid("The request body is empty; expected a JSON object");
         }
 
         try
         {
             if (JsonNode.Parse(text, documentOptions: JsonOptions) is not JsonObject obj)
             {
-                return (null, new RequestBodyError(400, "The request body must be a JSON object"));
+                return Invalid("The request body must be a JSON object");
             }
             _ = obj.Count; // JsonObject reads its properties lazily: read them here, where a failure is the caller's input
-            return (obj, null);
+            return obj;
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" at line {line + 1}, position {(e.BytePositionInLine ?? 0) + 1}" : "";
             var why = e.Message.Contains("duplicate", StringComparison.OrdinalIgnoreCase) ? ": a property appears twice" : "";
-            return (null, new RequestBodyError(400, $"The request body is not valid JSON{where}{why}"));
+            return Invalid($"The request body is not valid JSON{where}{why}");
         }
         catch (ArgumentException)
         {
-            return (null, new RequestBodyError(400, "The request body is not valid JSON: a property appears twice"));
+            return Invalid("The request body is not valid JSON: a property appears twice");
         }
     }
 
-    private static (JsonObject?, RequestBodyError?) ParseForm(string text)
+    private static Validated<JsonObject> ParseForm(string text)
     {
         var body = new JsonObject();
         foreach (var (key, values) in QueryHelpers.ParseQuery(text))
@@ -116,7 +108,7 @@ public static class RequestBody
             if (values.Count > 1)
             {
                 // RFC 6749 §3.1: request parameters must not be included more than once.
-                return (null, new RequestBodyError(400, $"The parameter \"{key}\" is repeated"));
+                return Invalid($"The parameter \"{key}\" is repeated");
             }
 
             var open = key.IndexOf('[');
@@ -128,7 +120,7 @@ public static class RequestBody
                 {
                     if (body.ContainsKey(parent))
                     {
-                        return (null, new RequestBodyError(400, $"The parameter \"{parent}\" is given both as a value and as an object"));
+                        return Invalid($"The parameter \"{parent}\" is given both as a value and as an object");
                     }
                     nested = new JsonObject();
                     body[parent] = nested;
@@ -137,14 +129,14 @@ public static class RequestBody
             }
             else if (body.ContainsKey(key))
             {
-                return (null, new RequestBodyError(400, $"The parameter \"{key}\" is given both as a value and as an object"));
+                return Invalid($"The parameter \"{key}\" is given both as a value and as an object");
             }
             else
             {
                 body[key] = values.ToString();
             }
         }
-        return (body, null);
+        return body;
     }
 
     /// <summary>
@@ -167,5 +159,5 @@ public static class RequestBody
         return buffer.ToArray();
     }
 
-    private static RequestBodyError TooLarge(long maxBytes) => new(413, Auth0Error.PayloadTooLarge(maxBytes).Message, maxBytes);
+    private static Auth0Error Invalid(string message) => Auth0Error.BadRequest(message, "invalid_body");
 }

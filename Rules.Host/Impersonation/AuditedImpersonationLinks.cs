@@ -56,19 +56,15 @@ public sealed class AuditedImpersonationLinks(
     }
 
     private AuditEntry Requested(HttpContext http, ValidatedImpersonationRequest request, ImpersonationLink link, string? requestedBy) =>
-        new()
+        AuditEntry.For(http, clock.GetUtcNow(), "impersonation_requested",
+            $"{request.Impersonator.Email ?? request.Impersonator.UserId} requested to sign in as {request.User.Email ?? request.User.UserId} on {request.Client.Name}") with
         {
-            Date = clock.GetUtcNow(),
-            Type = "impersonation_requested",
-            Description = $"{request.Impersonator.Email ?? request.Impersonator.UserId} requested to sign in as {request.User.Email ?? request.User.UserId} on {request.Client.Name}",
             ClientId = request.Client.ClientId,
             ClientName = request.Client.Name,
             UserId = request.User.UserId,
             UserName = request.User.Email,
             ImpersonatorId = request.Impersonator.UserId,
             ImpersonatorEmail = request.Impersonator.Email,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = Details(requestedBy, request.Parameters.ToJson(), new JsonObject
             {
                 ["link_id"] = link.LinkId,
@@ -77,26 +73,22 @@ public sealed class AuditedImpersonationLinks(
         };
 
     /// <summary>Audits a refusal, including one made before validation (an unreadable body).</summary>
-    public void AuditRefusal(HttpContext http, ImpersonationRequestValidationResult result, string? requestedBy) => audit.Write(new AuditEntry
-    {
-        Date = clock.GetUtcNow(),
-        Type = "impersonation_refused",
-        Description = result.Error!.Message,
-        ClientId = result.ClientId,
-        ClientName = result.ClientName,
-        UserId = result.UserId,
-        UserName = result.UserEmail,
-        ImpersonatorId = result.ImpersonatorId,
-        ImpersonatorEmail = result.ImpersonatorEmail,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = Details(requestedBy, null, new JsonObject
+    public void AuditRefusal(HttpContext http, ImpersonationRequestValidationResult result, string? requestedBy) =>
+        audit.Write(AuditEntry.For(http, clock.GetUtcNow(), "impersonation_refused", result.Error!.Message) with
         {
-            ["status_code"] = result.Error.StatusCode,
-            ["error_code"] = result.Error.ErrorCode,
-            ["reason"] = result.Error.Message,
-        }),
-    });
+            ClientId = result.ClientId,
+            ClientName = result.ClientName,
+            UserId = result.UserId,
+            UserName = result.UserEmail,
+            ImpersonatorId = result.ImpersonatorId,
+            ImpersonatorEmail = result.ImpersonatorEmail,
+            Details = Details(requestedBy, null, new JsonObject
+            {
+                ["status_code"] = result.Error.StatusCode,
+                ["error_code"] = result.Error.ErrorCode,
+                ["reason"] = result.Error.Message,
+            }),
+        });
 
     private static JsonObject Details(string? requestedBy, JsonObject? parameters, JsonObject extra)
     {

@@ -17,15 +17,15 @@ public static class ImpersonateEndpoint
         var caller = http.Caller();
         var requestedBy = caller is not null && caller.TryGetPayloadValue<string>("sub", out var sub) ? sub : null;
 
-        var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
-        if (bodyError is not null)
+        var read = await RequestBody.ReadAsync(http.Request);
+        if (read.IsError)
         {
-            var error = bodyError.ToAuth0Error();
+            var error = read.Error;
             links.AuditRefusal(http, new ImpersonationRequestValidationResult { UserId = user_id, Error = error }, requestedBy);
             return error.ToResult();
         }
 
-        var issue = links.Issue(user_id, body!, http, requestedBy);
+        var issue = links.Issue(user_id, read.Value!, http, requestedBy);
         if (issue.IsError)
         {
             return issue.Validation.Error!.ToResult();

@@ -3,8 +3,8 @@ using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.Errors;
 using Rules.Host.Hosting;
+using Rules.Host.LoginFinishing;
 using Rules.Host.OAuth;
-using Rules.Host.RuleSets;
 using Rules.Host.Storage;
 
 namespace Rules.Host.Impersonation;
@@ -21,11 +21,11 @@ public static class ImpersonationLinkEndpoint
     public const string InvalidLinkMessage = "This impersonation link is invalid, has expired or was already used. Ask for a new one.";
 
     public static async Task<IResult> HandleAsync(
-        string secret, HttpContext http, ImpersonationLinkValidator validator, RuleSetProvider rules,
-        AuthorizeResponseGenerator authorizations, LoginRecorder recorder, AuditLog audit, Database database, TimeProvider clock, Redirect.ImpersonationRedirects redirects, RuleAuth0Globals auth0)
+        string secret, HttpContext http, ImpersonationLinkValidator validator, LoginFinisher finisher, AuditLog audit, TimeProvider clock,
+        Redirect.ImpersonationRedirects redirects)
     {
         var now = clock.GetUtcNow();
-        var validation = validator.Validate(secret, now, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
+        var validation = validator.Validate(secret, now, AuditEntry.IpOf(http), AuditEntry.UserAgentOf(http));
         if (validation.Link is not { } link)
         {
             // The page says only "invalid, expired or used" (the holder of a guessed secret learns nothing); the audit
@@ -43,15 +43,17 @@ public static class ImpersonationLinkEndpoint
             }, validation, details));
             return ErrorPage(http, InvalidLinkMessage);
         }
-        if (validation.PageError is { } pageError)
+        if (validation is { IsError: true, ErrorOnPage: true })
         {
+            var pageError = validation.ErrorDescription!;
             audit.Write(Entry(http, now, "f", $"Failed login: {pageError}", validation, new JsonObject { ["link_id"] = link.LinkId }));
             return ErrorPage(http, pageError);
         }
 
         var parameters = link.Parameters;
-        if (validation.Denial is { } denial)
+        if (validation.IsError)
         {
+            var denial = validation.ErrorDescription!;
             audit.Write(Entry(http, now, "f", $"Failed login: {denial}", validation, new JsonObject
             {
                 ["link_id"] = link.LinkId,
@@ -59,25 +61,24 @@ public static class ImpersonationLinkEndpoint
                 ["error"] = "access_denied",
                 ["error_description"] = denial,
             }));
-            return AuthorizeResponse.Create(http, parameters.CallbackUrl, parameters.ResponseMode,
-                [new("error", "access_denied"), new("error_description", denial), new("state", parameters.State)]);
+            return AuthorizeResponse.Failure(parameters.CallbackUrl, parameters.ResponseMode, "access_denied", denial, parameters.State).ToResult(http);
         }
 
         var login = validation.Login!;
         var sessionId = Secrets.NewSecret()[..32];
         var transaction = ImpersonationTransactionBuilder.Build(login, http, sessionId, now);
-        var outcome = await rules.ExecuteAsync(transaction, auth0.OptionsFor(http), http.RequestAborted);
+        var outcome = await finisher.RunAsync(http, transaction);
         if (outcome.IsRedirect)
         {
             // The browser is the impersonator's: a rule may ask them something (a ticket number) before the session starts.
             return redirects.Suspend(http, validation, sessionId, transaction, outcome, Entry(http, now, "s", "", validation, Details(link, sessionId)));
         }
-        return Conclude(http, validation, sessionId, transaction, outcome, authorizations, recorder, database, now);
+        return Conclude(http, validation, sessionId, transaction, outcome, finisher, now);
     }
 
     /// <summary>Records an outcome that allows or denies and delivers it to the link's callback: for a followed link, or a login continued after a redirect.</summary>
     public static IResult Conclude(HttpContext http, ImpersonationLinkValidationResult validation, string sessionId, LoginTransaction transaction, Outcome outcome,
-        AuthorizeResponseGenerator authorizations, LoginRecorder recorder, Database database, DateTimeOffset now, JsonObject? continuedFrom = null)
+        LoginFinisher finisher, DateTimeOffset now, JsonObject? continuedFrom = null)
     {
         var login = validation.Login!;
         var link = login.Link;
@@ -92,17 +93,18 @@ public static class ImpersonationLinkEndpoint
         var entry = Entry(http, now, outcome.IsAllowed ? "s" : "f",
             (outcome.IsAllowed ? "Successful login (impersonated session)" : $"Failed login: {outcome.ErrorDescription}")
                 + (continuedFrom is null ? "" : " (continued after a redirect)"), validation, details);
-        List<KeyValuePair<string, string?>> response = [];
-        // The code (or nothing), the rules' metadata changes, the audit entry and the decision record: all or none.
-        database.Write(writes =>
+        return finisher.Conclude(http, new LoginConclusion
         {
-            response = outcome.IsAllowed
-                ? authorizations.Allowed(writes, http, outcome, Grant(login, outcome, decisionId, now), ResponseTypeOf(parameters), parameters.State)
-                : AuthorizeResponseGenerator.Denied(outcome, parameters.State);
-            recorder.Record(writes, decisionId, DecisionKind, now, transaction, outcome, entry);
-        });
-
-        return AuthorizeResponse.Create(http, parameters.CallbackUrl, parameters.ResponseMode, response);
+            DecisionKind = DecisionKind,
+            DecisionId = decisionId,
+            Now = now,
+            Transaction = transaction,
+            Outcome = outcome,
+            Entry = entry,
+            Callback = new AuthorizeResponse(parameters.CallbackUrl, parameters.ResponseMode) { State = parameters.State },
+            ResponseType = ResponseTypeOf(parameters),
+            Grant = outcome.IsAllowed ? Grant(login, outcome, decisionId, now) : null,
+        }).ToResult(http);
     }
 
     private static JsonObject Details(RedeemedLink link, string sessionId) => new()
@@ -130,21 +132,17 @@ public static class ImpersonationLinkEndpoint
         };
     }
 
-    private static AuditEntry Entry(HttpContext http, DateTimeOffset now, string type, string description, ImpersonationLinkValidationResult validation, JsonObject details) => new()
-    {
-        Date = now,
-        Type = type,
-        Description = description,
-        ClientId = validation.Link?.ClientId ?? validation.Refused?.ClientId,
-        ClientName = validation.Client?.Name,
-        UserId = validation.Link?.UserId ?? validation.Refused?.UserId,
-        UserName = validation.User?.Email,
-        ImpersonatorId = validation.Link?.ImpersonatorId ?? validation.Refused?.ImpersonatorId,
-        ImpersonatorEmail = validation.Impersonator?.Email,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = details,
-    };
+    private static AuditEntry Entry(HttpContext http, DateTimeOffset now, string type, string description, ImpersonationLinkValidationResult validation, JsonObject details) =>
+        AuditEntry.For(http, now, type, description) with
+        {
+            ClientId = validation.Link?.ClientId ?? validation.Refused?.ClientId,
+            ClientName = validation.Client?.Name,
+            UserId = validation.Link?.UserId ?? validation.Refused?.UserId,
+            UserName = validation.User?.Email,
+            ImpersonatorId = validation.Link?.ImpersonatorId ?? validation.Refused?.ImpersonatorId,
+            ImpersonatorEmail = validation.Impersonator?.Email,
+            Details = details,
+        };
 
     /// <summary>400, never a redirect: with no valid link there is no callback we may trust. JSON for API clients, else a small page.</summary>
     private static IResult ErrorPage(HttpContext http, string message)
@@ -153,7 +151,7 @@ public static class ImpersonationLinkEndpoint
         var accept = http.Request.Headers.Accept.ToString();
         if (accept.Contains("application/json", StringComparison.OrdinalIgnoreCase) && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
         {
-            return Auth0Error.BadRequest(message, "invalid_link").ToResult();
+            return Auth0Error.BadRequest(message, ImpersonationLinkValidator.InvalidLink).ToResult();
         }
 
         return HtmlPage.Message(http, "Link invalid or expired", message, 400);

@@ -1,19 +1,21 @@
+using Rules.Host.Errors;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.Impersonation;
 
 /// <summary>
 /// What following a link led to. <see cref="Link"/> is null when the link was not redeemed (unknown, expired,
-/// used). <see cref="PageError"/>: the link was spent but there is no safe callback to redirect to, so the
-/// browser gets an error page. <see cref="Denial"/>: something changed since the link was made (impersonation
-/// switched off, impersonator no longer allowed, ...): the callback gets access_denied.
+/// used). An error with <see cref="ErrorOnPage"/>: the link was spent but there is no safe callback to redirect to, so
+/// the browser gets an error page. Any other error is <c>access_denied</c>: something changed since the link was made
+/// (impersonation switched off, impersonator no longer allowed, ...), and the callback gets it.
 /// </summary>
-public sealed record ImpersonationLinkValidationResult
+public sealed record ImpersonationLinkValidationResult : ValidationResult<OAuthError>
 {
     public RedeemedLink? Link { get; init; }
     public ImpersonatedLogin? Login { get; init; }
-    public string? PageError { get; init; }
-    public string? Denial { get; init; }
+
+    /// <summary>The error is shown on our page, never sent to the callback.</summary>
+    public bool ErrorOnPage { get; init; }
     public Client? Client { get; init; }
     public TenantUser? User { get; init; }
     public TenantUser? Impersonator { get; init; }
@@ -28,6 +30,8 @@ public sealed record ImpersonationLinkValidationResult
 /// </summary>
 public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, TenantStore store, RoleStore roles)
 {
+    public const string InvalidLink = "invalid_link";
+
     public ImpersonationLinkValidationResult Validate(string secret, DateTimeOffset now, string? ip = null, string? userAgent = null)
     {
         var link = links.Consume(secret, now, ip, userAgent);
@@ -36,6 +40,8 @@ public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, Ten
             var refused = links.WhyNotRedeemable(secret, now);
             return new ImpersonationLinkValidationResult
             {
+                Error = new OAuthError(InvalidLink, "The link is unknown, has expired or was already used."),
+                ErrorOnPage = true,
                 Refused = refused,
                 Client = refused.ClientId is { } clientId ? store.GetClient(clientId) : null,
                 User = refused.UserId is { } userId ? store.GetUser(userId) : null,
@@ -55,28 +61,35 @@ public sealed class ImpersonationLinkValidator(ImpersonationLinkStore links, Ten
         var result = new ImpersonationLinkValidationResult { Link = link, Client = client, User = user, Impersonator = impersonator };
         if (client is null || !client.Callbacks.Contains(link.Parameters.CallbackUrl, StringComparer.Ordinal))
         {
-            return result with { PageError = "The application this link signs into no longer exists or no longer accepts the link's callback URL." };
+            return result with
+            {
+                Error = new OAuthError(InvalidLink, "The application this link signs into no longer exists or no longer accepts the link's callback URL."),
+                ErrorOnPage = true,
+            };
         }
 
         var settings = store.GetSettings();
         if (!settings.ImpersonationEnabled)
         {
-            return result with { Denial = "Impersonation is disabled for this tenant." };
+            return Denied(result, "Impersonation is disabled for this tenant.");
         }
         if (user is null || user.Blocked)
         {
-            return result with { Denial = "The user no longer exists or is blocked." };
+            return Denied(result, "The user no longer exists or is blocked.");
         }
         if (impersonator is null || impersonator.Blocked || !settings.MayImpersonate(impersonator))
         {
-            return result with { Denial = "The impersonator is no longer allowed to impersonate users." };
+            return Denied(result, "The impersonator is no longer allowed to impersonate users.");
         }
         var connection = store.GetConnection(user.Connection);
         if (connection is null || !connection.EnabledClients.Contains(client.ClientId, StringComparer.Ordinal))
         {
-            return result with { Denial = $"The user's connection is not enabled for {client.Name}." };
+            return Denied(result, $"The user's connection is not enabled for {client.Name}.");
         }
 
         return result with { Login = new ImpersonatedLogin(link, user, impersonator, client, connection, settings, roles.NamesOf(user.UserId)) };
     }
+
+    private static ImpersonationLinkValidationResult Denied(ImpersonationLinkValidationResult result, string reason) =>
+        result with { Error = new OAuthError("access_denied", reason) };
 }

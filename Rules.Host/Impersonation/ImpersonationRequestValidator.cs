@@ -19,18 +19,15 @@ public sealed record ValidatedImpersonationRequest(
 /// The validator's answer as data. On error the ids the caller gave are kept (they may not exist) for the
 /// <c>impersonation_refused</c> audit record.
 /// </summary>
-public sealed record ImpersonationRequestValidationResult
+public sealed record ImpersonationRequestValidationResult : ValidationResult<Auth0Error>
 {
     public ValidatedImpersonationRequest? Request { get; init; }
-    public Auth0Error? Error { get; init; }
     public string? UserId { get; init; }
     public string? UserEmail { get; init; }
     public string? ImpersonatorId { get; init; }
     public string? ImpersonatorEmail { get; init; }
     public string? ClientId { get; init; }
     public string? ClientName { get; init; }
-
-    public bool IsError => Error is not null;
 }
 
 /// <summary>

@@ -29,24 +29,18 @@ public static class AuthorizeEndpoint
         {
             var kind = request.Prompt == "none" ? LoginKind.Silent : LoginKind.SingleSignOn;
             var login = await completion.CompleteAsync(http, request, user, kind, session);
-            return login.Suspended ?? AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
+            return login.ToResult(http);
         }
 
         if (request.Prompt == "none")
         {
-            audit.Write(new AuditEntry
+            audit.Write(AuditEntry.For(http, clock.GetUtcNow(), "fsa", "Failed silent authentication: login required") with
             {
-                Date = clock.GetUtcNow(),
-                Type = "fsa",
-                Description = "Failed silent authentication: login required",
                 ClientId = request.Client.ClientId,
                 ClientName = request.Client.Name,
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["error"] = "login_required" },
             });
-            return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode,
-                [new("error", "login_required"), new("error_description", "Login required"), new("state", request.State)]);
+            return AuthorizeResponse.Failure(request.RedirectUri, request.ResponseMode, "login_required", "Login required", request.State).ToResult(http);
         }
 
         http.Response.Headers.CacheControl = "no-store";
@@ -56,29 +50,24 @@ public static class AuthorizeEndpoint
     /// <summary>An invalid request, on record as a failed login: an error page when the callback is not trusted, else the error at the callback.</summary>
     public static IResult Refuse(HttpContext http, AuthorizeValidationResult validation, AuditLog audit, TimeProvider clock)
     {
-        var description = validation.PageError ?? validation.RedirectError!.ErrorDescription;
-        audit.Write(new AuditEntry
+        var error = validation.Error!;
+        var description = error.ErrorDescription;
+        audit.Write(AuditEntry.For(http, clock.GetUtcNow(), "f", $"Failed login: {description}") with
         {
-            Date = clock.GetUtcNow(),
-            Type = "f",
-            Description = $"Failed login: {description}",
             ClientId = validation.Client?.ClientId ?? Truncate(http.Request.Query["client_id"].ToString()),
             ClientName = validation.Client?.Name,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = new JsonObject
             {
-                ["error"] = validation.RedirectError?.Error ?? "invalid_request",
+                ["error"] = error.Error,
                 ["error_description"] = description,
                 ["redirect_uri"] = Truncate(http.Request.Query["redirect_uri"].ToString()),
             },
         });
-        if (validation.PageError is { } pageError)
+        if (validation.ErrorOnPage)
         {
-            return HtmlPage.Message(http, "This sign-in link is not valid", pageError, 400);
+            return HtmlPage.Message(http, "This sign-in link is not valid", description, 400);
         }
-        return AuthorizeResponse.Create(http, validation.RedirectUri!, validation.ErrorResponseMode,
-            [new("error", validation.RedirectError!.Error), new("error_description", description), new("state", validation.State)]);
+        return AuthorizeResponse.Failure(validation.RedirectUri!, validation.ErrorResponseMode, error.Error, description, validation.State).ToResult(http);
     }
 
     private static string? Truncate(string value) => value.Length == 0 ? null : value.Length > 200 ? value[..200] : value;

@@ -33,15 +33,16 @@ public sealed record AuthorizeRequest
 }
 
 /// <summary>
-/// The validator's answer. <see cref="PageError"/>: no trustworthy callback (unknown client, redirect_uri not
-/// registered), so the browser gets an error page and is never redirected. <see cref="RedirectError"/>: the callback
-/// is trusted, so the error goes back to the application (RFC 6749 §4.1.2.1) in <see cref="ErrorResponseMode"/>.
+/// The validator's answer. On an error with <see cref="ErrorOnPage"/>, there is no trustworthy callback (unknown
+/// client, redirect_uri not registered), so the browser gets an error page and is never redirected; otherwise the
+/// callback is trusted, so the error goes back to the application (RFC 6749 §4.1.2.1) in <see cref="ErrorResponseMode"/>.
 /// </summary>
-public sealed record AuthorizeValidationResult
+public sealed record AuthorizeValidationResult : ValidationResult<OAuthError>
 {
     public AuthorizeRequest? Request { get; init; }
-    public string? PageError { get; init; }
-    public OAuthError? RedirectError { get; init; }
+
+    /// <summary>The error is shown on our page, never sent to the (untrusted) callback.</summary>
+    public bool ErrorOnPage { get; init; }
     public Client? Client { get; init; }
     public string? RedirectUri { get; init; }
     public string ErrorResponseMode { get; init; } = ResponseModes.Query;
@@ -103,7 +104,7 @@ public sealed partial class AuthorizeRequestValidator(TenantStore store)
         var modeIsKnown = requestedMode is null || ResponseModes.All.Contains(requestedMode);
         var errorMode = modeIsKnown && requestedMode is not null ? requestedMode : responseType?.DefaultResponseMode ?? ResponseModes.Query;
         var trusted = new AuthorizeValidationResult { Client = client, RedirectUri = redirectUri, ErrorResponseMode = errorMode, State = state };
-        AuthorizeValidationResult Fail(string error, string description) => trusted with { RedirectError = new OAuthError(error, description) };
+        AuthorizeValidationResult Fail(string error, string description) => trusted with { Error = new OAuthError(error, description) };
 
         if (responseTypeValue is null)
         {
@@ -235,7 +236,7 @@ public sealed partial class AuthorizeRequestValidator(TenantStore store)
     internal static string? Value(IQueryCollection parameters, string name) =>
         parameters.TryGetValue(name, out StringValues values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
-    private static AuthorizeValidationResult Page(string message) => new() { PageError = message };
+    private static AuthorizeValidationResult Page(string message) => new() { Error = new OAuthError("invalid_request", message), ErrorOnPage = true };
 
     [GeneratedRegex("^[A-Za-z0-9_-]{43}$")]
     private static partial Regex Base64Url43();

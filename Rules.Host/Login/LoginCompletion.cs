@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
 using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
+using Rules.Host.LoginFinishing;
 using Rules.Host.MultiFactor;
 using Rules.Host.OAuth;
 using Rules.Host.Risk;
-using Rules.Host.RuleSets;
-using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.Login;
@@ -24,10 +23,14 @@ public enum LoginKind
 }
 
 /// <summary>
-/// A login whose rules ran: the outcome, and the parameters its callback gets; or, when a rule redirected,
-/// <see cref="Suspended"/>: the response that sends the browser away (nothing was issued).
+/// A login whose rules ran: the outcome, and the response its callback gets; or, when a rule redirected or asked for a
+/// second factor, <see cref="Suspended"/>: the response that sends the browser away (nothing was issued).
 /// </summary>
-public sealed record CompletedLogin(Outcome Outcome, IReadOnlyList<KeyValuePair<string, string?>> Response, IResult? Suspended = null);
+public sealed record CompletedLogin(Outcome Outcome, AuthorizeResponse? Response, IResult? Suspended = null)
+{
+    /// <summary>The browser's next step: away (suspended) or to the callback.</summary>
+    public IResult ToResult(HttpContext http) => Suspended ?? Response!.ToResult(http);
+}
 
 /// <summary>What completing a regular login needs beyond its outcome; kept with a pending login while a rule's redirect is away.</summary>
 public sealed record LoginInProgress(
@@ -39,11 +42,11 @@ public sealed record LoginInProgress(
 /// see the new count as in Auth0), run the rule pipeline with Auth0's context (protocol from the response type,
 /// <c>sso</c>, <c>authentication.methods</c>, no impersonation markers), then on an allow apply the rules' metadata
 /// changes, issue the code or tokens and start or extend the SSO session; on a deny hand nothing out. Either way the
-/// decision record and the audit entry are written before the response.
+/// decision record and the audit entry are written before the response (<see cref="LoginFinisher"/>).
 /// </summary>
 public sealed class LoginCompletion(
-    RuleSetProvider rules, TenantStore store, SessionStore sessions, AuthorizeResponseGenerator authorizations, LoginRecorder recorder, Database database, TimeProvider clock, RoleStore roles, DeviceHistory devices,
-    Redirect.LoginRedirects redirects, RuleAuth0Globals auth0, MultifactorGate multifactor)
+    LoginFinisher finisher, TenantStore store, SessionStore sessions, TimeProvider clock, RoleStore roles, DeviceHistory devices,
+    Redirect.LoginRedirects redirects, MultifactorGate multifactor)
 {
     public const string DecisionKind = "login";
 
@@ -84,13 +87,13 @@ public sealed class LoginCompletion(
             Body = body,
         }, http, now);
 
-        var outcome = await rules.ExecuteAsync(transaction, auth0.OptionsFor(http), http.RequestAborted);
+        var outcome = await finisher.RunAsync(http, transaction);
         var login = new LoginInProgress(request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, now, proof);
         if (outcome.IsRedirect)
         {
             if (kind != LoginKind.Silent)
             {
-                return new CompletedLogin(outcome, [], redirects.Suspend(http, login, transaction, outcome, Entry(http, login)));
+                return new CompletedLogin(outcome, null, redirects.Suspend(http, login, transaction, outcome, Entry(http, login, login.StartedAt, "s")));
             }
             // prompt=none cannot show the user anything: Auth0 answers interaction_required.
             outcome = Redirect.LoginRedirects.InteractionRequired(outcome);
@@ -112,7 +115,7 @@ public sealed class LoginCompletion(
             (_, true) => ("s", "Successful login"),
             (_, false) => ("f", $"Failed login: {outcome.ErrorDescription}"),
         };
-        var entry = Entry(http, login) with { Date = now, Type = type, Description = description };
+        var entry = Entry(http, login, now, type, description);
         if (continuedFrom is not null)
         {
             entry = entry with { Description = $"{description} (continued after a redirect)" };
@@ -124,60 +127,56 @@ public sealed class LoginCompletion(
             return multifactor.Suspend(http, request, user, kind, session, methods, loginsCount, now, decisionId, transaction, outcome, entry);
         }
 
-        IReadOnlyList<KeyValuePair<string, string?>> response = [];
-        // The code, metadata changes, session, audit entry and decision record are committed together or not at all.
-        database.Write(writes =>
+        var response = finisher.Conclude(http, new LoginConclusion
         {
-            if (outcome.IsAllowed)
+            DecisionKind = DecisionKind,
+            DecisionId = decisionId,
+            Now = now,
+            Transaction = transaction,
+            Outcome = outcome,
+            Entry = entry,
+            Callback = new AuthorizeResponse(request.RedirectUri, request.ResponseMode) { State = request.State },
+            ResponseType = request.ResponseType,
+            Grant = !outcome.IsAllowed ? null : AuthorizationGrant.FromOutcome(outcome, user.UserId, request.Client.ClientId, request.RedirectUri, request.Scopes,
+                profile, session?.AuthenticatedAt ?? proof?.AuthenticatedAt ?? now, decisionId) with
             {
-                var grant = AuthorizationGrant.FromOutcome(outcome, user.UserId, request.Client.ClientId, request.RedirectUri, request.Scopes, profile,
-                    session?.AuthenticatedAt ?? proof?.AuthenticatedAt ?? now, decisionId) with
-                {
-                    Nonce = request.Nonce,
-                    CodeChallenge = request.CodeChallenge,
-                    SessionId = sessionId,
-                };
-                response = authorizations.Allowed(writes, http, outcome, grant, request.ResponseType, request.State);
-                // The user's own allowed login: this browser is now one of theirs (NewDevice's history).
-                devices.Remember(writes, user.UserId, DeviceHistory.DeviceId(http), http.Request.Headers.UserAgent.ToString(), now);
-                if (session is null)
-                {
-                    sessions.Start(writes, http, newSessionSecret!, user.UserId, request.Connection.Name, methods, request.Client.ClientId);
-                }
-                else
-                {
-                    sessions.Touch(writes, session, request.Client.ClientId, proof?.Methods);
-                }
+                Nonce = request.Nonce,
+                CodeChallenge = request.CodeChallenge,
+                SessionId = sessionId,
+            },
+        }, writes =>
+        {
+            // The user's own allowed login: this browser is now one of theirs (NewDevice's history).
+            devices.Remember(writes, user.UserId, DeviceHistory.DeviceId(http), AuditEntry.UserAgentOf(http), now);
+            if (session is null)
+            {
+                sessions.Start(writes, http, newSessionSecret!, user.UserId, request.Connection.Name, methods, request.Client.ClientId);
             }
             else
             {
-                response = AuthorizeResponseGenerator.Denied(outcome, request.State);
+                sessions.Touch(writes, session, request.Client.ClientId, proof?.Methods);
             }
-            recorder.Record(writes, decisionId, DecisionKind, now, transaction, outcome, entry);
         });
         return new CompletedLogin(outcome, response);
     }
 
-    private static AuditEntry Entry(HttpContext http, LoginInProgress login) => new()
-    {
-        Date = login.StartedAt,
-        Type = "s",
-        ClientId = login.Request.Client.ClientId,
-        ClientName = login.Request.Client.Name,
-        UserId = login.User.UserId,
-        UserName = login.AuditUserName ?? login.User.Email,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = new JsonObject
+    private static AuditEntry Entry(HttpContext http, LoginInProgress login, DateTimeOffset date, string type, string? description = null) =>
+        AuditEntry.For(http, date, type, description) with
         {
-            ["protocol"] = login.Request.ResponseType.Protocol,
-            ["response_type"] = login.Request.ResponseTypeValue,
-            ["response_mode"] = login.Request.ResponseMode,
-            ["scope"] = login.Request.Scope,
-            ["connection"] = login.Request.Connection.Name,
-            ["session_id"] = login.SessionId,
-            ["sso"] = login.Session is not null,
-            ["pkce"] = login.Request.CodeChallenge is not null,
-        },
-    };
+            ClientId = login.Request.Client.ClientId,
+            ClientName = login.Request.Client.Name,
+            UserId = login.User.UserId,
+            UserName = login.AuditUserName ?? login.User.Email,
+            Details = new JsonObject
+            {
+                ["protocol"] = login.Request.ResponseType.Protocol,
+                ["response_type"] = login.Request.ResponseTypeValue,
+                ["response_mode"] = login.Request.ResponseMode,
+                ["scope"] = login.Request.Scope,
+                ["connection"] = login.Request.Connection.Name,
+                ["session_id"] = login.SessionId,
+                ["sso"] = login.Session is not null,
+                ["pkce"] = login.Request.CodeChallenge is not null,
+            },
+        };
 }

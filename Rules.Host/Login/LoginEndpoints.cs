@@ -76,15 +76,10 @@ public static class LoginEndpoints
             case PasswordCheck.UnknownUser or PasswordCheck.WrongPassword:
                 return Again(WrongCredentials, 401);
             case PasswordCheck.Blocked:
-                audit.Write(Described(new AuditEntry
+                audit.Write(Described(AuditEntry.For(http, clock.GetUtcNow(), "f", "Failed login: user is blocked") with
                 {
-                    Date = clock.GetUtcNow(),
-                    Type = "f",
-                    Description = "Failed login: user is blocked",
                     UserId = user!.UserId,
                     UserName = account,
-                    Ip = http.Connection.RemoteIpAddress?.ToString(),
-                    UserAgent = http.Request.Headers.UserAgent.ToString(),
                 }, request));
                 return Again("This account is blocked. Contact your administrator.", 403);
         }
@@ -105,10 +100,10 @@ public static class LoginEndpoints
         }
         if (login.Outcome.IsAllowed)
         {
-            return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
+            return login.ToResult(http);
         }
         // The user is looking at our page: say why here, then hand the same error to the application.
-        return AuthorizeResponse.ContinuePage(http, request.RedirectUri, request.ResponseMode, login.Response,
+        return login.Response!.ToContinuePage(http,
             "Sign-in refused", DenialDescriptions.ForApplication(login.Outcome), $"Return to {request.Client.Name}");
     }
 

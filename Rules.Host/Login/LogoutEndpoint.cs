@@ -60,17 +60,12 @@ public static class LogoutEndpoint
         if (session is not null)
         {
             sessions.End(http, session);
-            audit.Write(new AuditEntry
+            audit.Write(AuditEntry.For(http, clock.GetUtcNow(), "slo", "Successful logout") with
             {
-                Date = clock.GetUtcNow(),
-                Type = "slo",
-                Description = "Successful logout",
                 ClientId = client?.ClientId,
                 ClientName = client?.Name,
                 UserId = session.UserId,
                 UserName = store.GetUser(session.UserId)?.Email,
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["session_id"] = session.Id, ["return_to"] = returnTo },
             });
         }

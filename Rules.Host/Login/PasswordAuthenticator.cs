@@ -34,16 +34,11 @@ public sealed class PasswordAuthenticator(TenantStore store, LoginAttemptLimiter
     /// </summary>
     public (PasswordCheck Result, TenantUser? User) Attempt(HttpContext http, Connection connection, string email, string password, Func<AuditEntry, AuditEntry> describe)
     {
-        var ip = http.Connection.RemoteIpAddress?.ToString();
-        void Record(string type, string description, string? userId) => audit.Write(describe(new AuditEntry
+        var ip = AuditEntry.IpOf(http);
+        void Record(string type, string description, string? userId) => audit.Write(describe(AuditEntry.For(http, clock.GetUtcNow(), type, description) with
         {
-            Date = clock.GetUtcNow(),
-            Type = type,
-            Description = description,
             UserId = userId,
             UserName = LoginAttemptLimiter.AccountKey(email),
-            Ip = ip,
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
         }));
 
         if (throttle.IsThrottled(ip))

@@ -28,8 +28,7 @@ public sealed class SessionStore(Database database, TimeProvider clock, IOptions
 
     public SsoSession? Find(HttpContext http)
     {
-        var secret = http.Request.Cookies[CookieName];
-        if (string.IsNullOrEmpty(secret) || secret.Length > 100)
+        if (Secrets.FromCookie(http, CookieName) is not { } secret)
         {
             return null;
         }

@@ -8,12 +8,12 @@ namespace Rules.Host.Management;
 /// Reads a Management API request body as one JSON object, refusing anything else with Auth0's error JSON:
 /// a wrong content type, an empty or oversized body, malformed JSON, duplicate properties, a non-object.
 /// Handlers read bodies through here rather than through parameter binding, so the token is checked first
-/// and a bad body never turns into an unhandled exception.
+/// and a bad body never turns into an unhandled exception. The reading and parsing are <see cref="Hosting.RequestBody"/>'s
+/// (bounded read, depth limit, duplicate properties refused); what is the Management API's own is its JSON-only content
+/// type, its limit and Auth0's wording of each refusal.
 /// </summary>
 internal static class ManagementRequestBody
 {
-    private const int MaxDepth = 32;
-
     public static async Task<Validated<JsonObject>> ReadObjectAsync(HttpRequest request)
     {
         if (!request.HasJsonContentType())
@@ -43,11 +43,7 @@ internal static class ManagementRequestBody
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions
-            {
-                MaxDepth = MaxDepth,
-                AllowDuplicateProperties = false,
-            });
+            node = JsonNode.Parse(bytes, documentOptions: Hosting.RequestBody.JsonOptions);
         }
         catch (JsonException e)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rules.Host.Errors;
 
 namespace Rules.Host.Management;
 

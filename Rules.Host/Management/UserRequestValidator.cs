@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text.Json.Nodes;
+using Rules.Host.Errors;
 
 namespace Rules.Host.Management;
 

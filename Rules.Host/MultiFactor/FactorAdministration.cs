@@ -66,15 +66,11 @@ public sealed class FactorAdministration(FactorStore factors, AuditLog audit, Da
         return codes;
     }
 
-    private AuditEntry Entry(string type, string description, string userId, string? requestedBy, HttpContext http) => new()
-    {
-        Date = clock.GetUtcNow(),
-        Type = type,
-        Description = description,
-        UserId = userId,
-        UserName = store.GetUser(userId)?.Email,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = new JsonObject { ["requested_by"] = requestedBy },
-    };
+    private AuditEntry Entry(string type, string description, string userId, string? requestedBy, HttpContext http) =>
+        AuditEntry.For(http, clock.GetUtcNow(), type, description) with
+        {
+            UserId = userId,
+            UserName = store.GetUser(userId)?.Email,
+            Details = new JsonObject { ["requested_by"] = requestedBy },
+        };
 }

@@ -92,14 +92,9 @@ public sealed class ImpersonatorMultifactor(FactorStore factors, MultifactorAtte
         {
             details["method"] = method;
         }
-        audit.Write(new AuditEntry
+        audit.Write(AuditEntry.For(http, clock.GetUtcNow(), type, description) with
         {
-            Date = clock.GetUtcNow(),
-            Type = type,
-            Description = description,
             UserId = userId,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = details,
         });
     }

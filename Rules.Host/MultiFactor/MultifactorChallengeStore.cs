@@ -85,11 +85,7 @@ public sealed class MultifactorChallengeStore(Database database, TimeProvider cl
             """, new { hash = Secrets.Hash(secret), now = JsonColumns.Timestamp(clock.GetUtcNow()) })?.ToChallenge();
     }
 
-    private static string? SecretOf(HttpContext http)
-    {
-        var secret = http.Request.Cookies[CookieName];
-        return string.IsNullOrEmpty(secret) || secret.Length > 100 ? null : secret;
-    }
+    private static string? SecretOf(HttpContext http) => Secrets.FromCookie(http, CookieName);
 
     /// <summary>HttpOnly, SameSite=Strict (only our own pages send it), scoped to the challenge pages.</summary>
     public static CookieOptions CookieOptions(HttpContext http, TimeSpan? maxAge) => new()

@@ -148,9 +148,9 @@ public static class MultifactorEndpoints
             {
                 remember.Remember(http, user.UserId);
             }
-            return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, login.Response);
+            return login.ToResult(http);
         }
-        return AuthorizeResponse.ContinuePage(http, request.RedirectUri, request.ResponseMode, login.Response,
+        return login.Suspended ?? login.Response!.ToContinuePage(http,
             "Sign-in refused", login.Outcome.ErrorDescription ?? "Access denied.", $"Return to {request.Client.Name}");
     }
 
@@ -218,17 +218,12 @@ public static class MultifactorEndpoints
         {
             details["method"] = method;
         }
-        audit.Write(new AuditEntry
+        audit.Write(AuditEntry.For(http, clock.GetUtcNow(), type, description) with
         {
-            Date = clock.GetUtcNow(),
-            Type = type,
-            Description = description,
             ClientId = request.Client.ClientId,
             ClientName = request.Client.Name,
             UserId = user.UserId,
             UserName = user.Email,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = details,
         });
     }

@@ -38,7 +38,7 @@ public sealed class MultifactorGate(MultifactorChallengeStore challenges, Rememb
             var silent = entry with { Type = "fsa", Description = $"Failed silent authentication: {description}" };
             silent.Details["error"] = "interaction_required";
             database.Write(writes => recorder.Record(writes, decisionId, LoginCompletion.DecisionKind, now, transaction, outcome, silent));
-            return new CompletedLogin(outcome, [new("error", "interaction_required"), new("error_description", description), new("state", request.State)]);
+            return new CompletedLogin(outcome, AuthorizeResponse.Failure(request.RedirectUri, request.ResponseMode, "interaction_required", description, request.State));
         }
 
         var secret = Secrets.NewSecret();
@@ -55,6 +55,6 @@ public sealed class MultifactorGate(MultifactorChallengeStore challenges, Rememb
         });
         http.Response.Cookies.Append(MultifactorChallengeStore.CookieName, secret, MultifactorChallengeStore.CookieOptions(http, lifetime));
         http.Response.Headers.CacheControl = "no-store";
-        return new CompletedLogin(outcome, []) { Suspended = Results.Redirect("/login/mfa" + http.Request.QueryString.Value) };
+        return new CompletedLogin(outcome, null, Results.Redirect("/login/mfa" + http.Request.QueryString.Value));
     }
 }

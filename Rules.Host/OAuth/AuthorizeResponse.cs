@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.WebUtilities;
@@ -6,42 +7,82 @@ using Rules.Host.Hosting;
 namespace Rules.Host.OAuth;
 
 /// <summary>
-/// Delivers the authorization response to the callback (RFC 6749 §4.1.2, §4.2.2, and OAuth 2.0 Form Post
-/// Response Mode): a 302 with the parameters in the query or the fragment, or a 200 page whose form posts
-/// them. Values are encoded for where they go; the page loads nothing from outside.
+/// The authorization response of one login (RFC 6749 §4.1.2, §4.2.2, §4.1.2.1, and OAuth 2.0 Form Post Response
+/// Mode): where it goes (<see cref="RedirectUri"/>, <see cref="ResponseMode"/>) and what it carries: a code, tokens,
+/// or <see cref="Error"/> and <see cref="ErrorDescription"/>; always the client's <see cref="State"/>. Delivered as a
+/// 302 with the parameters in the query or the fragment, or a 200 page whose form posts them. Values are encoded
+/// for where they go; the page loads nothing from outside.
 /// </summary>
-public static class AuthorizeResponse
+public sealed record AuthorizeResponse(string RedirectUri, string ResponseMode)
 {
-    public static IResult Create(HttpContext http, string callbackUrl, string responseMode, IReadOnlyList<KeyValuePair<string, string?>> parameters)
+    public string? Code { get; init; }
+    public string? AccessToken { get; init; }
+    public string? TokenType { get; init; }
+    public long? ExpiresIn { get; init; }
+    public string? IdToken { get; init; }
+    public string? Error { get; init; }
+    public string? ErrorDescription { get; init; }
+    public string? State { get; init; }
+
+    public bool IsError => Error is not null;
+
+    /// <summary>An error the application gets at its callback (access_denied, login_required, interaction_required, ...).</summary>
+    public static AuthorizeResponse Failure(string redirectUri, string responseMode, string error, string? errorDescription, string? state) =>
+        new(redirectUri, responseMode) { Error = error, ErrorDescription = errorDescription, State = state };
+
+    /// <summary>The parameters present, in the order the callback has always received them.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Parameters()
+    {
+        var parameters = new List<KeyValuePair<string, string?>>(5);
+        Add("code", Code);
+        Add("access_token", AccessToken);
+        Add("token_type", TokenType);
+        Add("expires_in", ExpiresIn?.ToString(CultureInfo.InvariantCulture));
+        Add("id_token", IdToken);
+        Add("error", Error);
+        Add("error_description", ErrorDescription);
+        Add("state", State);
+        return parameters;
+
+        void Add(string name, string? value)
+        {
+            if (value is not null)
+            {
+                parameters.Add(new(name, value));
+            }
+        }
+    }
+
+    /// <summary>Sends the browser to the callback with the response.</summary>
+    public IResult ToResult(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
-        var present = parameters.Where(p => p.Value is not null).ToArray();
-        return responseMode == ResponseModes.FormPost ? FormPost(http, callbackUrl, present) : Results.Redirect(Location(callbackUrl, responseMode, present));
+        var present = Parameters();
+        return ResponseMode == ResponseModes.FormPost ? FormPost(http, RedirectUri, present) : Results.Redirect(Location(RedirectUri, ResponseMode, present));
     }
 
     /// <summary>
     /// A page that tells the user why, then hands the same parameters to the callback when they press the button:
     /// for a login the user is watching, so a rule's denial is read on our page before the application gets it.
     /// </summary>
-    public static IResult ContinuePage(HttpContext http, string callbackUrl, string responseMode, IReadOnlyList<KeyValuePair<string, string?>> parameters,
-        string title, string message, string button)
+    public IResult ToContinuePage(HttpContext http, string title, string message, string button)
     {
-        var present = parameters.Where(p => p.Value is not null).ToArray();
+        var present = Parameters();
         var body = new StringBuilder();
         body.Append("<h1>").Append(HtmlPage.Encode(title)).Append("</h1>\n<p class=\"error\" role=\"alert\">").Append(HtmlPage.Encode(message)).Append("</p>\n");
-        if (responseMode == ResponseModes.FormPost)
+        if (ResponseMode == ResponseModes.FormPost)
         {
-            body.Append("<form method=\"post\" action=\"").Append(HtmlPage.Encode(callbackUrl)).Append("\">\n");
+            body.Append("<form method=\"post\" action=\"").Append(HtmlPage.Encode(RedirectUri)).Append("\">\n");
             AppendHiddenFields(body, present);
             body.Append("<button type=\"submit\">").Append(HtmlPage.Encode(button)).Append("</button>\n</form>");
         }
         else
         {
-            body.Append("<a class=\"button\" href=\"").Append(HtmlPage.Encode(Location(callbackUrl, responseMode, present))).Append("\">")
+            body.Append("<a class=\"button\" href=\"").Append(HtmlPage.Encode(Location(RedirectUri, ResponseMode, present))).Append("\">")
                 .Append(HtmlPage.Encode(button)).Append("</a>");
         }
-        return HtmlPage.Render(http, title, body.ToString(), 200, FormActionOrigin(callbackUrl));
+        return HtmlPage.Render(http, title, body.ToString(), 200, FormActionOrigin(RedirectUri));
     }
 
     private static string Location(string callbackUrl, string responseMode, IEnumerable<KeyValuePair<string, string?>> parameters) =>

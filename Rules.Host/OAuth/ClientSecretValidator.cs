@@ -8,9 +8,19 @@ using Rules.Host.Tenant;
 namespace Rules.Host.OAuth;
 
 /// <summary>The authenticated client, or why client authentication failed; <see cref="ClientId"/> is what was claimed, for the audit.</summary>
-public sealed record ClientSecretValidationResult(Client? Client, OAuthError? Error, string? ClientId, bool UsedBasic)
+public sealed record ClientSecretValidationResult : ValidationResult<OAuthError>
 {
-    public bool IsError => Error is not null;
+    public ClientSecretValidationResult(Client? client, OAuthError? error, string? clientId, bool usedBasic)
+    {
+        Client = client;
+        Error = error;
+        ClientId = clientId;
+        UsedBasic = usedBasic;
+    }
+
+    public Client? Client { get; init; }
+    public string? ClientId { get; init; }
+    public bool UsedBasic { get; init; }
 }
 
 /// <summary>

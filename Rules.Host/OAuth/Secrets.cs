@@ -12,6 +12,13 @@ public static class Secrets
 {
     public static string NewSecret() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>
+    /// The secret a browser holds in <paramref name="cookieName"/> (an SSO session, a suspended login's binding, a
+    /// second-factor challenge), or null when there is none or it is longer than any secret this server makes.
+    /// </summary>
+    public static string? FromCookie(HttpContext http, string cookieName) =>
+        http.Request.Cookies[cookieName] is { Length: > 0 and <= 100 } secret ? secret : null;
+
     /// <summary>Lower-case hex SHA-256 of the secret's UTF-8 bytes: the value stored and looked up.</summary>
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -14,15 +14,15 @@ public static class TokenEndpoint
     public static async Task<IResult> HandleAsync(HttpContext http, TokenRequestValidator validator, TokenResponseGenerator generator, AuditLog audit, TimeProvider clock)
     {
         NoStore(http);
-        var (body, bodyError) = await RequestBody.ReadAsync(http.Request);
-        if (bodyError is not null)
+        var read = await RequestBody.ReadAsync(http.Request);
+        if (read.IsError)
         {
-            var error = new OAuthError("invalid_request", bodyError.Message, bodyError.StatusCode);
+            var error = new OAuthError("invalid_request", read.Error.Message, read.Error.StatusCode);
             audit.Write(Failure(http, clock, new TokenRequestValidationResult { Error = error }));
             return error.ToResult();
         }
 
-        var result = validator.Validate(body!, http);
+        var result = validator.Validate(read.Value!, http);
         if (result.IsError)
         {
             audit.Write(Failure(http, clock, result));
@@ -44,15 +44,10 @@ public static class TokenEndpoint
     {
         if (request.GrantType == GrantTypes.ClientCredentials)
         {
-            return new AuditEntry
+            return AuditEntry.For(http, clock.GetUtcNow(), "seccft", "Client Credentials for Access Token") with
             {
-                Date = clock.GetUtcNow(),
-                Type = "seccft",
-                Description = "Client Credentials for Access Token",
                 ClientId = request.Client.ClientId,
                 ClientName = request.Client.Name,
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject
                 {
                     ["grant_type"] = request.GrantType,
@@ -63,19 +58,15 @@ public static class TokenEndpoint
         }
 
         var grant = request.Grant!;
-        return new AuditEntry
+        return AuditEntry.For(http, clock.GetUtcNow(), "seacft",
+            grant.Impersonator is null ? "Authorization Code for Access Token" : "Authorization Code for Access Token (impersonated session)") with
         {
-            Date = clock.GetUtcNow(),
-            Type = "seacft",
-            Description = grant.Impersonator is null ? "Authorization Code for Access Token" : "Authorization Code for Access Token (impersonated session)",
             ClientId = request.Client.ClientId,
             ClientName = request.Client.Name,
             UserId = grant.UserId,
             UserName = grant.Profile["email"]?.GetValue<string>(),
             ImpersonatorId = grant.Impersonator?.UserId,
             ImpersonatorEmail = grant.Impersonator?.Email,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = new JsonObject
             {
                 ["grant_type"] = request.GrantType,
@@ -86,28 +77,24 @@ public static class TokenEndpoint
     }
 
     /// <summary>Auth0's codes: feacft for a failed code exchange, feccft for a failed client-credentials exchange (or an unreadable request).</summary>
-    private static AuditEntry Failure(HttpContext http, TimeProvider clock, TokenRequestValidationResult result) => new()
-    {
-        Date = clock.GetUtcNow(),
-        Type = result.GrantType == GrantTypes.AuthorizationCode ? "feacft" : "feccft",
-        Description = result.Error!.ErrorDescription,
-        ClientId = result.ClientId,
-        ClientName = result.Client?.Name,
-        UserId = result.Grant?.UserId,
-        UserName = result.Grant?.Profile["email"]?.GetValue<string>(),
-        ImpersonatorId = result.Grant?.Impersonator?.UserId,
-        ImpersonatorEmail = result.Grant?.Impersonator?.Email,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = new JsonObject
+    private static AuditEntry Failure(HttpContext http, TimeProvider clock, TokenRequestValidationResult result) =>
+        AuditEntry.For(http, clock.GetUtcNow(), result.GrantType == GrantTypes.AuthorizationCode ? "feacft" : "feccft", result.Error!.ErrorDescription) with
         {
-            ["grant_type"] = result.GrantType,
-            ["error"] = result.Error.Error,
-            ["error_description"] = result.Error.ErrorDescription,
-            ["status_code"] = result.Error.StatusCode,
-            ["code_burned"] = result.Grant is not null,
-        },
-    };
+            ClientId = result.ClientId,
+            ClientName = result.Client?.Name,
+            UserId = result.Grant?.UserId,
+            UserName = result.Grant?.Profile["email"]?.GetValue<string>(),
+            ImpersonatorId = result.Grant?.Impersonator?.UserId,
+            ImpersonatorEmail = result.Grant?.Impersonator?.Email,
+            Details = new JsonObject
+            {
+                ["grant_type"] = result.GrantType,
+                ["error"] = result.Error.Error,
+                ["error_description"] = result.Error.ErrorDescription,
+                ["status_code"] = result.Error.StatusCode,
+                ["code_burned"] = result.Grant is not null,
+            },
+        };
 
     /// <summary>RFC 6749 §5.1: responses carrying tokens must not be cached.</summary>
     private static void NoStore(HttpContext http)

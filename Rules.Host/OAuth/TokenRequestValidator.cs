@@ -36,17 +36,14 @@ public sealed record ValidatedTokenRequest
 /// The validator's answer as data. On error, <see cref="ClientId"/>, <see cref="Client"/> and <see cref="Grant"/>
 /// carry what was learnt before the failure, so the audit record can name the client and, for a burned code, the user.
 /// </summary>
-public sealed record TokenRequestValidationResult
+public sealed record TokenRequestValidationResult : ValidationResult<OAuthError>
 {
     public ValidatedTokenRequest? Request { get; init; }
-    public OAuthError? Error { get; init; }
     public string? GrantType { get; init; }
     public string? ClientId { get; init; }
     public Client? Client { get; init; }
     public AuthorizationGrant? Grant { get; init; }
     public bool UsedBasic { get; init; }
-
-    public bool IsError => Error is not null;
 }
 
 /// <summary>

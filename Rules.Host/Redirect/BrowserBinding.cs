@@ -28,9 +28,5 @@ public static class BrowserBinding
         return secret;
     }
 
-    public static string? Read(HttpContext http)
-    {
-        var secret = http.Request.Cookies[CookieName];
-        return string.IsNullOrEmpty(secret) || secret.Length > 100 ? null : secret;
-    }
+    public static string? Read(HttpContext http) => OAuth.Secrets.FromCookie(http, CookieName);
 }

@@ -61,8 +61,8 @@ public static class ContinueEndpoint
 
         var continuedFrom = new JsonObject { ["pending_id"] = pending.PendingId, ["rule"] = pending.Rule, ["answer"] = Answer(query, body) };
         return pending.Kind == PendingLoginKinds.Impersonation
-            ? impersonations.Continue(http, pending, pipeline, query, body, now, continuedFrom)
-            : logins.Continue(http, pending, pipeline, query, body, now, continuedFrom);
+            ? await impersonations.ContinueAsync(http, pending, pipeline, query, body, now, continuedFrom)
+            : await logins.ContinueAsync(http, pending, pipeline, query, body, now, continuedFrom);
     }
 
     /// <summary>The continue run: the suspended login's transaction with the continue request in it, on <paramref name="pipeline"/>.</summary>
@@ -144,15 +144,10 @@ public static class ContinueEndpoint
 
     private static IResult Refuse(HttpContext http, AuditLog audit, DateTimeOffset now, string reason, PendingLogin? known, string title, string message)
     {
-        audit.Write(new AuditEntry
+        audit.Write(AuditEntry.For(http, now, RefusedType, $"Login continue refused: {reason.Replace('_', ' ')}") with
         {
-            Date = now,
-            Type = RefusedType,
-            Description = $"Login continue refused: {reason.Replace('_', ' ')}",
             ClientId = known?.ClientId,
             UserId = known?.UserId,
-            Ip = http.Connection.RemoteIpAddress?.ToString(),
-            UserAgent = http.Request.Headers.UserAgent.ToString(),
             Details = new JsonObject
             {
                 ["reason"] = reason,

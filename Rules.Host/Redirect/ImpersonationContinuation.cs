@@ -2,9 +2,8 @@ using System.Text.Json.Nodes;
 using Rules.Host.Audit;
 using Rules.Host.Hosting;
 using Rules.Host.Impersonation;
+using Rules.Host.LoginFinishing;
 using Rules.Host.OAuth;
-using Rules.Host.RuleSets;
-using Rules.Host.Storage;
 
 namespace Rules.Host.Redirect;
 
@@ -14,55 +13,44 @@ namespace Rules.Host.Redirect;
 /// <see cref="ImpersonationLinkEndpoint.Conclude"/> records and delivers it to the link's callback.
 /// </summary>
 public sealed class ImpersonationContinuation(
-    ImpersonationLinkValidator validator, RuleSetProvider rules, ImpersonationRedirects redirects, AuthorizeResponseGenerator authorizations,
-    LoginRecorder recorder, AuditLog audit, Database database)
+    ImpersonationLinkValidator validator, LoginFinisher finisher, ImpersonationRedirects redirects, AuditLog audit)
 {
-    public IResult Continue(HttpContext http, PendingLogin pending, Rules.Engine.Pipeline.RulePipeline pipeline, JsonObject query, JsonObject body,
+    public async Task<IResult> ContinueAsync(HttpContext http, PendingLogin pending, Rules.Engine.Pipeline.RulePipeline pipeline, JsonObject query, JsonObject body,
         DateTimeOffset now, JsonObject continuedFrom)
     {
         var link = ImpersonationRedirects.ReadLink(pending.Login);
         var validation = validator.Recheck(link);
         if (validation.Login is null)
         {
-            var reason = validation.PageError ?? validation.Denial!;
-            audit.Write(new AuditEntry
+            var reason = validation.ErrorDescription!;
+            audit.Write(AuditEntry.For(http, now, "f", $"Failed login: {reason}") with
             {
-                Date = now,
-                Type = "f",
-                Description = $"Failed login: {reason}",
                 ClientId = link.ClientId,
                 UserId = link.UserId,
                 ImpersonatorId = link.ImpersonatorId,
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["link_id"] = link.LinkId, ["decision"] = "deny", ["error"] = "access_denied", ["error_description"] = reason, ["continued"] = continuedFrom },
             });
-            return validation.PageError is not null
-                ? HtmlPage.Message(http, "Link invalid or expired", validation.PageError, 400)
-                : AuthorizeResponse.Create(http, link.Parameters.CallbackUrl, link.Parameters.ResponseMode,
-                    [new("error", "access_denied"), new("error_description", reason), new("state", link.Parameters.State)]);
+            return validation.ErrorOnPage
+                ? HtmlPage.Message(http, "Link invalid or expired", reason, 400)
+                : AuthorizeResponse.Failure(link.Parameters.CallbackUrl, link.Parameters.ResponseMode, "access_denied", reason, link.Parameters.State).ToResult(http);
         }
 
         var sessionId = pending.Login["session_id"]!.GetValue<string>();
         var (transaction, options) = ContinueEndpoint.Continuation(pending, pipeline, query, body, now);
-        var outcome = rules.Execute(pipeline, transaction, options);
+        var outcome = await finisher.RunAsync(http, pipeline, transaction, options);
         if (outcome.IsRedirect)
         {
-            return redirects.Suspend(http, validation, sessionId, transaction, outcome, new AuditEntry
+            return redirects.Suspend(http, validation, sessionId, transaction, outcome, AuditEntry.For(http, now, LoginSuspender.SuspendedType) with
             {
-                Date = now,
-                Type = LoginSuspender.SuspendedType,
                 ClientId = link.ClientId,
                 ClientName = validation.Client?.Name,
                 UserId = link.UserId,
                 UserName = validation.User?.Email,
                 ImpersonatorId = link.ImpersonatorId,
                 ImpersonatorEmail = validation.Impersonator?.Email,
-                Ip = http.Connection.RemoteIpAddress?.ToString(),
-                UserAgent = http.Request.Headers.UserAgent.ToString(),
                 Details = new JsonObject { ["link_id"] = link.LinkId, ["session_id"] = sessionId },
             });
         }
-        return ImpersonationLinkEndpoint.Conclude(http, validation, sessionId, transaction, outcome, authorizations, recorder, database, now, continuedFrom);
+        return ImpersonationLinkEndpoint.Conclude(http, validation, sessionId, transaction, outcome, finisher, now, continuedFrom);
     }
 }

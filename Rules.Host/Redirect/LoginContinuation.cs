@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.WebUtilities;
 using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.Login;
+using Rules.Host.LoginFinishing;
 using Rules.Host.OAuth;
-using Rules.Host.RuleSets;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.Redirect;
@@ -15,10 +15,10 @@ namespace Rules.Host.Redirect;
 /// again in this browser or a new one started, then <see cref="LoginCompletion.Conclude"/> records and issues.
 /// </summary>
 public sealed class LoginContinuation(
-    AuthorizeRequestValidator validator, TenantStore store, SessionStore sessions, RuleSetProvider rules, LoginCompletion completion,
+    AuthorizeRequestValidator validator, TenantStore store, SessionStore sessions, LoginFinisher finisher, LoginCompletion completion,
     LoginRedirects redirects, AuditLog audit, TimeProvider clock)
 {
-    public IResult Continue(HttpContext http, PendingLogin pending, RulePipeline pipeline, JsonObject query, JsonObject body, DateTimeOffset now, JsonObject continuedFrom)
+    public async Task<IResult> ContinueAsync(HttpContext http, PendingLogin pending, RulePipeline pipeline, JsonObject query, JsonObject body, DateTimeOffset now, JsonObject continuedFrom)
     {
         var authorizeQuery = pending.Login["authorize_query"]?.GetValue<string>() ?? "";
         var validation = validator.Validate(new QueryCollection(QueryHelpers.ParseQuery(authorizeQuery)));
@@ -30,8 +30,8 @@ public sealed class LoginContinuation(
         var user = store.GetUser(pending.UserId);
         if (user is null || user.Blocked)
         {
-            return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode,
-                [new("error", "access_denied"), new("error_description", "The user no longer exists or is blocked."), new("state", request.State)]);
+            return AuthorizeResponse.Failure(request.RedirectUri, request.ResponseMode, "access_denied", "The user no longer exists or is blocked.", request.State)
+                .ToResult(http);
         }
 
         var kind = Enum.TryParse<LoginKind>(pending.Login["login_kind"]?.GetValue<string>(), out var parsed) ? parsed : LoginKind.Password;
@@ -42,7 +42,7 @@ public sealed class LoginContinuation(
         var methods = pending.Login["methods"] as JsonArray ?? [];
 
         var (transaction, options) = ContinueEndpoint.Continuation(pending, pipeline, query, body, now, context => context["sessionID"] = sessionId);
-        var outcome = rules.Execute(pipeline, transaction, options);
+        var outcome = await finisher.RunAsync(http, pipeline, transaction, options);
         var login = new LoginInProgress(request, user, session is null && kind == LoginKind.SingleSignOn ? LoginKind.Password : kind, session, newSessionSecret,
             sessionId, (JsonArray)methods.DeepClone(), (JsonObject)transaction.User.DeepClone(), pending.Login["audit_user_name"]?.GetValue<string>(), now);
         if (outcome.IsRedirect)
@@ -51,20 +51,16 @@ public sealed class LoginContinuation(
             return redirects.Suspend(http, login, transaction, outcome, SuspendedEntry(http, login, now), authorizeQuery);
         }
 
-        var completed = completion.Conclude(http, login, transaction, outcome, continuedFrom);
-        return AuthorizeResponse.Create(http, request.RedirectUri, request.ResponseMode, completed.Response);
+        return completion.Conclude(http, login, transaction, outcome, continuedFrom).ToResult(http);
     }
 
-    private static AuditEntry SuspendedEntry(HttpContext http, LoginInProgress login, DateTimeOffset now) => new()
-    {
-        Date = now,
-        Type = LoginSuspender.SuspendedType,
-        ClientId = login.Request.Client.ClientId,
-        ClientName = login.Request.Client.Name,
-        UserId = login.User.UserId,
-        UserName = login.AuditUserName ?? login.User.Email,
-        Ip = http.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = http.Request.Headers.UserAgent.ToString(),
-        Details = new JsonObject { ["connection"] = login.Request.Connection.Name, ["session_id"] = login.SessionId },
-    };
+    private static AuditEntry SuspendedEntry(HttpContext http, LoginInProgress login, DateTimeOffset now) =>
+        AuditEntry.For(http, now, LoginSuspender.SuspendedType) with
+        {
+            ClientId = login.Request.Client.ClientId,
+            ClientName = login.Request.Client.Name,
+            UserId = login.User.UserId,
+            UserName = login.AuditUserName ?? login.User.Email,
+            Details = new JsonObject { ["connection"] = login.Request.Connection.Name, ["session_id"] = login.SessionId },
+        };
 }

@@ -72,9 +72,9 @@ public sealed class RuleSetProvider : IDisposable
     }
 
     /// <summary>Runs one login on a version the caller took from <see cref="Current"/> (a continue after a redirect must run on the version it started on).</summary>
-    public Outcome Execute(RulePipeline pipeline, LoginTransaction transaction, ExecutionOptions options)
+    public async Task<Outcome> ExecuteAsync(RulePipeline pipeline, LoginTransaction transaction, ExecutionOptions options, CancellationToken cancellationToken)
     {
-        var outcome = pipeline.Execute(transaction, options);
+        var outcome = await pipeline.ExecuteAsync(transaction, options, cancellationToken);
         _metrics.Decided(outcome);
         return outcome;
     }

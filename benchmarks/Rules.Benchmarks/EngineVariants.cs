@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Jint;
@@ -19,7 +18,7 @@ namespace Rules.Benchmarks;
 /// <list type="bullet">
 /// <item><b>bare</b>: a plain Jint engine with a minimal JS prelude for the Auth0 globals (no constraints, nothing frozen).</item>
 /// <item><b>constraints</b>: bare plus the production engine options (deadline, statements, memory, recursion, array size, regex timeout, stack guard).</item>
-/// <item><b>bootstrap</b>: the production Bootstrap.js (guarded String/Array methods, override accessors, every built-in frozen), no constraints.</item>
+/// <item><b>bootstrap</b>: the production bootstrap (Runtime/Bootstrap/*.js: guarded String/Array methods, override accessors, every built-in frozen), no constraints.</item>
 /// <item><b>production</b>: both, as <c>RuleRuntime</c> builds its engine.</item>
 /// </list>
 /// and, to find which constraint costs what, bare plus one constraint each: <b>+deadline</b>, <b>+statements</b>,
@@ -79,28 +78,31 @@ public class EngineVariants
         _engine = new Jint.Engine(o =>
         {
             if (_deadline is not null) o.Constraint(_deadline);
-            if (With("+statements")) o.MaxStatements(_options.MaxStatements);
-            if (With("+memory")) o.LimitMemory(_options.MemoryLimitBytes);
-            if (With("+recursion")) o.LimitRecursion(_options.MaxRecursionDepth);
             if (constrained)
             {
-                o.MaxArraySize(_options.MaxArraySize);
-                o.RegexTimeoutInterval(_options.RegexTimeout);
+                o.RulesLimits(_options);
             }
-            o.Constraints.StackOverflowGuard = With("+stackguard");
-            o.Host.StringCompilationAllowed = false;
-            o.AgentCanSuspend = false;
-            o.Interop.Enabled = false;
-            o.Modules.RegisterRequire = false;
-            o.TimeSystem = clock;
-            o.TimeZone = TimeZoneInfo.Utc;
-            o.Culture = CultureInfo.InvariantCulture;
+            else
+            {
+                // One limit at a time, to measure what each costs on its own.
+                if (With("+statements")) o.MaxStatements(_options.MaxStatements);
+                if (With("+memory")) o.LimitMemory(_options.MemoryLimitBytes);
+                if (With("+recursion")) o.LimitRecursion(_options.MaxRecursionDepth);
+                o.Constraints.StackOverflowGuard = With("+stackguard");
+            }
+            o.RulesIsolation(clock);
         });
 
         var statements = _engine.Constraints.Find<MaxStatementsConstraint>();
         statements?.MaxStatements = int.MaxValue - 1;
-        var setup = bootstrap ? _engine.Evaluate(ReadBootstrap(), "rules-runtime-bootstrap.js") : _engine.Evaluate(Prelude, "prelude.js");
-        _engine.Call(setup, JsValue.Undefined, [CreateHostObject(compiled)]);
+        if (bootstrap)
+        {
+            RuntimeBootstrap.Run(_engine, CreateHostObject(compiled));
+        }
+        else
+        {
+            _engine.Call(_engine.Evaluate(Prelude, "prelude.js"), JsValue.Undefined, [CreateHostObject(compiled)]);
+        }
         _rules = compiled.Enabled;
         _functions = _rules.Select(r => _engine.Evaluate(r.Script)).ToArray();
         statements?.MaxStatements = _options.MaxStatements;
@@ -185,13 +187,5 @@ public class EngineVariants
             return JsValue.Undefined;
         }));
         return host;
-    }
-
-    private static string ReadBootstrap()
-    {
-        using var stream = typeof(RulePipeline).Assembly.GetManifestResourceStream("Rules.Engine.Runtime.Bootstrap.js")
-            ?? throw new InvalidOperationException("Rules.Engine no longer embeds Rules.Engine.Runtime.Bootstrap.js");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }
