@@ -23,10 +23,13 @@ public sealed class CompiledRule
 
     private readonly Lazy<string[]> _lines;
 
+    /// <summary>The rule as it was read: name, file, script text and whether it is enabled.</summary>
     public RuleSource Source { get; }
 
+    /// <summary>The rule's name, as errors, logs and <see cref="Rules.Engine.Pipeline.Outcome.Rule"/> show it.</summary>
     public string Name => Source.Name;
 
+    /// <summary>Whether the file is an Auth0 rule or an Actions-style post-login handler; the runtime calls the two differently.</summary>
     public RuleKind Kind { get; }
 
     internal Prepared<Script> Script { get; }

@@ -18,5 +18,6 @@ public sealed record RuleCompilationError(string Rule, string File, int Line, in
         return $"{head}\n    {SourceLine}\n    {caret}";
     }
 
+    /// <summary>The same text as <see cref="Format"/>, so an error prints the way a compiler prints it.</summary>
     public override string ToString() => Format();
 }

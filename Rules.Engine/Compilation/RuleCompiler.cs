@@ -16,6 +16,10 @@ namespace Rules.Engine.Compilation;
 /// </summary>
 public static class RuleCompiler
 {
+    /// <summary>Compiles every rule of <paramref name="ruleSet"/> and links the modules they require. Never throws for a bad rule: every error is collected in the result, so an author sees all of them at once.</summary>
+    /// <param name="ruleSet">The rules, configuration and packages to compile.</param>
+    /// <param name="options">The sandbox limits the compiled set will run under; <see cref="Sandbox.SandboxOptions.Default"/> when null.</param>
+    /// <param name="cache">Where parsed scripts are kept and shared; <see cref="ScriptCache.Shared"/> when null.</param>
     public static RuleSetCompilation Compile(RuleSet ruleSet, SandboxOptions? options = null, ScriptCache? cache = null)
     {
         options ??= SandboxOptions.Default;
@@ -58,7 +62,7 @@ public static class RuleCompiler
     }
 
     /// <summary>Compiles one rule; exactly one of the result's members is set.</summary>
-    public static (CompiledRule? Rule, RuleCompilationError? Error) CompileRule(RuleSource rule, ScriptCache? cache = null)
+    internal static (CompiledRule? Rule, RuleCompilationError? Error) CompileRule(RuleSource rule, ScriptCache? cache = null)
     {
         cache ??= ScriptCache.Shared;
 

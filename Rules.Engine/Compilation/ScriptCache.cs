@@ -15,13 +15,17 @@ public sealed class ScriptCache : IDisposable
 {
     private readonly MemoryCache _cache;
 
+    /// <summary>Creates a cache of its own, for a host that wants to bound or drop parsed scripts separately from the process-wide one.</summary>
+    /// <param name="maxSourceCharacters">The total length of source text the cache may hold before it evicts entries.</param>
     public ScriptCache(long maxSourceCharacters = 16 * 1024 * 1024)
     {
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = maxSourceCharacters });
     }
 
+    /// <summary>The process-wide cache every compile uses unless given another, so rule-set versions that share files parse them once.</summary>
     public static ScriptCache Shared { get; } = new();
 
+    /// <summary>How many parsed scripts the cache holds now.</summary>
     public int Count => _cache.Count;
 
     /// <summary>How many parses this cache has performed (misses); the tests read it to prove reuse.</summary>
@@ -46,6 +50,7 @@ public sealed class ScriptCache : IDisposable
 
     private static string Hash(string code) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(code)));
 
+    /// <summary>Drops every parsed script. Compiled rule sets keep the scripts they already hold.</summary>
     public void Dispose() => _cache.Dispose();
 
     // The source name is part of the key because stack traces and error locations name the file.

@@ -10,8 +10,10 @@ namespace Rules.Engine.Http;
 /// </summary>
 public sealed record EgressEntry
 {
+    /// <summary>The entry as the operator wrote it, for messages and the Dashboard.</summary>
     public required string Text { get; init; }
 
+    /// <summary>The scheme the entry allows: <c>https</c> unless the entry said <c>http://</c>.</summary>
     public required string Scheme { get; init; }
 
     /// <summary>Lower-case host name without a trailing dot; null for an address or range entry.</summary>
@@ -23,6 +25,7 @@ public sealed record EgressEntry
     /// <summary>The address or network of an address entry; null for a host entry.</summary>
     public IPAddress? Network { get; init; }
 
+    /// <summary>The prefix length of a range entry (<c>10.1.0.0/16</c> gives 16); the full address length for a single address.</summary>
     public int Prefix { get; init; }
 
     /// <summary>The port the entry allows; null means the scheme's default port.</summary>
@@ -31,6 +34,7 @@ public sealed record EgressEntry
     /// <summary>A path prefix ending in '/', or null for any path.</summary>
     public string? PathPrefix { get; init; }
 
+    /// <summary>The port a call must use: <see cref="Port"/>, or the scheme's default (80 for http, 443 for https).</summary>
     public int EffectivePort => Port ?? (Scheme == "http" ? 80 : 443);
 
     /// <summary>Parses one entry, or throws <see cref="FormatException"/> naming what is wrong with it.</summary>

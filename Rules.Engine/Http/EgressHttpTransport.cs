@@ -11,7 +11,7 @@ namespace Rules.Engine.Http;
 /// Redirects are followed here, at most <see cref="MaxRedirects"/>, each hop decided afresh. No proxy, no cookies, no
 /// decompression (the byte cap counts what arrives).
 /// </summary>
-public sealed class EgressHttpTransport : IRuleHttpTransport, IDisposable
+internal sealed class EgressHttpTransport : IRuleHttpTransport, IDisposable
 {
     public const int MaxRedirects = 5;
 

@@ -10,22 +10,27 @@ namespace Rules.Engine.Http;
 /// </summary>
 public sealed class EgressPolicy
 {
+    /// <summary>Builds a policy from parsed entries; a URL is allowed when any of them allows it.</summary>
+    /// <param name="entries">The allow-list; empty denies every call.</param>
     public EgressPolicy(IEnumerable<EgressEntry> entries)
     {
         Entries = entries.ToArray();
     }
 
+    /// <summary>The policy with no entries: every outbound call fails with <c>ERR_EGRESS_DENIED</c>. The default for a rule set that lists none.</summary>
     public static EgressPolicy DenyAll { get; } = new([]);
 
+    /// <summary>The allow-list, in the order it was given.</summary>
     public IReadOnlyList<EgressEntry> Entries { get; }
 
     /// <summary>Parses entries from rules.json and host configuration; throws <see cref="FormatException"/> on the first bad one.</summary>
     public static EgressPolicy Parse(IEnumerable<string> entries) => new(entries.Select(EgressEntry.Parse));
 
+    /// <summary>A policy that allows what this one allows and what <paramref name="other"/> allows (the rule set's entries plus the server's).</summary>
     public EgressPolicy Including(EgressPolicy other) => other.Entries.Count == 0 ? this : new(Entries.Concat(other.Entries));
 
     /// <summary>The entry that allows the URL, or the reason it is refused.</summary>
-    public (EgressEntry? Entry, string? Refusal) Decide(Uri url)
+    internal (EgressEntry? Entry, string? Refusal) Decide(Uri url)
     {
         if (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https"))
         {
@@ -64,7 +69,7 @@ public sealed class EgressPolicy
     }
 
     /// <summary>Null when <paramref name="entry"/> lets a connection go to <paramref name="address"/>; otherwise why not.</summary>
-    public static string? CheckAddress(EgressEntry entry, IPAddress address)
+    internal static string? CheckAddress(EgressEntry entry, IPAddress address)
     {
         if (entry.Network is not null)
         {

@@ -11,8 +11,10 @@ namespace Rules.Engine.Http;
 /// </summary>
 public sealed class FixtureHttpTransport(IReadOnlyList<HttpFixture> fixtures, EgressPolicy policy) : IRuleHttpTransport
 {
+    /// <summary>The calls no fixture answered, as <c>METHOD URL [body]</c>, so a test case can fail and show what the rule asked for.</summary>
     public ConcurrentQueue<string> Unmatched { get; } = new();
 
+    /// <summary><inheritdoc /></summary>
     public async Task<RuleHttpResponse> SendAsync(RuleHttpRequest request, HttpCallLimits limits, CancellationToken cancellationToken)
     {
         var (entry, refusal) = policy.Decide(request.Url);

@@ -10,9 +10,12 @@ namespace Rules.Engine.Http;
 /// </summary>
 public static class HostCalls
 {
+    /// <summary>The origin a host-provided module sends its calls to; <c>.invalid</c> never resolves.</summary>
     public const string Origin = "https://host.rules.invalid";
 
+    /// <summary>The error code a host call fails with when nothing in this process answers it.</summary>
     public const string NotProvided = "ERR_NOT_PROVIDED_BY_HOST";
 
+    /// <summary>True when <paramref name="url"/> is addressed to the host (<see cref="Origin"/>), not the network.</summary>
     public static bool IsHostCall(Uri url) => string.Equals(url.Host, "host.rules.invalid", StringComparison.OrdinalIgnoreCase);
 }

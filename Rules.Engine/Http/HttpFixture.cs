@@ -19,6 +19,7 @@ public sealed record HttpFixture(
     int DelayMs,
     string? Error)
 {
+    /// <summary>True when this fixture answers <paramref name="request"/>: same method (when the fixture names one), same URL and query, and the same body when the fixture gives one.</summary>
     public bool Matches(RuleHttpRequest request)
     {
         if (Method is not null && !Method.Equals(request.Method, StringComparison.OrdinalIgnoreCase))

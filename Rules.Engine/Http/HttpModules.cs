@@ -9,7 +9,7 @@ namespace Rules.Engine.Http;
 /// resolver takes this table over (<see cref="Sources"/>). Each source is a function expression
 /// <c>(kit, modules) =&gt; exports</c>; <c>kit.js</c> builds the shared <c>send</c>.
 /// </summary>
-public static class HttpModules
+internal static class HttpModules
 {
     /// <summary>Module name → facade file, in the order they are built (request-promise builds on request).</summary>
     private static readonly (string Name, string File)[] Table =

@@ -10,13 +10,15 @@ namespace Rules.Engine.Http;
 /// </summary>
 public interface IEgressNetwork
 {
+    /// <summary>Resolves <paramref name="host"/> to its addresses; the policy then checks each address before any connection is made.</summary>
     Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken);
 
+    /// <summary>Opens a TCP connection to one address the policy allowed and returns its stream; TLS, when needed, is layered on top by the caller.</summary>
     Task<Stream> ConnectAsync(IPEndPoint endpoint, CancellationToken cancellationToken);
 }
 
 /// <summary>The real network: the system resolver and a TCP socket.</summary>
-public sealed class SystemEgressNetwork : IEgressNetwork
+internal sealed class SystemEgressNetwork : IEgressNetwork
 {
     public static SystemEgressNetwork Instance { get; } = new();
 

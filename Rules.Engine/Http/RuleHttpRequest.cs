@@ -6,7 +6,7 @@ public sealed record RuleHttpRequest(string Method, Uri Url, IReadOnlyList<KeyVa
     /// <summary>The URL without query string, fragment or credentials: what logs and decision records may show.</summary>
     public string LoggableUrl => Loggable(Url);
 
-    public static string Loggable(Uri url) => $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
+    internal static string Loggable(Uri url) => $"{url.Scheme}://{url.Authority}{url.AbsolutePath}";
 }
 
 /// <summary>A complete response, read within the byte cap. Header names are lower-case, as Node gives them.</summary>

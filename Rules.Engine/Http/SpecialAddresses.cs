@@ -9,7 +9,7 @@ namespace Rules.Engine.Http;
 /// address or its range opens one (EgressPolicy). IPv4 carried inside IPv6 (mapped, compatible, NAT64, 6to4) is judged
 /// as the IPv4 address it reaches.
 /// </summary>
-public static class SpecialAddresses
+internal static class SpecialAddresses
 {
     private static readonly (IPAddress Network, int Prefix, string Name)[] V4 =
     [

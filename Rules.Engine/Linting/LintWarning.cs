@@ -31,11 +31,12 @@ public sealed record LintWarning(string Rule, string File, int Line, int Column,
         return $"{head}\n    {SourceLine}\n    {caret}";
     }
 
+    /// <summary>The same text as <see cref="Format"/>, so a warning prints the way a compiler prints it.</summary>
     public override string ToString() => Format();
 }
 
 /// <summary>The lint codes, as printed in brackets after each warning (docs/authoring-rules.md, "Lints").</summary>
-public static class LintCodes
+internal static class LintCodes
 {
     public const string UnavailableApi = "unavailable-api";
     public const string ReservedClaim = "reserved-claim";

@@ -47,6 +47,7 @@ public static class RuleLinter
         return ruleSet.Rules.SelectMany(r => Lint(r, modules)).ToArray();
     }
 
+    /// <summary>Lints one rule on its own, as if no host modules or packages were available.</summary>
     public static IReadOnlyList<LintWarning> Lint(RuleSource source) => Lint(source, ModuleRegistry.For([], null));
 
     private static IReadOnlyList<LintWarning> Lint(RuleSource source, ModuleRegistry modules)

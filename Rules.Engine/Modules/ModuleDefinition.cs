@@ -8,7 +8,7 @@ public enum ModuleOrigin
     /// <summary>Written in this engine (crypto, buffer, url, ...).</summary>
     BuiltIn,
 
-    /// <summary>Provided by the host application through <see cref="SandboxOptions"/>-level registration (e.g. <c>auth0</c>).</summary>
+    /// <summary>Provided by the host application, registered as an <see cref="IModuleSource"/> when the rule set compiles (e.g. <c>auth0</c>).</summary>
     Host,
 
     /// <summary>An npm package the operator vetted into <c>modules.lock.json</c>.</summary>
@@ -23,13 +23,16 @@ public enum ModuleOrigin
 /// </summary>
 public sealed class ModuleDefinition
 {
+    /// <summary>The name rules pass to <c>require</c>, without a version.</summary>
     public required string Name { get; init; }
 
     /// <summary>Exact version for packages; null for built-ins and host modules, which stand in for any version.</summary>
     public string? Version { get; init; }
 
+    /// <summary>Where the module comes from (built-in, host, package); it decides precedence and what errors suggest.</summary>
     public required ModuleOrigin Origin { get; init; }
 
+    /// <summary>The module's JavaScript files by path inside the module; <c>require</c> between them resolves against this map only.</summary>
     public required IReadOnlyDictionary<string, string> Files { get; init; }
 
     /// <summary>The file <c>require('name')</c> loads, a key of <see cref="Files"/>.</summary>
@@ -41,5 +44,6 @@ public sealed class ModuleDefinition
     /// <summary>Builds the module's <c>native</c> object once per warm runtime; null for pure-JavaScript modules.</summary>
     public Func<ModuleNativeContext, JsValue>? Native { get; init; }
 
+    /// <summary><c>name@version</c> for packages, the bare name otherwise, as errors and listings show it.</summary>
     public string DisplayName => Version is null ? Name : $"{Name}@{Version}";
 }

@@ -18,11 +18,13 @@ public sealed class ModuleNativeContext
         MaxBinaryBytes = maxBinaryBytes;
     }
 
+    /// <summary>The Jint engine of the runtime being built, for creating the native object's functions and values.</summary>
     public Jint.Engine Engine { get; }
 
     /// <summary>The most bytes one native call may hand back (the sandbox's MemoryLimitBytes).</summary>
     public long MaxBinaryBytes { get; }
 
+    /// <summary>Fills <paramref name="bytes"/> from the runtime's random source (seeded on replay, cryptographically random otherwise).</summary>
     public void FillRandom(Span<byte> bytes) => _fillRandom(bytes);
 
     /// <summary>A plain object for the module's native functions.</summary>

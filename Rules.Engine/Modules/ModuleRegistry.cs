@@ -38,6 +38,8 @@ public sealed class ModuleRegistry
 
     private readonly IReadOnlyList<IModuleSource> _sources;
 
+    /// <summary>Builds a registry that consults the built-ins first and then <paramref name="sources"/> in order.</summary>
+    /// <param name="sources">The host's modules and the rule set's packages, in the order they should win.</param>
     public ModuleRegistry(IEnumerable<IModuleSource> sources)
     {
         _sources = sources.ToArray();

@@ -11,6 +11,7 @@ namespace Rules.Engine.Modules;
 public sealed record LockedPackage(string Name, string Version, string Integrity, string? Resolved, IReadOnlyDictionary<string, string> Dependencies,
     string? FilesHash = null, bool Direct = true)
 {
+    /// <summary><c>name@version</c>: what identifies the package in the lock file and its folder name.</summary>
     public string Key => $"{Name}@{Version}";
 }
 
@@ -21,16 +22,22 @@ public sealed record LockedPackage(string Name, string Version, string Integrity
 /// </summary>
 public sealed class ModulesLock
 {
+    /// <summary>The lock file's name, beside the rules.</summary>
     public const string FileName = "modules.lock.json";
+    /// <summary>The folder beside the rules that holds the unpacked packages, one <c>NAME@VERSION</c> folder each.</summary>
     public const string FolderName = "modules";
 
+    /// <summary>A lock file holding <paramref name="packages"/>, sorted by name and version so the written file is stable.</summary>
+    /// <param name="packages">The vetted packages.</param>
     public ModulesLock(IEnumerable<LockedPackage> packages)
     {
         Packages = packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>Every vetted package, sorted by name, then version.</summary>
     public IReadOnlyList<LockedPackage> Packages { get; }
 
+    /// <summary>A lock file with no packages.</summary>
     public static ModulesLock Empty { get; } = new([]);
 
     /// <summary>The lock in <paramref name="directory"/>, or null when there is none.</summary>
@@ -67,6 +74,7 @@ public sealed class ModulesLock
         }
     }
 
+    /// <summary>Writes <c>modules.lock.json</c> into <paramref name="directory"/> through a temporary file, so a reader never sees half a file.</summary>
     public void Write(string directory)
     {
         var packages = new JsonObject();
@@ -95,8 +103,10 @@ public sealed class ModulesLock
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>A copy with <paramref name="package"/> added, replacing the entry for the same name and version.</summary>
     public ModulesLock With(LockedPackage package) => new(Packages.Where(p => p.Key != package.Key).Append(package));
 
+    /// <summary>A copy without the package <paramref name="name"/> at <paramref name="version"/>, or at every version when <paramref name="version"/> is null.</summary>
     public ModulesLock Without(string name, string? version) =>
         new(Packages.Where(p => !(p.Name == name && (version is null || p.Version == version))));
 

@@ -11,8 +11,10 @@ namespace Rules.Engine.Modules;
 /// </summary>
 public static class PackageFiles
 {
+    /// <summary>The extensions of the files a rule can load from a package; only these are hashed and stored.</summary>
     public static readonly IReadOnlyList<string> SourceExtensions = [".js", ".cjs", ".json"];
 
+    /// <summary>True when <paramref name="path"/> has one of the <see cref="SourceExtensions"/>.</summary>
     public static bool IsSource(string path) => SourceExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The source files under <paramref name="root"/>.</summary>
@@ -29,6 +31,7 @@ public static class PackageFiles
         return files;
     }
 
+    /// <summary>The files' hash as the lock records it (<c>sha256-</c> + base64), independent of enumeration order.</summary>
     public static string Hash(IReadOnlyDictionary<string, string> files)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -14,6 +14,9 @@ public sealed class PackageSet : IModuleSource
     private readonly string _where;
     private readonly ConcurrentDictionary<string, ModuleDefinition> _loaded = new(StringComparer.Ordinal);
 
+    /// <summary>The packages <paramref name="lock"/> lists, unpacked under <paramref name="directory"/>.</summary>
+    /// <param name="directory">The rule set's directory, which holds <c>modules/</c>.</param>
+    /// <param name="lock">The lock file read from that directory.</param>
     public PackageSet(string directory, ModulesLock @lock)
     {
         Directory = directory;
@@ -33,6 +36,7 @@ public sealed class PackageSet : IModuleSource
         _where = where;
     }
 
+    /// <summary>The lock file this set was opened from.</summary>
     public ModulesLock Lock { get; }
 
     /// <summary>The folder holding <c>modules.lock.json</c> and <c>modules/</c>; null for a set from a store.</summary>
@@ -46,6 +50,7 @@ public sealed class PackageSet : IModuleSource
     public static PackageSet FromStore(ModulesLock @lock, Func<LockedPackage, IReadOnlyDictionary<string, string>?> files, string where) =>
         new(@lock, files, where);
 
+    /// <summary>The package <paramref name="name"/> at <paramref name="version"/> (any version when null, if only one is locked; with several, <see cref="ModuleResolutionException"/> asks for one), loaded from disk on first use; null when it is not locked.</summary>
     public ModuleDefinition? Find(string name, string? version)
     {
         var candidates = Lock.Packages.Where(p => p.Name == name).ToArray();
@@ -61,6 +66,7 @@ public sealed class PackageSet : IModuleSource
         return candidates.Length == 0 ? null : _loaded.GetOrAdd(candidates[0].Key, _ => Load(candidates[0]));
     }
 
+    /// <summary>Every locked version of <paramref name="name"/>, for errors that say which versions exist.</summary>
     public IReadOnlyList<string> Versions(string name) => Lock.Packages.Where(p => p.Name == name).Select(p => p.Version).ToArray();
 
     private ModuleDefinition Load(LockedPackage package)

@@ -12,8 +12,10 @@ public sealed class Auth0Globals(string domain, string baseUrl, Func<string?> ac
     private string? _token;
     private bool _made;
 
+    /// <summary>What rules read as <c>auth0.domain</c>: the host's domain name, without a scheme.</summary>
     public string Domain => domain;
 
+    /// <summary>What rules read as <c>auth0.baseUrl</c>: the host's base URL.</summary>
     public string BaseUrl => baseUrl;
 
     /// <summary>The token, made on first read (null when the host grants none).</summary>

@@ -1,7 +1,7 @@
 namespace Rules.Engine.Pipeline;
 
 /// <summary>What this server does when a rule sets a <see cref="ContextEffect"/>.</summary>
-public enum EffectStatus
+internal enum EffectStatus
 {
     /// <summary>The login carries the effect out (claims reach the tokens, and so on).</summary>
     CarriedOut,
@@ -18,7 +18,7 @@ public enum EffectStatus
 /// <param name="Status">Whether this server carries it out or refuses the login.</param>
 /// <param name="Asks">What a rule asks for by setting it, in words for the rule's author.</param>
 /// <param name="Why">For a refused effect, why this server cannot carry it out.</param>
-public sealed record ContextEffect(string Field, EffectStatus Status, string Asks, string? Why = null)
+internal sealed record ContextEffect(string Field, EffectStatus Status, string Asks, string? Why = null)
 {
     /// <summary>The sentence a denial and the <c>unsupported-effect</c> lint give the rule's author.</summary>
     public string RefusalMessage =>
@@ -31,7 +31,7 @@ public sealed record ContextEffect(string Field, EffectStatus Status, string Ask
 /// reports a write to one as an error. A feature that starts carrying an effect out moves its row to
 /// <see cref="EffectStatus.CarriedOut"/>.
 /// </summary>
-public static class ContextEffects
+internal static class ContextEffects
 {
     /// <summary>All documented effect fields, carried out or refused.</summary>
     public static IReadOnlyList<ContextEffect> All { get; } =

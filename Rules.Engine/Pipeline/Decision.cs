@@ -1,8 +1,11 @@
 namespace Rules.Engine.Pipeline;
 
+/// <summary>What the login comes to.</summary>
 public enum Decision
 {
+    /// <summary>No rule denied or redirected and nothing failed: the login completes, with the outcome's claims and metadata updates.</summary>
     Allow,
+    /// <summary>A rule denied, or something failed (error, timeout, limit); <see cref="Outcome.Kind"/> says which. Nothing the rules added is handed out.</summary>
     Deny,
 
     /// <summary>A rule set <c>context.redirect</c> (or an action called <c>api.redirect.sendUserTo</c>): the login waits for /continue.</summary>

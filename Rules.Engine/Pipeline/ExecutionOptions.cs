@@ -34,5 +34,6 @@ public sealed record ExecutionOptions
     /// <summary>Keeps each call's response body in <see cref="Outcome.HttpCalls"/> (Rules:Egress:RecordResponses); off by default.</summary>
     public bool RecordHttpResponses { get; init; }
 
+    /// <summary>Options for a reproducible run: a seeded <c>Math.random</c> and crypto source and an empty <c>global</c>, as replay uses them.</summary>
     public static ExecutionOptions Deterministic(ulong seed) => new() { RandomSeed = seed, FreshGlobal = true };
 }

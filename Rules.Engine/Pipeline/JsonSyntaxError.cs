@@ -9,7 +9,7 @@ namespace Rules.Engine.Pipeline;
 /// reads them: where (line and column, counted in characters from 1) and what was unexpected, in plain words, with the
 /// line and a caret under the column.
 /// </summary>
-public static partial class JsonSyntaxError
+internal static partial class JsonSyntaxError
 {
     /// <summary><c>source:line:col: not valid JSON: what</c>, then the offending line and a caret.</summary>
     public static string Describe(JsonException error, string json, string source)

@@ -9,6 +9,7 @@ namespace Rules.Engine.Pipeline;
 /// </summary>
 public sealed record LoginTransaction(JsonObject User, JsonObject Context, DateTimeOffset? Now = null)
 {
+    /// <summary>True when the user carries <c>impersonated: true</c>: someone signed in as this user with "Sign in as User".</summary>
     public bool IsImpersonated =>
         User.TryGetPropertyValue("impersonated", out var flag) && flag is JsonValue value && value.TryGetValue<bool>(out var b) && b;
 }

@@ -2,9 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace Rules.Engine.Pipeline;
 
+/// <summary>Which of the user's metadata objects an update changes.</summary>
 public enum MetadataKind
 {
+    /// <summary><c>app_metadata</c>: what the application and rules own; users cannot change it.</summary>
     AppMetadata,
+    /// <summary><c>user_metadata</c>: what the user may edit.</summary>
     UserMetadata,
 }
 

@@ -8,7 +8,7 @@ namespace Rules.Engine.Pipeline;
 public sealed record MultifactorRequest(string Provider, bool AllowRememberBrowser);
 
 /// <summary>Which of Auth0's provider names this host can honour, and how.</summary>
-public static class MultifactorProviders
+internal static class MultifactorProviders
 {
     /// <summary>
     /// Names Auth0 documents as "an authenticator app code will do": <c>any</c> (whatever the user enrolled),

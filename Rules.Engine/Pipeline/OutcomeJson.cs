@@ -10,6 +10,7 @@ public static class OutcomeJson
     private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The denial kind as the JSON outcome spells it (<c>rule_denied</c>, <c>rule_error</c>, <c>timeout</c>, <c>limit</c>, <c>busy</c>).</summary>
     public static string KindName(DenialKind kind) => kind switch
     {
         DenialKind.RuleDenied => "rule_denied",
@@ -20,6 +21,7 @@ public static class OutcomeJson
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>The decision as the JSON outcome spells it (<c>allow</c>, <c>deny</c>, <c>redirect</c>).</summary>
     public static string DecisionName(Decision decision) => decision switch
     {
         Decision.Allow => "allow",
@@ -28,8 +30,10 @@ public static class OutcomeJson
         _ => throw new ArgumentOutOfRangeException(nameof(decision)),
     };
 
+    /// <summary>The metadata kind as the JSON outcome spells it (<c>app_metadata</c>, <c>user_metadata</c>).</summary>
     public static string MetadataKindName(MetadataKind kind) => kind == MetadataKind.AppMetadata ? "app_metadata" : "user_metadata";
 
+    /// <summary>The outcome as the JSON <c>rules eval</c> prints (ARCHITECTURE.md); without timings it is stable across runs, for comparing.</summary>
     public static string Serialize(Outcome outcome, bool indented = true, bool includeTimings = true)
     {
         using var buffer = new MemoryStream();
@@ -40,9 +44,11 @@ public static class OutcomeJson
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>The outcome's JSON as a node tree, for callers that compare or edit it.</summary>
     public static JsonObject ToJsonObject(Outcome outcome, bool includeTimings = true) =>
         JsonNode.Parse(Serialize(outcome, indented: false, includeTimings))!.AsObject();
 
+    /// <summary>Writes the outcome's JSON to <paramref name="writer"/> without building a string, for hosts that stream it.</summary>
     public static void Write(Utf8JsonWriter writer, Outcome outcome, bool includeTimings = true)
     {
         writer.WriteStartObject();

@@ -15,8 +15,16 @@ namespace Rules.Engine.Pipeline;
 /// </summary>
 public static class RedirectContinuation
 {
+    /// <summary>What <c>context.protocol</c> reads when rules run again after a redirect, as in Auth0.</summary>
     public const string Protocol = "redirect-callback";
 
+    /// <summary>The login to run when the browser comes back, and the options to run it with.</summary>
+    /// <param name="ruleSet">The rule set that will run the continuation; it must be the one that redirected.</param>
+    /// <param name="suspended">The login as it was when the redirect was returned.</param>
+    /// <param name="redirectOutcome">The redirect outcome's JSON (<see cref="OutcomeJson.ToJsonObject"/>), as the host stored it.</param>
+    /// <param name="query">The /continue request's query parameters.</param>
+    /// <param name="body">The /continue request's form body.</param>
+    /// <param name="now">The clock the continuation sees; null for the real one.</param>
     public static (LoginTransaction Transaction, ExecutionOptions Options) Build(
         CompiledRuleSet ruleSet, LoginTransaction suspended, JsonObject redirectOutcome, JsonObject query, JsonObject body, DateTimeOffset? now)
     {

@@ -13,6 +13,7 @@ public static class ReservedClaims
         "impersonated", "impersonator",
     };
 
+    /// <summary>Every reserved claim name, for linting and documentation.</summary>
     public static IReadOnlyCollection<string> All => Names;
 
     /// <summary>True when a rule may not set <paramref name="claim"/>. <c>scope</c> on the access token goes through <c>context.accessToken.scope</c>.</summary>

@@ -45,15 +45,21 @@ public sealed class RulePipeline : IDisposable
     /// <summary>Logins waiting for a runtime because all <see cref="Sandbox.SandboxOptions.MaxActiveRuntimes"/> are taken.</summary>
     public int QueuedLogins => Volatile.Read(ref _queued);
 
+    /// <summary>The compiled rule-set version this pipeline runs; it never changes.</summary>
     public CompiledRuleSet RuleSet { get; }
 
+    /// <summary>The rule set's version, as every outcome of this pipeline reports it.</summary>
     public string Version => RuleSet.Version;
 
     /// <summary>Runtimes built so far; a steady state shows this flat while logins keep coming.</summary>
     public long RuntimesCreated => _pool.CreatedCount;
 
+    /// <summary>Warm runtimes in the pool waiting for a login.</summary>
     public int IdleRuntimes => _pool.IdleCount;
 
+    /// <summary>Runs the login on the calling thread. Never throws for anything a rule does: every failure is a denial. A rule waiting on HTTP blocks the thread; prefer <see cref="ExecuteAsync(LoginTransaction, ExecutionOptions?, CancellationToken)"/> on a server.</summary>
+    /// <param name="transaction">The user and context of the login.</param>
+    /// <param name="options">Per-login seams (HTTP transport, seed, <c>auth0</c> globals); null for the defaults.</param>
     public Outcome Execute(LoginTransaction transaction, ExecutionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(transaction);
@@ -213,6 +219,7 @@ public sealed class RulePipeline : IDisposable
         }
     }
 
+    /// <summary>Discards the pooled runtimes and, once no login is mid-call, the egress connections. Call it after the pipeline has been replaced; logins still running finish normally.</summary>
     public void Dispose()
     {
         _pool.Dispose();

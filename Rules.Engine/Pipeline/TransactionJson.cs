@@ -13,6 +13,7 @@ public static class TransactionJson
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
 
+    /// <summary>Reads a transaction from JSON text; throws <see cref="TransactionFormatException"/> with a one-line message naming <paramref name="sourceName"/> and what is wrong.</summary>
     public static LoginTransaction Parse(string json, string sourceName = "transaction")
     {
         JsonNode? root;
@@ -28,6 +29,7 @@ public static class TransactionJson
         return FromNode(root, sourceName);
     }
 
+    /// <summary>Reads a transaction from an already-parsed JSON node (a decision-log record's <c>transaction</c>, a test case); errors as <see cref="Parse"/>.</summary>
     public static LoginTransaction FromNode(JsonNode? root, string sourceName = "transaction")
     {
         if (root is not JsonObject obj)
@@ -69,6 +71,7 @@ public static class TransactionJson
         return new LoginTransaction(user, context, now);
     }
 
+    /// <summary>The transaction as the JSON <see cref="Parse"/> reads back, as the decision log and redirect state store it.</summary>
     public static JsonObject ToJson(LoginTransaction transaction)
     {
         var obj = new JsonObject
@@ -84,4 +87,6 @@ public static class TransactionJson
     }
 }
 
+/// <summary>A transaction file or node that cannot be read; the message is one line, fit to print as it is.</summary>
+/// <param name="message">What is wrong, starting with the source's name.</param>
 public sealed class TransactionFormatException(string message) : Exception(message);

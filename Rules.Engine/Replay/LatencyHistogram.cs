@@ -4,7 +4,7 @@ namespace Rules.Engine.Replay;
 /// Rule latencies in log-spaced buckets (5% wide, 1 µs to ~30 s): percentiles within 5% in constant memory,
 /// however long the log. Not thread-safe; the runner adds to it from its single in-order pass.
 /// </summary>
-public sealed class LatencyHistogram
+internal sealed class LatencyHistogram
 {
     private const double Smallest = 0.001;
     private const double Growth = 1.05;

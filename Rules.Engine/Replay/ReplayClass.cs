@@ -3,8 +3,11 @@ namespace Rules.Engine.Replay;
 /// <summary>What happened to one record's decision, from the baseline (recorded or --against) to the candidate.</summary>
 public enum ReplayClass
 {
+    /// <summary>The same decision, claims, metadata and redirect.</summary>
     Unchanged,
+    /// <summary>Allowed before, denied now: users who got in would be locked out.</summary>
     AllowToDeny,
+    /// <summary>Denied before, allowed now: logins that were refused would get in.</summary>
     DenyToAllow,
     /// <summary>Still denied, but by another rule, with another error or reason.</summary>
     DenyChanged,
@@ -23,10 +26,13 @@ public enum ReplayClass
     RedirectChanged,
 }
 
+/// <summary>Names and groups of <see cref="ReplayClass"/> values, as the CLI and reports use them.</summary>
 public static class ReplayClasses
 {
+    /// <summary>Every class, in report order.</summary>
     public static readonly IReadOnlyList<ReplayClass> All = Enum.GetValues<ReplayClass>();
 
+    /// <summary>Every class but <see cref="ReplayClass.Unchanged"/>: what counts as a change.</summary>
     public static readonly IReadOnlyList<ReplayClass> Changes = All.Where(c => c != ReplayClass.Unchanged).ToArray();
 
     /// <summary>The stable name used by --fail-on, the JSON and JUnit reports.</summary>
@@ -44,6 +50,7 @@ public static class ReplayClasses
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>The words the table and HTML reports show people (<c>allow → deny</c>); not stable, so tools should read <see cref="Name"/>.</summary>
     public static string Label(this ReplayClass value) => value switch
     {
         ReplayClass.Unchanged => "unchanged",
@@ -58,6 +65,7 @@ public static class ReplayClasses
         _ => throw new ArgumentOutOfRangeException(nameof(value)),
     };
 
+    /// <summary>Reads a class from its label; false when <paramref name="name"/> is not one.</summary>
     public static bool TryParse(string name, out ReplayClass value)
     {
         foreach (var candidate in All)

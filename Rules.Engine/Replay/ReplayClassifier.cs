@@ -9,7 +9,7 @@ public sealed record FieldChange(string Path, string? Before, string? After);
 /// Compares two outcomes in their JSON form (OutcomeJson), ignoring what legitimately differs between runs:
 /// timings, logs, the rule-set version. The first matching class wins, most serious first.
 /// </summary>
-public static class ReplayClassifier
+internal static class ReplayClassifier
 {
     private static readonly string[] DenialFields = ["rule", "error", "error_description", "kind", "failure"];
     private static readonly string[] RedirectFields = ["decision", "rule", "url"];

@@ -10,7 +10,7 @@ namespace Rules.Engine.Replay;
 /// answered with the same error. A call that was not recorded, or whose response body was not kept
 /// (Rules:Egress:RecordResponses off), fails inside the rule and marks the record "not replayable (network)".
 /// </summary>
-public sealed class ReplayHttpTransport : IRuleHttpTransport
+internal sealed class ReplayHttpTransport : IRuleHttpTransport
 {
     private readonly List<JsonObject> _recorded;
     private readonly bool[] _used;

@@ -10,6 +10,7 @@ public sealed class ReplayLogReader(string path)
     private long _length = 1;
     private long _position;
 
+    /// <summary>The file or directory being read.</summary>
     public string Path { get; } = path;
 
     /// <summary>How far through the input the reader is, 0..1, for a progress bar's ETA.</summary>
@@ -19,6 +20,7 @@ public sealed class ReplayLogReader(string path)
     public string? Problem() =>
         Directory.Exists(Path) || File.Exists(Path) ? null : $"'{Path}' is neither a file nor a directory";
 
+    /// <summary>The records, one at a time, with where each came from; lazily, so a log of any size is read in constant memory.</summary>
     public IEnumerable<ReplayInput> Read()
     {
         if (Directory.Exists(Path))

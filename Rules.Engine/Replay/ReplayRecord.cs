@@ -83,4 +83,6 @@ public sealed record ReplayRecord(string Source, long Line, string? Id, LoginTra
     }
 }
 
+/// <summary>A record that is not a decision-log record or a transaction; the message names what is wrong with it.</summary>
+/// <param name="message">What is wrong, in one line.</param>
 public sealed class ReplayFormatException(string message) : Exception(message);

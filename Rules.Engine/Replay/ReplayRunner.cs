@@ -15,9 +15,14 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
 {
     private readonly ReplayOptions _options = options ?? new ReplayOptions();
 
+    /// <summary>Replays every record <paramref name="reader"/> yields and reports progress by how far through the input it is.</summary>
     public ReplaySummary Run(ReplayLogReader reader, CancellationToken cancellation = default) =>
         Run(reader.Read(), () => reader.Fraction, cancellation);
 
+    /// <summary>Replays <paramref name="inputs"/> against the candidate (and the baseline, when one was given) and classifies each change.</summary>
+    /// <param name="inputs">The records, in log order.</param>
+    /// <param name="fraction">How far through the input the run is, 0 to 1, for progress; null when unknown.</param>
+    /// <param name="cancellation">Stops the run with <see cref="OperationCanceledException"/>.</param>
     public ReplaySummary Run(IEnumerable<ReplayInput> inputs, Func<double>? fraction = null, CancellationToken cancellation = default)
     {
         var started = Stopwatch.GetTimestamp();

@@ -10,6 +10,12 @@ namespace Rules.Engine.RuleSets;
 /// </summary>
 public sealed class RuleSet
 {
+    /// <summary>A rule set from rules already read; its <see cref="Version"/> is computed from everything that can change a decision.</summary>
+    /// <param name="rules">The rules, in the order they run.</param>
+    /// <param name="configuration">What rules read as <c>configuration</c>; empty when null.</param>
+    /// <param name="warnings">Problems found while reading that do not stop the set from running.</param>
+    /// <param name="packages">The npm packages vetted for this set; null for none.</param>
+    /// <param name="egress">The set's own egress allow-list entries, as written in rules.json.</param>
     public RuleSet(IEnumerable<RuleSource> rules, IReadOnlyDictionary<string, string>? configuration = null, IEnumerable<string>? warnings = null, PackageSet? packages = null,
         IEnumerable<string>? egress = null)
     {
@@ -30,10 +36,13 @@ public sealed class RuleSet
         Version = ComputeVersion(Rules, Configuration, packages, Egress);
     }
 
+    /// <summary>A set with no rules: every login is allowed unchanged.</summary>
     public static RuleSet Empty { get; } = new([]);
 
+    /// <summary>The rules in the order they run, disabled ones included.</summary>
     public IReadOnlyList<RuleSource> Rules { get; }
 
+    /// <summary>What rules read as <c>configuration</c> (Auth0's rule settings), key to string value.</summary>
     public IReadOnlyDictionary<string, string> Configuration { get; }
 
     /// <summary>What the rules may call over the network (rules.json "egress"); empty means nothing. See Http/EgressEntry.</summary>
@@ -48,8 +57,10 @@ public sealed class RuleSet
     /// <summary>The npm packages vetted for this set (<c>modules.lock.json</c> beside the rules), or null when it has none.</summary>
     public PackageSet? Packages { get; }
 
+    /// <summary>A copy with other configuration values (and so another version), for a host that keeps settings apart from the rules.</summary>
     public RuleSet WithConfiguration(IReadOnlyDictionary<string, string> configuration) => new(Rules, configuration, Warnings, Packages, Egress);
 
+    /// <summary>A copy with another set of vetted packages (and so another version).</summary>
     public RuleSet WithPackages(PackageSet? packages) => new(Rules, Configuration, Warnings, packages, Egress);
 
     private static string ComputeVersion(IReadOnlyList<RuleSource> rules, IReadOnlyDictionary<string, string> configuration, PackageSet? packages, IReadOnlyList<string> egress)

@@ -9,6 +9,7 @@ namespace Rules.Engine.RuleSets;
 /// </summary>
 public static class RuleSetDirectory
 {
+    /// <summary>Our manifest's name: a directory that holds it is read as our layout.</summary>
     public const string ManifestFileName = "rules.json";
 
     private static readonly JsonDocumentOptions ManifestJsonOptions = new()

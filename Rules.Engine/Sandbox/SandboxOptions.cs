@@ -6,6 +6,7 @@ namespace Rules.Engine.Sandbox;
 /// </summary>
 public sealed record SandboxOptions
 {
+    /// <summary>The safe defaults, for hostile rules.</summary>
     public static SandboxOptions Default { get; } = new();
 
     /// <summary>Wall-clock budget for the whole pipeline of one login (Auth0 allowed 20 s).</summary>
@@ -20,6 +21,7 @@ public sealed record SandboxOptions
     /// <summary>Call depth; the native stack guard stays on regardless, as a second line.</summary>
     public int MaxRecursionDepth { get; init; } = 256;
 
+    /// <summary>Longest array a rule may build.</summary>
     public uint MaxArraySize { get; init; } = 1_000_000;
 
     /// <summary>Longest string a rule may build with repeat, padStart/padEnd, join, concat.</summary>
@@ -37,8 +39,10 @@ public sealed record SandboxOptions
     /// </summary>
     public int MaxTokenClaimsBytes { get; init; } = 4 * 1024;
 
+    /// <summary>Lines of <c>console.*</c> output kept per login; further lines are counted as dropped.</summary>
     public int MaxLogEntries { get; init; } = 100;
 
+    /// <summary>Characters kept of one log line; the rest is cut.</summary>
     public int MaxLogEntryLength { get; init; } = 1024;
 
     /// <summary>Warm runtimes kept per rule-set version; a burst beyond this builds throwaway runtimes.</summary>

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Rules.Engine.Testing;
 
 /// <summary>Compares an outcome (in its JSON form) with an expectation; each mismatch is one readable line.</summary>
-public static class OutcomeMatcher
+internal static class OutcomeMatcher
 {
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

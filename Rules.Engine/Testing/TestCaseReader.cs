@@ -17,6 +17,7 @@ namespace Rules.Engine.Testing;
 /// </summary>
 public static class TestCaseReader
 {
+    /// <summary>Where <c>rules test</c> looks for cases when not told: <c>tests/</c> beside the rules.</summary>
     public const string DefaultDirectoryName = "tests";
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
@@ -39,6 +40,7 @@ public static class TestCaseReader
         return cases;
     }
 
+    /// <summary>Reads the cases of one file; throws <see cref="TestCaseFormatException"/> on the first problem.</summary>
     public static IReadOnlyList<RuleTestCase> ReadFile(string file)
     {
         string json;
@@ -53,6 +55,7 @@ public static class TestCaseReader
         return Parse(json, file);
     }
 
+    /// <summary>Reads the cases from <paramref name="json"/>; <paramref name="file"/> names the source in messages and in each case.</summary>
     public static IReadOnlyList<RuleTestCase> Parse(string json, string file)
     {
         JsonNode? root;

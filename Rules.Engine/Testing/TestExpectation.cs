@@ -10,15 +10,15 @@ namespace Rules.Engine.Testing;
 /// </summary>
 public sealed record TestExpectation(JsonObject Fields)
 {
-    public static readonly IReadOnlySet<string> ScalarKeys = new HashSet<string>(StringComparer.Ordinal)
+    internal static readonly IReadOnlySet<string> ScalarKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         "decision", "rule", "error", "error_description", "kind", "url", "mfa",
     };
 
-    public static readonly IReadOnlySet<string> SubsetKeys = new HashSet<string>(StringComparer.Ordinal)
+    internal static readonly IReadOnlySet<string> SubsetKeys = new HashSet<string>(StringComparer.Ordinal)
     {
         "idToken", "accessToken", "user", "metadataUpdates", "logs", "failure", "http",
     };
 
-    public static bool IsKnownKey(string key) => ScalarKeys.Contains(key) || SubsetKeys.Contains(key);
+    internal static bool IsKnownKey(string key) => ScalarKeys.Contains(key) || SubsetKeys.Contains(key);
 }

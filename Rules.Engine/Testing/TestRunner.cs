@@ -8,6 +8,7 @@ using Rules.Engine.Testing.Coverage;
 
 namespace Rules.Engine.Testing;
 
+/// <summary>What a test run selects and records.</summary>
 public sealed record TestRunOptions
 {
     /// <summary>Only cases whose <see cref="RuleTestCase.Id"/> (file/name) matches run.</summary>
@@ -23,9 +24,11 @@ public sealed record TestRunOptions
 /// </summary>
 public static class TestRunner
 {
+    /// <summary>The cases whose <see cref="RuleTestCase.Id"/> matches <paramref name="filter"/>; all of them when it is null.</summary>
     public static IReadOnlyList<RuleTestCase> Select(IReadOnlyList<RuleTestCase> cases, Regex? filter) =>
         filter is null ? cases : cases.Where(c => filter.IsMatch(c.Id)).ToArray();
 
+    /// <summary>Runs each case against <paramref name="ruleSet"/> and compares its outcome with the case's expectations. Cases run in order; their HTTP calls are answered from the case's fixtures, never the network, and a call no fixture answers fails the case.</summary>
     public static TestRunResult Run(CompiledRuleSet ruleSet, IReadOnlyList<RuleTestCase> cases, TestRunOptions? options = null)
     {
         options ??= new TestRunOptions();

@@ -13,6 +13,7 @@ public sealed class HtmlReplayReporter : IReplayReporter
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
+    /// <summary><inheritdoc /></summary>
     public void Write(ReplaySummary summary, TextWriter writer)
     {
         var html = new StringBuilder();

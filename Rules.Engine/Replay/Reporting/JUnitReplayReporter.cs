@@ -6,6 +6,7 @@ namespace Rules.Engine.Replay.Reporting;
 /// <summary>JUnit XML for CI systems: one failing test case per changed record (and per malformed line), named by the record.</summary>
 public sealed class JUnitReplayReporter : IReplayReporter
 {
+    /// <summary><inheritdoc /></summary>
     public void Write(ReplaySummary summary, TextWriter writer)
     {
         var c = CultureInfo.InvariantCulture;

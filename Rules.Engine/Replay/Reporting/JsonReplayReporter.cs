@@ -11,6 +11,7 @@ public sealed class JsonReplayReporter(bool includeTimings = true) : IReplayRepo
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary><inheritdoc /></summary>
     public void Write(ReplaySummary summary, TextWriter writer)
     {
         using var buffer = new MemoryStream();

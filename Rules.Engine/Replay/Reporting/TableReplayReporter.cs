@@ -5,6 +5,7 @@ namespace Rules.Engine.Replay.Reporting;
 /// <summary>Plain-text report for a terminal: the counts per class, per-rule latency, then each change with its diff.</summary>
 public sealed class TableReplayReporter(int maxChangesShown = 50, bool includeTimings = true) : IReplayReporter
 {
+    /// <summary><inheritdoc /></summary>
     public void Write(ReplaySummary summary, TextWriter writer)
     {
         var c = CultureInfo.InvariantCulture;
@@ -66,7 +67,7 @@ public sealed class TableReplayReporter(int maxChangesShown = 50, bool includeTi
         }
     }
 
-    public static void WriteChange(TextWriter writer, ReplayChange change)
+    internal static void WriteChange(TextWriter writer, ReplayChange change)
     {
         writer.WriteLine($"{change.Name} [{change.Class.Name()}] ({change.Source}:{change.Line})");
         writer.WriteLine($"  - {change.Before}");

@@ -12,8 +12,10 @@ public sealed class JsonTestReporter : ITestReporter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary><inheritdoc /></summary>
     public void Report(TestRunResult result, TextWriter output) => output.WriteLine(ToJson(result).ToJsonString(Indented));
 
+    /// <summary>The run's results as the JSON <c>rules test --format json</c> prints, for callers that post-process it.</summary>
     public static JsonObject ToJson(TestRunResult result)
     {
         var cases = new JsonArray();

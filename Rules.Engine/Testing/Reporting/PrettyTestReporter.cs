@@ -10,6 +10,7 @@ namespace Rules.Engine.Testing.Reporting;
 /// </summary>
 public sealed class PrettyTestReporter : ITestReporter
 {
+    /// <summary><inheritdoc /></summary>
     public void Report(TestRunResult result, TextWriter output)
     {
         foreach (var testCase in result.Cases)
@@ -74,12 +75,14 @@ public sealed class PrettyTestReporter : ITestReporter
         output.WriteLine();
     }
 
+    /// <summary>A percentage with one decimal, culture-invariant (<c>87.5%</c>).</summary>
     public static string Percent(double value) => value.ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }
 
 /// <summary>A rule failure as its author needs it: rule, file:line:col, message, the source line and a caret.</summary>
 public static class FailureText
 {
+    /// <summary>The failure as lines to print: the rule and location, the message, then the source line with a caret under the column.</summary>
     public static IEnumerable<string> Lines(string? rule, RuleFailure failure)
     {
         yield return $"rule '{rule}' failed: {failure}";
