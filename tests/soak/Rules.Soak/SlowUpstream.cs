@@ -14,10 +14,15 @@ public sealed class SlowUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _answered;
+    private long _slowestTicks;
 
     private SlowUpstream(WebApplication app) => _app = app;
 
     public int Answered => Volatile.Read(ref _answered);
+
+    /// <summary>The longest any answer took from the handler's start to its last byte written: far above the delay
+    /// means this process (the load client) was starved, not the server.</summary>
+    public TimeSpan SlowestAnswer => TimeSpan.FromTicks(Volatile.Read(ref _slowestTicks));
 
     public static async Task<SlowUpstream> StartAsync(int port, TimeSpan delay)
     {
@@ -28,10 +33,16 @@ public sealed class SlowUpstream : IAsyncDisposable
         var upstream = new SlowUpstream(app);
         app.Run(async context =>
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await Task.Delay(delay, context.RequestAborted);
-            Interlocked.Increment(ref upstream._answered);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"ok":true}""", context.RequestAborted);
+            Interlocked.Increment(ref upstream._answered);
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks;
+            for (var slowest = Volatile.Read(ref upstream._slowestTicks); took > slowest; slowest = Volatile.Read(ref upstream._slowestTicks))
+            {
+                Interlocked.CompareExchange(ref upstream._slowestTicks, took, slowest);
+            }
         });
         await app.StartAsync();
         return upstream;

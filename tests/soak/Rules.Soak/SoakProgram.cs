@@ -54,7 +54,7 @@ public static class SoakProgram
             { DataDirectory: { } data } => AuditReconciliation.Read(data, tally.RedeemedLinkIds.ToArray()),
             _ => null,
         };
-        var report = new SoakReport(options, tally, audit, sampler.Samples, elapsed, upstream?.Answered);
+        var report = new SoakReport(options, tally, audit, sampler.Samples, elapsed, upstream is null ? null : (upstream.Answered, upstream.SlowestAnswer));
         report.Write(Console.Out);
         return report.Failures().Count == 0 ? 0 : 1;
     }

@@ -8,7 +8,7 @@ namespace Rules.Soak;
 /// With the loopback upstream (--http-upstream) every redemption ran the rule that calls it, so it must have answered at
 /// least one call per redemption.
 /// </summary>
-public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconciliation? audit, IReadOnlyList<ServerSample> samples, TimeSpan elapsed, int? upstreamCalls = null)
+public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconciliation? audit, IReadOnlyList<ServerSample> samples, TimeSpan elapsed, (int Answered, TimeSpan Slowest)? upstream = null)
 {
     public IReadOnlyList<string> Failures()
     {
@@ -23,7 +23,7 @@ public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconc
         if (samples.All(s => s.IdleRuntimes is null)) failures.Add("/readyz does not report the rule runtimes (runtimes.idle, runtimes.poolBound)");
         if (samples.FirstOrDefault(s => s.IdleRuntimes > s.PoolBound) is { } over)
             failures.Add($"{over.IdleRuntimes} warm runtimes at {over.At.TotalSeconds:F0} s, beyond the pool's bound of {over.PoolBound}");
-        if (upstreamCalls < tally.RedeemedLinkIds.Count) failures.Add($"the upstream answered {upstreamCalls} calls for {tally.RedeemedLinkIds.Count} logins");
+        if (upstream?.Answered < tally.RedeemedLinkIds.Count) failures.Add($"the upstream answered {upstream?.Answered} calls for {tally.RedeemedLinkIds.Count} logins");
         return failures;
     }
 
@@ -53,9 +53,9 @@ public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconc
         output.WriteLine($"  memory (VmRSS)    start {Mb(samples[0].RssKb)}, after warm-up {Mb(WarmSample.RssKb)}, end {Mb(samples[^1].RssKb)}, max {Mb(samples.Max(s => s.RssKb))}; " +
                          $"growth after warm-up {RssGrowthMb:F1} MB (limit {options.MaxRssGrowthMb} MB)");
         output.WriteLine($"  server threads    start {samples[0].Threads}, max {samples.Max(s => s.Threads)}, end {samples[^1].Threads}");
-        if (upstreamCalls is not null)
+        if (upstream is { } answered)
         {
-            output.WriteLine($"  upstream          {upstreamCalls} calls answered (200 ms each) for {tally.RedeemedLinkIds.Count} logins");
+            output.WriteLine($"  upstream          {answered.Answered} calls answered (200 ms each, slowest {answered.Slowest.TotalMilliseconds:F0} ms) for {tally.RedeemedLinkIds.Count} logins");
         }
         if (withRuntimes.Count > 0)
         {
