@@ -64,8 +64,8 @@ public sealed class RulesHostOptions
     /// <summary>What rules may call over the network besides each rule set's own "egress" list (Rules:Egress:Allow:0=api.example.com), and whether decision records keep response bodies (Rules:Egress:RecordResponses).</summary>
     public Rules.Engine.Http.EgressOptions Egress { get; set; } = new();
 
-    /// <summary>The npm registry POST /api/v2/modules downloads packages from (Rules:ModulesRegistry); default: the public one.</summary>
-    public string ModulesRegistry { get; set; } = Modules.NpmRegistry.PublicRegistry;
+    /// <summary>The npm registry POST /api/v2/modules downloads packages from (Rules:ModulesRegistry); null: the public one.</summary>
+    public string? ModulesRegistry { get; set; }
 
     /// <summary>The hosted login page: brute-force protection and SSO session lifetimes.</summary>
     public LoginOptions Login { get; set; } = new();

@@ -57,7 +57,7 @@ internal static class ModulesEndpoints
         {
             return Auth0Error.BadRequest("Payload validation error: the body is { \"name\": \"lodash\", \"version\": \"4.17.21\" }, an exact version; nothing else.").ToResult();
         }
-        if (!Uri.TryCreate(options.Value.ModulesRegistry.TrimEnd('/') + "/", UriKind.Absolute, out var registry) || registry.Scheme is not ("https" or "http"))
+        if (!Uri.TryCreate((options.Value.ModulesRegistry ?? NpmRegistry.PublicRegistry).TrimEnd('/') + "/", UriKind.Absolute, out var registry) || registry.Scheme is not ("https" or "http"))
         {
             return new Auth0Error(500, "Internal Server Error", "Rules:ModulesRegistry is not an http(s) address.", "modules_registry").ToResult();
         }

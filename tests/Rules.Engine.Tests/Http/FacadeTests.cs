@@ -138,11 +138,17 @@ public sealed class FacadeTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Facades))]
-    public async Task A_slow_drip_body_times_out(string facade)
+    public async Task A_slow_drip_body_times_out_mid_body(string facade)
     {
+        // Headers go out at once; the 152-byte body drips a byte every 25 ms (≥ 3.8 s) against the 1.5 s call timeout,
+        // so the timeout has to cut the call while the body is still arriving, not while it waits for headers.
         var outcome = await Run(facade, "/drip");
+        var bodyBytesWhenCut = _fake.BodyBytesSent.GetValueOrDefault("/drip");
 
         Result(outcome)!["error"]!.GetValue<string>().Should().Be(facade == "axios" ? "ECONNABORTED" : "ETIMEDOUT");
+        outcome.HttpCalls.Single().Error.Should().Be("ETIMEDOUT");
+        _fake.HeadersSent.Should().Contain("/drip");
+        bodyBytesWhenCut.Should().BeGreaterThan(0).And.BeLessThan(152);
     }
 
     [Theory]

@@ -30,6 +30,12 @@ internal sealed class FakeHttpService : IAsyncDisposable
 
     public ConcurrentQueue<FakeRequest> Received { get; } = new();
 
+    /// <summary>Targets whose status line and headers were written (and flushed) before any of their body.</summary>
+    public ConcurrentQueue<string> HeadersSent { get; } = new();
+
+    /// <summary>Body bytes written so far, by target: shows where a client cut a dripped body off.</summary>
+    public ConcurrentDictionary<string, int> BodyBytesSent { get; } = new();
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -69,11 +75,14 @@ internal sealed class FakeHttpService : IAsyncDisposable
                 }
                 head.Append(response.DripMs > 0 ? "Transfer-Encoding: identity\r\nConnection: close\r\n\r\n" : $"Content-Length: {body.Length}\r\n\r\n");
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), _stop.Token);
+                await stream.FlushAsync(_stop.Token);
+                HeadersSent.Enqueue(request.Target);
                 if (response.DripMs > 0)
                 {
                     foreach (var b in body)
                     {
                         await stream.WriteAsync(new[] { b }, _stop.Token);
+                        BodyBytesSent.AddOrUpdate(request.Target, 1, (_, sent) => sent + 1);
                         await Task.Delay(response.DripMs, _stop.Token);
                     }
                     return;

@@ -7,8 +7,9 @@ using System.Text.Json.Nodes;
 
 namespace Rules.Soak;
 
-/// <summary>What one HTTP step of the flow answered: its status and, when it succeeded, what it handed out.</summary>
-public readonly record struct StepResult(int Status, string? Value)
+/// <summary>What one HTTP step of the flow answered: its status and, when it succeeded, what it handed out; a login the
+/// server denied carries the redirect's error and error_description.</summary>
+public readonly record struct StepResult(int Status, string? Value, string? Denial = null)
 {
     public bool Succeeded => Value is not null;
 }
@@ -114,17 +115,17 @@ public sealed class ImpersonationFlowClient
     public async Task<StepResult> FollowAsync(string link)
     {
         using var response = await _http.GetAsync(new Uri(Next(), new Uri(link).PathAndQuery));
-        string? code = null;
         if (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location
             && location.ToString().StartsWith(PortalCallback + "?", StringComparison.Ordinal))
         {
-            code = location.Query.TrimStart('?').Split('&')
+            var query = location.Query.TrimStart('?').Split('&')
                 .Select(p => p.Split('=', 2))
-                .Where(p => p.Length == 2 && p[0] == "code")
-                .Select(p => Uri.UnescapeDataString(p[1]))
-                .FirstOrDefault();
+                .Where(p => p.Length == 2)
+                .ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
+            var denial = query.TryGetValue("error", out var error) ? $"{error}: {query.GetValueOrDefault("error_description")}" : null;
+            return new StepResult((int)response.StatusCode, query.GetValueOrDefault("code"), denial);
         }
-        return new StepResult((int)response.StatusCode, code);
+        return new StepResult((int)response.StatusCode, null);
     }
 
     /// <summary>Exchanges the code; succeeds with the access token.</summary>

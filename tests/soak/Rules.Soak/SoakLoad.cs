@@ -66,6 +66,7 @@ public static class SoakLoad
         tally.Count("follow", code.Status);
         if (!code.Succeeded)
         {
+            if (code.Denial is not null) tally.Errors.Enqueue("login denied: " + code.Denial);
             return false;
         }
         tally.RedeemedLinkIds.Enqueue(ImpersonationFlowClient.LinkId(link.Value!));

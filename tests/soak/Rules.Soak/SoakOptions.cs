@@ -8,10 +8,12 @@ namespace Rules.Soak;
 /// </summary>
 /// <param name="Issuer">The public issuer the servers were started with (--Rules:Issuer); the Management API audience
 /// is <c>{issuer}api/v2/</c>. Without it each server's own URL is its issuer, as when it runs alone.</param>
+/// <param name="HttpUpstreamPort">Start the loopback upstream the server's rule calls (<see cref="SlowUpstream"/>) on
+/// 127.0.0.1:PORT before the load; tests/soak/run --http-upstream picks the port and allows it in the rule set's egress.</param>
 /// <param name="Sticky">Each client keeps to one server (and its own Management token) instead of sending every request to the next server.</param>
 public sealed record SoakOptions(
     IReadOnlyList<Uri> BaseUris, string? DataDirectory, string? Database, int ServerPid, TimeSpan Duration, int Concurrency, double MaxRssGrowthMb,
-    Uri? Issuer = null, bool Sticky = false)
+    Uri? Issuer = null, bool Sticky = false, int? HttpUpstreamPort = null)
 {
     /// <summary>The first server: the one whose memory and runtimes are sampled (--pid is its process).</summary>
     public Uri BaseUri => BaseUris[0];
@@ -24,7 +26,7 @@ public sealed record SoakOptions(
         : string.Join(" + ", BaseUris) + (Sticky ? " (sticky: each client keeps to one)" : " (round-robin: each request to the next)");
 
     public const string Usage = "usage: Rules.Soak --url URL[,URL...] --pid PID [--data DIR | --database CONNECTION-STRING] [--issuer URL] [--balance round-robin|sticky]\n" +
-                                "                  [--duration SECONDS=60] [--concurrency N=8] [--max-rss-growth-mb MB=64]\n" +
+                                "                  [--duration SECONDS=60] [--concurrency N=8] [--max-rss-growth-mb MB=64] [--http-upstream PORT]\n" +
                                 "  --pid is the first URL's server. The audit check reads --data (one SQLite server) or --database (the shared PostgreSQL);\n" +
                                 "  with several URLs and no --database it is skipped.";
 
@@ -44,7 +46,7 @@ public sealed record SoakOptions(
             ? double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)
             : fallback;
 
-        var unknown = values.Keys.Except(["url", "data", "database", "pid", "issuer", "balance", "duration", "concurrency", "max-rss-growth-mb"]).ToList();
+        var unknown = values.Keys.Except(["url", "data", "database", "pid", "issuer", "balance", "duration", "concurrency", "max-rss-growth-mb", "http-upstream"]).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"unknown option --{unknown[0]}");
@@ -85,6 +87,7 @@ public sealed record SoakOptions(
             (int)Number("concurrency", 8),
             Number("max-rss-growth-mb", 64),
             issuer,
-            balance == "sticky");
+            balance == "sticky",
+            values.TryGetValue("http-upstream", out var upstream) ? int.Parse(upstream, System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 }

@@ -5,8 +5,10 @@ namespace Rules.Soak;
 /// <summary>
 /// The soak's figures and its verdict: every check that failed is named; none failing means the soak passed.
 /// Without an audit reconciliation (several servers and no --database) the audit check is skipped, and the report says so.
+/// With the loopback upstream (--http-upstream) every redemption ran the rule that calls it, so it must have answered at
+/// least one call per redemption.
 /// </summary>
-public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconciliation? audit, IReadOnlyList<ServerSample> samples, TimeSpan elapsed)
+public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconciliation? audit, IReadOnlyList<ServerSample> samples, TimeSpan elapsed, (int Answered, TimeSpan Slowest)? upstream = null)
 {
     public IReadOnlyList<string> Failures()
     {
@@ -21,12 +23,16 @@ public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconc
         if (samples.All(s => s.IdleRuntimes is null)) failures.Add("/readyz does not report the rule runtimes (runtimes.idle, runtimes.poolBound)");
         if (samples.FirstOrDefault(s => s.IdleRuntimes > s.PoolBound) is { } over)
             failures.Add($"{over.IdleRuntimes} warm runtimes at {over.At.TotalSeconds:F0} s, beyond the pool's bound of {over.PoolBound}");
+        if (upstream?.Answered < tally.RedeemedLinkIds.Count) failures.Add($"the upstream answered {upstream?.Answered} calls for {tally.RedeemedLinkIds.Count} logins");
         return failures;
     }
 
     private ServerSample WarmSample => samples.FirstOrDefault(s => s.At >= options.WarmUp) ?? samples[^1];
 
     private double RssGrowthMb => (samples.Where(s => s.At >= WarmSample.At).Max(s => s.RssKb) - WarmSample.RssKb) / 1024.0;
+
+    private static long MostCreatedInOneSample(List<ServerSample> withRuntimes) =>
+        withRuntimes.Zip(withRuntimes.Skip(1), (before, after) => after.RuntimesCreated!.Value - before.RuntimesCreated!.Value).DefaultIfEmpty(0).Max();
 
     public void Write(TextWriter output)
     {
@@ -46,9 +52,14 @@ public sealed class SoakReport(SoakOptions options, SoakTally tally, AuditReconc
               $"exchanges 'seacft' {audit.ExchangeEntries} for {tally.TokensIssued} tokens");
         output.WriteLine($"  memory (VmRSS)    start {Mb(samples[0].RssKb)}, after warm-up {Mb(WarmSample.RssKb)}, end {Mb(samples[^1].RssKb)}, max {Mb(samples.Max(s => s.RssKb))}; " +
                          $"growth after warm-up {RssGrowthMb:F1} MB (limit {options.MaxRssGrowthMb} MB)");
+        output.WriteLine($"  server threads    start {samples[0].Threads}, max {samples.Max(s => s.Threads)}, end {samples[^1].Threads}");
+        if (upstream is { } answered)
+        {
+            output.WriteLine($"  upstream          {answered.Answered} calls answered (200 ms each, slowest {answered.Slowest.TotalMilliseconds:F0} ms) for {tally.RedeemedLinkIds.Count} logins");
+        }
         if (withRuntimes.Count > 0)
         {
-            output.WriteLine($"  rule runtimes     created {withRuntimes[0].RuntimesCreated} -> {withRuntimes[^1].RuntimesCreated}, idle max {withRuntimes.Max(s => s.IdleRuntimes)}, pool bound {withRuntimes[^1].PoolBound}");
+            output.WriteLine($"  rule runtimes     created {withRuntimes[0].RuntimesCreated} -> {withRuntimes[^1].RuntimesCreated} (most in one second {MostCreatedInOneSample(withRuntimes)}), idle max {withRuntimes.Max(s => s.IdleRuntimes)}, pool bound {withRuntimes[^1].PoolBound}");
         }
         foreach (var error in tally.Errors.Take(5))
         {
