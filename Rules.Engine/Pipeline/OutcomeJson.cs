@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -49,7 +50,25 @@ public static class OutcomeJson
         JsonNode.Parse(Serialize(outcome, indented: false, includeTimings))!.AsObject();
 
     /// <summary>Writes the outcome's JSON to <paramref name="writer"/> without building a string, for hosts that stream it.</summary>
-    public static void Write(Utf8JsonWriter writer, Outcome outcome, bool includeTimings = true)
+    public static void Write(Utf8JsonWriter writer, Outcome outcome, bool includeTimings = true) =>
+        Write(writer, outcome, includeTimings, comparedOnly: false);
+
+    /// <summary>
+    /// The outcome's JSON with only the fields replay compares and describes (decision, denial, redirect, mfa, tokens,
+    /// metadata updates): replay builds one per record, and the whole user, logs and timings would be most of its cost.
+    /// Parsed from the written bytes, so values compare exactly as they do against a recorded outcome.
+    /// </summary>
+    internal static JsonObject ToComparisonObject(Outcome outcome)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, Compact))
+        {
+            Write(writer, outcome, includeTimings: false, comparedOnly: true);
+        }
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+    }
+
+    private static void Write(Utf8JsonWriter writer, Outcome outcome, bool includeTimings, bool comparedOnly)
     {
         writer.WriteStartObject();
         writer.WriteString("decision", DecisionName(outcome.Decision));
@@ -75,8 +94,11 @@ public static class OutcomeJson
         outcome.IdToken.WriteTo(writer);
         writer.WritePropertyName("accessToken");
         outcome.AccessToken.WriteTo(writer);
-        writer.WritePropertyName("user");
-        outcome.User.WriteTo(writer);
+        if (!comparedOnly)
+        {
+            writer.WritePropertyName("user");
+            outcome.User.WriteTo(writer);
+        }
 
         if (outcome.Mfa is { } mfa)
         {
@@ -98,6 +120,12 @@ public static class OutcomeJson
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+
+        if (comparedOnly)
+        {
+            writer.WriteEndObject();
+            return;
+        }
 
         if (outcome.DroppedClaims.Count > 0)
         {

@@ -145,7 +145,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         var beforeHttp = new ReplayHttpTransport(record.RecordedOutcome);
         var after = candidate.Execute(record.Transaction, execution with { Http = afterHttp });
         var before = baseline?.Execute(record.Transaction, execution with { Http = beforeHttp });
-        var beforeJson = before is not null ? OutcomeJson.ToJsonObject(before, includeTimings: false) : record.RecordedOutcome;
+        var beforeJson = before is not null ? OutcomeJson.ToComparisonObject(before) : record.RecordedOutcome;
         // Only what the fold needs leaves this method: a batch in flight must not hold outcomes and transactions.
         var afterSample = SideSample.Of(after);
         var beforeSample = before is not null ? SideSample.Of(before) : record.RecordedOutcome is { } recorded ? SideSample.Of(recorded) : (SideSample?)null;
@@ -160,7 +160,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         }
 
         // Classifying and diffing here keeps the in-order fold cheap: it only counts.
-        var afterJson = OutcomeJson.ToJsonObject(after, includeTimings: false);
+        var afterJson = OutcomeJson.ToComparisonObject(after);
         var @class = ReplayClassifier.Classify(beforeJson, afterJson);
         var change = @class == ReplayClass.Unchanged ? null
             : new ReplayChange(record.Source, record.Line, record.Id, @class,
