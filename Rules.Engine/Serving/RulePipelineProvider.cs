@@ -139,8 +139,8 @@ public sealed class RulePipelineProvider : IDisposable
             }
 
             var next = new RulePipeline(compilation.Compiled!, _egress);
-            // Build one runtime before the swap, so the first login on a new version does not pay the ~10 ms bootstrap.
-            next.Warm();
+            // Build runtimes before the swap, so the first logins on a new version do not pay the ~10 ms bootstrap.
+            next.Warm(RuntimesToWarm(next));
             // Cleared before the swap (the exchange is a full fence): whoever sees the new version also sees no error.
             LastError = null;
             ServingLastGood = false;
@@ -155,6 +155,14 @@ public sealed class RulePipelineProvider : IDisposable
         }
     }
 
+    /// <summary>
+    /// One runtime, or the pool's whole bound when rules may call out: such logins keep their runtime while they wait, so
+    /// a burst of them needs a runtime each at once, and building those on the thread pool while the first logins' calls
+    /// are in flight starved the calls' connects and answers past the call timeout (tests/soak/README.md, issue 17).
+    /// </summary>
+    private static int RuntimesToWarm(RulePipeline pipeline) =>
+        pipeline.Egress.Entries.Count > 0 ? pipeline.RuleSet.Options.MaxPooledRuntimes : 1;
+
     private void ServeLastGood()
     {
         var ruleSet = _lastGood?.Load(_source.Key);
@@ -164,7 +172,7 @@ public sealed class RulePipelineProvider : IDisposable
             return;
         }
         var pipeline = new RulePipeline(compilation.Compiled!, _egress);
-        pipeline.Warm();
+        pipeline.Warm(RuntimesToWarm(pipeline));
         _current = pipeline;
         ServingLastGood = true;
         Raise(RuleSetLoadResult.LastGood, LastError);

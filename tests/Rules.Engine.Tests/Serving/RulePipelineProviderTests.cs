@@ -49,6 +49,23 @@ public sealed class RulePipelineProviderTests : IDisposable
     }
 
     [Fact]
+    public void A_rule_set_that_may_call_out_goes_live_with_its_pool_filled_and_one_that_cannot_with_one_runtime()
+    {
+        var sandbox = SandboxOptions.Default with { MaxPooledRuntimes = 3 };
+        using var calling = new RulePipelineProvider(new InMemoryRuleSetSource(Set(Allow)), sandbox,
+            egress: new Rules.Engine.Http.EgressOptions { Allow = ["http://127.0.0.1:9"] });
+        using var quiet = new RulePipelineProvider(new InMemoryRuleSetSource(Set(Allow)), sandbox);
+
+        calling.Start();
+        quiet.Start();
+
+        // Logins that call out keep their runtime while they wait: a burst needs one each, built before it arrives.
+        calling.Current!.RuntimesCreated.Should().Be(3);
+        calling.Current.IdleRuntimes.Should().Be(3);
+        quiet.Current!.RuntimesCreated.Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_version_that_does_not_compile_is_refused_and_the_previous_one_keeps_serving()
     {
         var source = new InMemoryRuleSetSource(Set(Allow));
