@@ -21,7 +21,11 @@
     // ---- require: CommonJS modules resolved when the rule set compiled ------------------------------
     // One cache per warm runtime: a module's top level runs once, inside the rule call that first requires it (so
     // under that call's limits), and its exports are frozen like the built-ins. A module that throws is not cached.
+    // The freeze waits until the rule's own require returns: packages that decorate another while they load
+    // (moment-timezone sets moment.tz) work as in Node, and a rule still only ever sees frozen exports.
     const moduleCache = [];
+    const loadingChain = [];
+    let loadingDepth = 0;
     const resolveModule = host.resolveModule;
     const loadModule = (id) => {
         const cached = moduleCache[id];
@@ -30,16 +34,24 @@
         const slash = apply(StringProto.lastIndexOf, name, ['/']);
         const module = { exports: {}, id: name, filename: name, loaded: false };
         moduleCache[id] = module;
+        loadingDepth++;
         try {
             const factory = host.moduleFactory(id);
             // A module's `global` is Node's, the global object (lodash and others find it so); the rules' `global` is Auth0's cache.
             apply(factory, module.exports, [module.exports, requireFrom(id), module, name, apply(original.slice, name, [0, slash]), host.moduleNative(id), globalThis]);
+            module.loaded = true;
+            loadingChain[loadingChain.length] = module;
         } catch (e) {
             moduleCache[id] = undefined;
             throw e;
+        } finally {
+            loadingDepth--;
+            if (loadingDepth === 0) {
+                // Everything the chain loaded is frozen before the rule gets anything back, even when a later module threw.
+                for (let i = 0; i < loadingChain.length; i++) deepFreeze(loadingChain[i].exports);
+                loadingChain.length = 0;
+            }
         }
-        module.loaded = true;
-        deepFreeze(module.exports);
         return module.exports;
     };
     const requireFrom = (from) => function require(specifier) {

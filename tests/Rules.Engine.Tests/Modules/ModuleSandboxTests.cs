@@ -83,6 +83,31 @@ public sealed class ModuleSandboxTests
     }
 
     [Fact]
+    public void A_package_may_decorate_its_dependency_while_it_loads_and_the_rule_still_gets_both_frozen()
+    {
+        // moment-timezone's pattern: require('moment'), set moment.tz, export moment.
+        using var packages = new TempPackages()
+            .Add("base", "1.0.0", new Dictionary<string, string> { ["index.js"] = "module.exports = function base() { return 'base'; };" })
+            .Add("plugin", "1.0.0", new Dictionary<string, string>
+            {
+                ["index.js"] = "var base = require('base'); base.tz = function () { return 'tz'; }; module.exports = base;",
+            }, new Dictionary<string, string> { ["base"] = "1.0.0" });
+        using var pipeline = Pipeline(packages, """
+            function (user, context, callback) {
+              const m = require('plugin');
+              let late = 'refused';
+              try { 'use strict'; m.extra = 1; late = m.extra === 1 ? 'accepted' : 'refused'; } catch (e) { late = 'refused'; }
+              context.idToken['https://x/p'] = [m.tz(), Object.isFrozen(m), Object.isFrozen(require('base')), late].join(',');
+              callback(null, user, context);
+            }
+            """);
+        var first = pipeline.Execute(PipelineFactory.Login());
+        first.Decision.Should().Be(Decision.Allow, first.Failure?.Message);
+        first.IdToken["https://x/p"]!.GetValue<string>().Should().Be("tz,true,true,refused");
+        pipeline.Execute(PipelineFactory.Login()).IdToken["https://x/p"]!.GetValue<string>().Should().Be("tz,true,true,refused");
+    }
+
+    [Fact]
     public void A_module_finds_the_global_object_as_lodash_does()
     {
         using var packages = new TempPackages().Add("rootfinder", "1.0.0", new Dictionary<string, string>
