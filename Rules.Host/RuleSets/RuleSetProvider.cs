@@ -66,14 +66,6 @@ public sealed class RuleSetProvider : IDisposable
     /// <summary>Why the last load was refused, with file:line:col; null when the last load succeeded.</summary>
     public string? LastError => Pipelines.LastError;
 
-    /// <summary>Runs one login through the live rule set; with none live, the login fails closed as the pipeline itself would.</summary>
-    public Outcome Execute(LoginTransaction transaction, ExecutionOptions? options = null)
-    {
-        var outcome = Current?.Execute(transaction, options) ?? RulePipelineProvider.NoRuleSet();
-        _metrics.Decided(outcome);
-        return outcome;
-    }
-
     /// <summary>Runs one login on a version the caller took from <see cref="Current"/> (a continue after a redirect must run on the version it started on).</summary>
     public async Task<Outcome> ExecuteAsync(RulePipeline pipeline, LoginTransaction transaction, ExecutionOptions options, CancellationToken cancellationToken)
     {
@@ -82,7 +74,7 @@ public sealed class RuleSetProvider : IDisposable
         return outcome;
     }
 
-    /// <summary>As <see cref="Execute(LoginTransaction, ExecutionOptions?)"/>, for the login paths: a rule waiting on an HTTP call holds no request thread.</summary>
+    /// <summary>Runs one login through the live rule set (with none live, it fails closed as the pipeline itself would); a rule waiting on an HTTP call holds no request thread.</summary>
     public async Task<Outcome> ExecuteAsync(LoginTransaction transaction, ExecutionOptions? options, CancellationToken cancellationToken)
     {
         var outcome = Current is { } pipeline ? await pipeline.ExecuteAsync(transaction, options, cancellationToken) : RulePipelineProvider.NoRuleSet();
