@@ -83,7 +83,7 @@ public sealed class RulePipelineProvider : IDisposable
             }
             _started = true;
             // Watched before the first load, so a change made during it is not missed.
-            _watch = _source.Watch(() => Reload());
+            _watch = _source.Watch(ReloadOnChange);
             Reload();
             if (_current is null)
             {
@@ -107,6 +107,20 @@ public sealed class RulePipelineProvider : IDisposable
 
     /// <summary>The denial every login gets while no version is live.</summary>
     public static Outcome NoRuleSet() => Outcome.FailClosed(DenialKind.RuleError, "no rule set is live", "no rule set is live", ruleSetVersion: null);
+
+    // A change notification runs on a timer thread: an exception escaping it would end the process. The live version
+    // stays in place (logins keep their rules) and the failure is logged; the next change tries again.
+    private void ReloadOnChange()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogError(e, "Reloading the rule set from {Source} failed; the live version stays", Source);
+        }
+    }
 
     /// <summary>Loads, compiles and swaps in the source's current rules; returns the compilation (with its errors when refused), or null when nothing was compiled.</summary>
     public RuleSetCompilation? Reload()
