@@ -17,7 +17,7 @@ switch (args.FirstOrDefault())
         ResidentMemory.Child(args[1]);
         return 0;
     case "cpu":
-        Console.WriteLine($"| workload | login | ours warm, CPU µs per login (load {File.ReadAllText("/proc/loadavg").Trim()}) |");
+        Console.WriteLine($"| workload | login | ours warm, CPU µs per login (load {File.ReadAllText("/proc/loadavg").Trim()}) | bytes per login |");
         CpuTime.Run(Console.Out);
         return 0;
     case "compare" when Option("--only") == "profile":

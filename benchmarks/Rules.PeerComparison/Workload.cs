@@ -65,6 +65,13 @@ public static class Workloads
         return new Workload(label, new RuleSet(rules, sample.Configuration), Logins(appMetadataBytes));
     }
 
+    /// <summary>The sample Actions (Rules.Samples/actions: four post-login actions, the twins of sample rules), sample profile.</summary>
+    public static Workload SampleActions()
+    {
+        var root = BenchmarkData.FindRepositoryRoot() ?? throw new InvalidOperationException("run from inside the repository (Rules.sln not found)");
+        return new Workload("4 sample actions", RuleSetDirectory.Load(Path.Combine(root, "Rules.Samples", "actions")), Logins());
+    }
+
     /// <summary>The five sample rules that never read app_metadata, with app_metadata grown to <paramref name="appMetadataBytes"/>.</summary>
     public static Workload NotReadingAppMetadata(int appMetadataBytes)
     {

@@ -52,10 +52,28 @@ public static class CpuTime
         return Sampler.Percentile(times, 0.5);
     }
 
-    /// <summary>The goal workloads, our warm engine only: one line per workload and login, CPU µs per login.</summary>
+    /// <summary>Managed bytes one login allocates on this thread (the counter BenchmarkDotNet's MemoryDiagnoser reads), over 1 000 logins.</summary>
+    public static long BytesPerLogin(Func<object> login)
+    {
+        const int logins = 1_000;
+        object? keep = null;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < logins; i++)
+        {
+            keep = login();
+        }
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(keep);
+        return bytes / logins;
+    }
+
+    /// <summary>
+    /// The goal workloads (5 and 50 rules, the sample Actions, the profile sizes), our warm engine only: one line per
+    /// workload and login, CPU µs per login and the exact managed bytes one login allocates on this thread.
+    /// </summary>
     public static void Run(TextWriter output)
     {
-        var workloads = new[] { Workloads.Pipeline(Workloads.GoalRuleCount) }
+        var workloads = new[] { Workloads.Pipeline(Workloads.GoalRuleCount), Workloads.Pipeline(50), Workloads.SampleActions() }
             .Concat(Workloads.ProfileGoalSizes.Select(Workloads.NotReadingAppMetadata)).ToArray();
         using (var settle = new JintWarmEngine(workloads[0]))
         {
@@ -68,7 +86,7 @@ public static class CpuTime
             {
                 var index = i;
                 var micros = PerLogin(() => engine.Login(index), 300_000, 15, 200);
-                output.WriteLine($"| {workload.Label} | {workload.Logins[i].Login} | {micros:0.00} |");
+                output.WriteLine($"| {workload.Label} | {workload.Logins[i].Login} | {micros:0.00} | {BytesPerLogin(() => engine.Login(index)):N0} B |");
             }
         }
     }
