@@ -5,7 +5,7 @@ using Rules.PeerComparison.Measuring;
 using Rules.PeerComparison.Reporting;
 
 // Rules.PeerComparison compare --out DIR [--quick]     the side-by-side comparison; tables + charts into DIR
-// Rules.PeerComparison cpu                             our warm engine by thread CPU time (A/B of builds on a loaded machine)
+// Rules.PeerComparison cpu [--only TEXT]               our warm engine by thread CPU time and bytes per login (A/B of builds on a loaded machine)
 // Rules.PeerComparison compare --only profile [--quick] only the profile-size rows (16/64 KB app_metadata, every peer), printed
 // Rules.PeerComparison memory jint|v8                   (child process) RSS growth per warm runtime, as JSON
 // Rules.PeerComparison load --base URL --out DIR ...    the auth-server load client (see ServerLoad.cs)
@@ -18,7 +18,7 @@ switch (args.FirstOrDefault())
         return 0;
     case "cpu":
         Console.WriteLine($"| workload | login | ours warm, CPU µs per login (load {File.ReadAllText("/proc/loadavg").Trim()}) | bytes per login |");
-        CpuTime.Run(Console.Out);
+        CpuTime.Run(Console.Out, Option("--only"));
         return 0;
     case "compare" when Option("--only") == "profile":
         return CompareProfileSize(args.Contains("--quick"));

@@ -65,6 +65,17 @@ public static class Workloads
         return new Workload(label, new RuleSet(rules, sample.Configuration), Logins(appMetadataBytes));
     }
 
+    /// <summary>
+    /// <paramref name="count"/> rules that only call back (<c>callback(null, user, context)</c>): the pipeline's fixed
+    /// cost per rule (the call, the callback, the checks after each rule), with no rule body to interpret.
+    /// </summary>
+    public static Workload CallBackAtOnce(int count)
+    {
+        var rules = Enumerable.Range(0, count).Select(i =>
+            new RuleSource($"call back at once #{i + 1}", $"call-back-{i + 1}.js", "function (user, context, callback) { callback(null, user, context); }"));
+        return new Workload($"{count} rules that call back at once", new RuleSet(rules), Logins());
+    }
+
     /// <summary>The sample Actions (Rules.Samples/actions: four post-login actions, the twins of sample rules), sample profile.</summary>
     public static Workload SampleActions()
     {

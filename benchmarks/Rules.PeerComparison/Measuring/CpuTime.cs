@@ -68,14 +68,15 @@ public static class CpuTime
     }
 
     /// <summary>
-    /// The goal workloads (5 and 50 rules, the sample Actions, the profile sizes), our warm engine only: one line per
+    /// The goal workloads (5 and 50 rules, 50 that only call back, the sample Actions, the profile sizes), our warm engine only: one line per
     /// workload and login, CPU µs per login and the exact managed bytes one login allocates on this thread.
     /// </summary>
-    public static void Run(TextWriter output)
+    public static void Run(TextWriter output, string? only = null)
     {
-        var workloads = new[] { Workloads.Pipeline(Workloads.GoalRuleCount), Workloads.Pipeline(50), Workloads.SampleActions() }
-            .Concat(Workloads.ProfileGoalSizes.Select(Workloads.NotReadingAppMetadata)).ToArray();
-        using (var settle = new JintWarmEngine(workloads[0]))
+        var workloads = new[] { Workloads.Pipeline(Workloads.GoalRuleCount), Workloads.Pipeline(50), Workloads.CallBackAtOnce(50), Workloads.SampleActions() }
+            .Concat(Workloads.ProfileGoalSizes.Select(Workloads.NotReadingAppMetadata))
+            .Where(w => only is null || w.Label.Contains(only, StringComparison.Ordinal)).ToArray();
+        using (var settle = new JintWarmEngine(Workloads.Pipeline(Workloads.GoalRuleCount)))
         {
             PerLogin(() => settle.Login(0), 2_000_000, 1, 1);
         }
