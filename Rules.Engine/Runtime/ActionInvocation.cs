@@ -10,7 +10,7 @@ namespace Rules.Engine.Runtime;
 /// what the handler's promise settled to, and what it asked of <c>api</c>. One per runtime, begun for each call: the
 /// bootstrap's single frozen <c>api</c> reports here through the <c>host.action*</c> functions (<see cref="BootstrapHost"/>).
 /// </summary>
-internal sealed class ActionInvocation
+internal sealed class ActionInvocation : ICallInProgress
 {
     private readonly LoginState _state;
     private readonly Func<CompiledRule?, JavaScriptException, Denial> _ruleError;

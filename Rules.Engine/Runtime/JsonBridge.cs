@@ -186,7 +186,7 @@ internal static class JsonBridge
     }
 
     /// <summary>Reads a data property without running getters.</summary>
-    public static JsValue GetData(ObjectInstance obj, string name) =>
+    public static JsValue GetData(ObjectInstance obj, JsValue name) =>
         obj.GetOwnProperty(name) is { } descriptor && descriptor != PropertyDescriptor.Undefined && descriptor.IsDataDescriptor()
             ? descriptor.Value
             : JsValue.Undefined;

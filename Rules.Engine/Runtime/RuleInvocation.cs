@@ -8,7 +8,7 @@ namespace Rules.Engine.Runtime;
 /// One call of one rule: owns the <c>callback</c> that rule receives. A fresh callback per call means a
 /// callback a rule kept from an earlier call (or login) can never complete this one.
 /// </summary>
-internal sealed class RuleInvocation
+internal sealed class RuleInvocation : ICallInProgress
 {
     private readonly LoginState _state;
     private readonly string _rule;
@@ -23,6 +23,9 @@ internal sealed class RuleInvocation
     public ClrFunction Callback { get; }
 
     public bool Called { get; private set; }
+
+    /// <summary>The first call of callback decides.</summary>
+    public bool Finished => Called;
 
     public JsValue Error { get; private set; } = JsValue.Undefined;
 

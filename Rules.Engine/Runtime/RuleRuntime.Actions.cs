@@ -73,7 +73,7 @@ internal sealed partial class RuleRuntime
             _engine.Advanced.ProcessTasks();
             if (_pending.Count > 0 || _httpLimit is not null)
             {
-                if (await AwaitCallsAsync(rule, () => action.Finished) is { } waitDenial)
+                if (await AwaitCallsAsync(rule, action) is { } waitDenial)
                 {
                     return waitDenial;
                 }

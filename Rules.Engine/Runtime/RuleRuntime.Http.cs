@@ -152,12 +152,12 @@ internal sealed partial class RuleRuntime
     }
 
     /// <summary>
-    /// Waits (holding no thread) for the calls this login started until <paramref name="done"/> says the rule has finished,
+    /// Waits (holding no thread) for the calls this login started until <paramref name="call"/> has finished,
     /// settling each into the engine and running the jobs it queues. A denial when the budget runs out or a limit trips.
     /// </summary>
-    private async ValueTask<Denial?> AwaitCallsAsync(CompiledRule rule, Func<bool> done)
+    private async ValueTask<Denial?> AwaitCallsAsync(CompiledRule rule, ICallInProgress call)
     {
-        while (!done() && _pending.Count > 0 && _httpLimit is null)
+        while (!call.Finished && _pending.Count > 0 && _httpLimit is null)
         {
             if (!await WaitForAnyAsync())
             {

@@ -13,6 +13,9 @@ namespace Rules.Engine.Runtime;
 // asked. The check after each entry is one property read, so logins that never redirect pay nothing else.
 internal sealed partial class RuleRuntime
 {
+    // One key object for the read after every rule: a string argument would allocate a JsString each time.
+    private static readonly JsString RedirectKey = new("redirect");
+
     /// <summary>The one-time state of this login's redirect, made when first needed (a redirect, or encodeToken).</summary>
     private string? _redirectState;
 
@@ -28,7 +31,7 @@ internal sealed partial class RuleRuntime
         {
             return (null, null);
         }
-        var value = JsonBridge.GetData(contextObject, "redirect");
+        var value = JsonBridge.GetData(contextObject, RedirectKey);
         if (value.IsNull() || value.IsUndefined())
         {
             return (null, null);

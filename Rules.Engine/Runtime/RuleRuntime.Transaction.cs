@@ -120,8 +120,8 @@ internal sealed partial class RuleRuntime
         try
         {
             var contextObject = context as ObjectInstance;
-            idToken = ReadClaims(contextObject, "idToken", dropped);
-            accessToken = ReadClaims(contextObject, "accessToken", dropped);
+            idToken = ReadClaims(contextObject, IdTokenKey, dropped);
+            accessToken = ReadClaims(contextObject, AccessTokenKey, dropped);
             userJson = JsonBridge.ToJson(user) as JsonObject ?? [];
         }
         catch (Exception e) when (denial is null && e is not OutOfMemoryException)
@@ -207,10 +207,14 @@ internal sealed partial class RuleRuntime
         }
     }
 
-    private static JsonObject ReadClaims(ObjectInstance? context, string token, List<DroppedClaim> dropped)
+    private static readonly JsString IdTokenKey = new("idToken");
+    private static readonly JsString AccessTokenKey = new("accessToken");
+
+    private static JsonObject ReadClaims(ObjectInstance? context, JsString tokenKey, List<DroppedClaim> dropped)
     {
+        var token = tokenKey.ToString();
         var claims = new JsonObject();
-        if (context is null || JsonBridge.GetData(context, token) is not ObjectInstance source)
+        if (context is null || JsonBridge.GetData(context, tokenKey) is not ObjectInstance source)
         {
             return claims;
         }

@@ -199,12 +199,14 @@ internal sealed partial class RuleRuntime : IDisposable
                 _state.Carry(options.CarriedMetadataUpdates);
             }
 
+            // One clock read per rule: a rule's time runs until the next one starts, so it includes the pipeline's checks
+            // of what the rule asked for (ReadRequests), which are that rule's cost too.
+            var ruleStarted = Stopwatch.GetTimestamp();
             for (var i = first; i < rules.Count; i++)
             {
                 var rule = rules[i];
                 _state.CurrentRule = rule.Name;
                 _lastRule = rule;
-                var ruleStarted = Stopwatch.GetTimestamp();
                 var received = context;
                 Denial? denial;
                 if (rule.Kind == RuleKind.Action)
@@ -229,10 +231,11 @@ internal sealed partial class RuleRuntime : IDisposable
                         }
                     }
                 }
-                timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted).TotalMilliseconds);
-
                 RedirectRequest? redirect = null;
                 denial ??= ReadRequests(rule, received, context, transaction.Context, out redirect);
+                var ruleEnded = Stopwatch.GetTimestamp();
+                timings[ran++] = new RuleTiming(rule.Name, Stopwatch.GetElapsedTime(ruleStarted, ruleEnded).TotalMilliseconds);
+                ruleStarted = ruleEnded;
                 if (denial is not null)
                 {
                     return await FinishAsync(denial, transaction, user, context, started, timings, ran);
@@ -304,7 +307,7 @@ internal sealed partial class RuleRuntime : IDisposable
             _engine.Advanced.ProcessTasks();
             if (_pending.Count > 0 || _httpLimit is not null)
             {
-                if (await AwaitCallsAsync(rule, () => invocation.Called) is { } waitDenial)
+                if (await AwaitCallsAsync(rule, invocation) is { } waitDenial)
                 {
                     return waitDenial;
                 }
