@@ -84,6 +84,9 @@ internal static class BootstrapHost
     /// <summary>Object { user, context }: the action call in progress, empty between calls.</summary>
     public const string ActionCall = "actionCall";
 
+    /// <summary><c>actionEvent(user, context)</c> → the action's event, or undefined when the context is not plain data and <c>eventFor</c> must read it (<see cref="ActionEvent"/>).</summary>
+    public const string ActionEvent = "actionEvent";
+
     /// <summary><c>actionSettled(fulfilled, reason)</c>: how the handler's promise settled.</summary>
     public const string ActionSettled = "actionSettled";
 

@@ -19,6 +19,8 @@ internal sealed partial class RuleRuntime
     {
         _action = new ActionInvocation(_engine, _state, RuleError);
         host.FastSetDataProperty(BootstrapHost.ActionCall, _action.Call);
+        var events = new ActionEvent(_engine, host.Get(BootstrapHost.Configuration).AsObject() as JsObject ?? throw new InvalidOperationException("host.configuration is set first"));
+        host.SetFunction(_engine, BootstrapHost.ActionEvent, (_, args) => events.TryBuild(args[0], args[1]) ?? JsValue.Undefined);
         host.SetFunction(_engine, BootstrapHost.ActionSettled, _action.OnSettled);
         host.SetFunction(_engine, BootstrapHost.ActionDeny, _action.OnDeny);
         host.SetFunction(_engine, BootstrapHost.ActionUnsupported, _action.OnUnsupported);

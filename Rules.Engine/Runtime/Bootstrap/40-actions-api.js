@@ -10,6 +10,7 @@
     // and context the host puts in `actionCall` before the call and clears after it. So an action costs one
     // event object per call, and an `api` kept past its call (in `global`, say) can change nothing.
     const actionCall = host.actionCall;
+    const actionEvent = host.actionEvent;
     const promiseResolve = Promise.resolve;
     const promiseThen = Promise.prototype.then;
     const split = StringProto.split;
@@ -195,7 +196,10 @@
     const runAction = function runAction(handlers, user, context, continuing) {
         const handler = continuing ? handlers.resume : handlers.execute;
         if (typeof handler !== 'function') throw new TypeError('exports.onContinuePostLogin is not a function: an action that redirects must export it to continue the login');
-        const result = apply(handler, undefined, [eventFor(user, context), actionApi]);
+        // The host builds the event when the context is plain data (ActionEvent.cs: the same objects, no script to interpret);
+        // eventFor reads anything else (getters, proxies) exactly as a script would.
+        const event = actionEvent(user, context);
+        const result = apply(handler, undefined, [event === undefined ? eventFor(user, context) : event, actionApi]);
         apply(promiseThen, apply(promiseResolve, Promise, [result]), [fulfilled, rejected]);
     };
 
