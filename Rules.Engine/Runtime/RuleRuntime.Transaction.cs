@@ -19,6 +19,20 @@ internal sealed partial class RuleRuntime
     {
         // Only the host decides who is impersonated: markers in the transaction's user are never copied as
         // plain data; on an impersonated login they are defined read-only, otherwise rules do not see them.
+        if (!transaction.IsImpersonated)
+        {
+            var count = 0;
+            foreach (var (key, value) in transaction.User)
+            {
+                if (key is not ("impersonated" or "impersonator"))
+                {
+                    Entry(ref count, key, JsonBridge.ToJs(_engine, value));
+                }
+            }
+            return FromEntries(count);
+        }
+
+        // The markers' descriptors are not plain data, which a shared layout does not describe: a dictionary object.
         var user = new JsObject(_engine);
         foreach (var (key, value) in transaction.User)
         {
@@ -28,17 +42,14 @@ internal sealed partial class RuleRuntime
             }
         }
 
-        if (transaction.IsImpersonated)
+        var impersonator = new JsObject(_engine);
+        foreach (var (key, value) in (JsonObject)transaction.User["impersonator"]!)
         {
-            var impersonator = new JsObject(_engine);
-            foreach (var (key, value) in (JsonObject)transaction.User["impersonator"]!)
-            {
-                impersonator.FastSetProperty(key, new PropertyDescriptor(JsonBridge.ToJs(_engine, value), ReadOnly));
-            }
-            impersonator.PreventExtensions();
-            user.FastSetProperty("impersonated", new PropertyDescriptor(JsBoolean.True, ReadOnly));
-            user.FastSetProperty("impersonator", new PropertyDescriptor(impersonator, ReadOnly));
+            impersonator.FastSetProperty(key, new PropertyDescriptor(JsonBridge.ToJs(_engine, value), ReadOnly));
         }
+        impersonator.PreventExtensions();
+        user.FastSetProperty("impersonated", new PropertyDescriptor(JsBoolean.True, ReadOnly));
+        user.FastSetProperty("impersonator", new PropertyDescriptor(impersonator, ReadOnly));
         return user;
     }
 
@@ -90,15 +101,41 @@ internal sealed partial class RuleRuntime
 
     private JsObject ToJsContext(JsonObject source)
     {
-        var context = JsonBridge.ToJsObject(_engine, source);
+        var count = 0;
+        foreach (var (key, value) in source)
+        {
+            Entry(ref count, key, JsonBridge.ToJs(_engine, value));
+        }
         foreach (var name in ContextObjects)
         {
-            if (!context.HasOwnProperty(name))
+            if (!source.ContainsKey(name))
             {
-                context.FastSetDataProperty(name, new JsObject(_engine));
+                Entry(ref count, name, new JsObject(_engine));
             }
         }
-        return context;
+        return FromEntries(count);
+    }
+
+    // The top level of user and context is built through Jint's shared layouts (JsObject.CreateFromEntries): the same
+    // keys login after login give objects of one hidden class, with no descriptor per property and no property
+    // dictionary. The same ordinary objects as before to a rule; Jint falls back to a dictionary for unusual keys.
+    private KeyValuePair<string, JsValue>[] _entries = new KeyValuePair<string, JsValue>[32];
+
+    private void Entry(ref int count, string key, JsValue value)
+    {
+        if (count == _entries.Length)
+        {
+            Array.Resize(ref _entries, count * 2);
+        }
+        _entries[count++] = new(key, value);
+    }
+
+    private JsObject FromEntries(int count)
+    {
+        var result = JsObject.CreateFromEntries(_engine, _entries.AsSpan(0, count));
+        // The buffer outlives the login: it must not keep this login's values alive.
+        Array.Clear(_entries, 0, count);
+        return result;
     }
 
     /// <summary>Lets calls a rule did not wait for finish (within the budget) so the outcome records them, then reads the outcome.</summary>
