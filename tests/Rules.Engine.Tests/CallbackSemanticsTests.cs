@@ -175,6 +175,17 @@ public class CallbackSemanticsTests
     }
 
     [Fact]
+    public void One_string_logged_alone_is_bounded_and_counted_like_any_other_line()
+    {
+        // console.log with one string skips the formatting (its text is itself); the bound and the drop count are the same.
+        using var pipeline = PipelineFactory.Create(
+            Engine.Sandbox.SandboxOptions.Default with { MaxLogEntries = 2, MaxLogEntryLength = 10 },
+            "function (user, context, callback) { console.log(`${'y'.repeat(12)}`); console.info(''); console.log('a', 'b'); console.warn('dropped'); callback(null, user, context); }");
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+        outcome.Logs.Should().Equal("[rule1] yyyyyyyyyy… (2 more characters)", "[rule1] ", "[pipeline] 2 more console lines were dropped (sandbox limit MaxLogEntries = 2)");
+    }
+
+    [Fact]
     public void An_error_thrown_in_a_then_callback_is_reported_not_lost()
     {
         using var pipeline = PipelineFactory.Create(

@@ -25,6 +25,12 @@
         }
     };
     const log = function log(...values) {
+        // Most rules log one string (a template literal): it is its own text, so it goes straight to the host, which
+        // counts it as dropped when the log is full. No parts array, iterator or join.
+        if (values.length === 1 && typeof values[0] === 'string') {
+            host.log(values[0]);
+            return;
+        }
         if (!host.logAccepting()) return;
         const parts = [];
         for (const value of values) parts.push(describe(value));
