@@ -34,6 +34,9 @@ internal sealed class ActionEvent(Jint.Engine engine, JsObject secrets)
     private static readonly JsObjectLayout AuthenticationLayout = new("methods");
     private static readonly JsObjectLayout TransactionLayout = new("protocol", "requested_scopes", "response_type", "redirect_uri", "state");
 
+    /// <summary>Scope and response-type lists longer than this are left to eventFor (real ones have a handful of entries).</summary>
+    private const uint MaxWordArray = 64;
+
     private readonly ObjectInstance _objectPrototype = engine.Intrinsics.Object.PrototypeObject;
     private readonly ObjectInstance _arrayPrototype = engine.Intrinsics.Array.PrototypeObject;
 
@@ -141,7 +144,12 @@ internal sealed class ActionEvent(Jint.Engine engine, JsObject secrets)
                 return false;
             }
             var count = (uint)length.AsNumber();
-            var found = new List<JsValue>((int)Math.Min(count, 64));
+            if (count > MaxWordArray)
+            {
+                // A long list is a rule's doing: eventFor walks it under the sandbox's statement and time limits.
+                return false;
+            }
+            var found = new List<JsValue>((int)count);
             for (uint i = 0; i < count; i++)
             {
                 if (!TryRead(array, JsNumber.Create(i), out var item))

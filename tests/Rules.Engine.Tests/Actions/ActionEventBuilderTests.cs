@@ -91,6 +91,19 @@ public class ActionEventBuilderTests
     }
 
     [Fact]
+    public void A_long_scope_list_is_read_by_eventFor_with_the_same_result()
+    {
+        using var pipeline = ActionPipeline.Of(
+            ("long", "function (user, context, callback) { context.request.query.scope = Array.from({ length: 100 }, (_, i) => i % 2 ? 's' + i : ''); callback(null, user, context); }"),
+            ("action", "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('https://t/scopes', event.transaction.requested_scopes.length); };"));
+
+        var outcome = pipeline.Execute(PipelineFactory.Login(contextJson: """{ "request": { "query": { "scope": "openid" } } }"""));
+
+        outcome.Decision.Should().Be(Decision.Allow, outcome.Failure?.Message);
+        outcome.IdToken["https://t/scopes"]!.GetValue<double>().Should().Be(50);
+    }
+
+    [Fact]
     public void Each_action_gets_a_fresh_event_that_reflects_the_context_as_it_is_then()
     {
         // What an action writes to its own event stays there (Auth0 hands each action its own event); what a rule
