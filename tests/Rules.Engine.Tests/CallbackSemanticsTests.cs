@@ -175,6 +175,26 @@ public class CallbackSemanticsTests
     }
 
     [Fact]
+    public void The_callback_looks_like_a_native_function_of_three_parameters()
+    {
+        using var pipeline = PipelineFactory.Create("""
+            function (user, context, callback) {
+              const d = (name) => JSON.stringify(Object.getOwnPropertyDescriptor(callback, name));
+              context.idToken['https://t/shape'] = [typeof callback, String(callback), callback.name, callback.length,
+                Object.getOwnPropertyNames(callback).join(','), d('length'), d('name'), Object.getPrototypeOf(callback) === Function.prototype,
+                callback instanceof Function, 'prototype' in callback, Object.isExtensible(callback), callback === callback,
+                (() => { try { new callback(); return 'constructed'; } catch (e) { return e.constructor.name; } })()].join(' | ');
+              callback.call(null, null, user, context);
+            }
+            """);
+        var outcome = pipeline.Execute(PipelineFactory.Login());
+        outcome.Decision.Should().Be(Decision.Allow, outcome.Failure?.Message);
+        outcome.IdToken["https://t/shape"]!.GetValue<string>().Should().Be(
+            "function | function callback() { [native code] } | callback | 3 | length,name | {\"value\":3,\"writable\":false,\"enumerable\":false,\"configurable\":false}"
+            + " | {\"value\":\"callback\",\"writable\":false,\"enumerable\":false,\"configurable\":true} | true | true | false | true | true | TypeError");
+    }
+
+    [Fact]
     public void One_string_logged_alone_is_bounded_and_counted_like_any_other_line()
     {
         // console.log with one string skips the formatting (its text is itself); the bound and the drop count are the same.
