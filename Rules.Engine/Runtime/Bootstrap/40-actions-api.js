@@ -35,26 +35,32 @@
         return context[token];
     };
     // Claims land on context.idToken / context.accessToken, where rules put theirs: one outcome, one reserved-claim check.
-    const claimSetter = (token) => ({ setCustomClaim(name, value) {
-        const context = inProgress(`api.${token}.setCustomClaim`);
-        if (typeof name !== 'string' || name.length === 0) throw new TypeError(`api.${token}.setCustomClaim(name, value): name must be a non-empty string`);
-        tokenOf(context, token)[name] = value;
-    } }).setCustomClaim;
+    // The method's name is built once, not on every call (an action sets several claims per login).
+    const claimSetter = (token) => {
+        const what = `api.${token}.setCustomClaim`;
+        return ({ setCustomClaim(name, value) {
+            const context = inProgress(what);
+            if (typeof name !== 'string' || name.length === 0) throw new TypeError(`${what}(name, value): name must be a non-empty string`);
+            tokenOf(context, token)[name] = value;
+        } }).setCustomClaim;
+    };
     const scopeArgument = (what, scope) => {
         if (typeof scope !== 'string' || scope.length === 0 || apply(original.indexOf, scope, [' ']) !== -1) {
             throw new TypeError(`${what}(scope): scope must be one non-empty scope name`);
         }
         return scope;
     };
-    const metadataSetter = (kind) => ({ [`set${kind}`](key, value) {
+    const metadataSetter = (kind) => {
         const what = `api.user.set${kind}`;
-        inProgress(what);
-        if (typeof key !== 'string' || key.length === 0) throw new TypeError(`${what}(key, value): key must be a non-empty string`);
-        const userId = isObject(actionCall.user) ? actionCall.user.user_id : undefined;
-        if ((typeof userId !== 'string' && typeof userId !== 'number') || String(userId).length === 0) throw new TypeError(`${what}: event.user has no user_id`);
-        // null removes the key, as Auth0 does; batched into one metadata update per action.
-        host.actionMetadata(kind, String(userId), key, value === undefined ? null : value);
-    } })[`set${kind}`];
+        return ({ [`set${kind}`](key, value) {
+            inProgress(what);
+            if (typeof key !== 'string' || key.length === 0) throw new TypeError(`${what}(key, value): key must be a non-empty string`);
+            const userId = isObject(actionCall.user) ? actionCall.user.user_id : undefined;
+            if ((typeof userId !== 'string' && typeof userId !== 'number') || String(userId).length === 0) throw new TypeError(`${what}: event.user has no user_id`);
+            // null removes the key, as Auth0 does; batched into one metadata update per action.
+            host.actionMetadata(kind, String(userId), key, value === undefined ? null : value);
+        } })[`set${kind}`];
+    };
     // Anything Auth0 offers that this host cannot honour fails loudly. The host records the call as well, so an action
     // that catches the error is still denied: a login must never go through as if an MFA challenge or redirect happened.
     const notSupported = (name, why) => ({ [name]() {
