@@ -161,37 +161,29 @@ internal sealed class ParsedReplayRecord : IDisposable
         {
             return;
         }
-        Span<int> seen = count <= 64 ? stackalloc int[count] : new int[count];
-        var i = 0;
+        // One pass over the raw names with a hash each; only a name with an escape or a repeated hash (a duplicate,
+        // or rarely a collision) is settled by comparing decoded names.
+        Span<ulong> hashes = count <= 64 ? stackalloc ulong[count] : new ulong[count];
+        var seen = 0;
         foreach (var property in obj.EnumerateObject())
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            if (raw.Contains((byte)'\\'))
+            var hash = 0xcbf29ce484222325UL;
+            foreach (var b in raw)
             {
-                // An escaped name may equal a plain one: compare the decoded names (rare, so allocating is fine).
+                if (b == '\\')
+                {
+                    RefuseDuplicatesByName(obj, what);
+                    return;
+                }
+                hash = (hash ^ b) * 0x100000001b3UL;
+            }
+            if (hashes[..seen].Contains(hash))
+            {
                 RefuseDuplicatesByName(obj, what);
                 return;
             }
-            seen[i++] = raw.Length;
-        }
-        i = 0;
-        foreach (var property in obj.EnumerateObject())
-        {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            var j = 0;
-            foreach (var earlier in obj.EnumerateObject())
-            {
-                if (j == i)
-                {
-                    break;
-                }
-                if (seen[j] == raw.Length && JsonMarshal.GetRawUtf8PropertyName(earlier).SequenceEqual(raw))
-                {
-                    throw Duplicate(property.Name, what);
-                }
-                j++;
-            }
-            i++;
+            hashes[seen++] = hash;
         }
     }
 
