@@ -91,7 +91,10 @@ internal sealed class ReplayBatch
     {
         if (_bytes.Length - _used < length)
         {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + length));
+            // Only the used part is copied and read, so the new buffer need not be zeroed (it grows to megabytes).
+            var bigger = GC.AllocateUninitializedArray<byte>(Math.Max(_bytes.Length * 2, _used + length));
+            _bytes.AsSpan(0, _used).CopyTo(bigger);
+            _bytes = bigger;
         }
         if (Count == _entries.Length)
         {

@@ -156,7 +156,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
     {
         var execution = ExecutionOptions.Deterministic(record.Seed(entry.Line));
         var afterHttp = new ReplayHttpTransport(record.RecordedOutcome);
-        var beforeHttp = new ReplayHttpTransport(record.RecordedOutcome);
+        var beforeHttp = baseline is null ? null : new ReplayHttpTransport(record.RecordedOutcome);
         var after = candidate.Execute(record.Transaction, execution with { Http = afterHttp });
         var before = baseline?.Execute(record.Transaction, execution with { Http = beforeHttp });
         // Only what the fold needs leaves this method: a batch in flight must not hold outcomes and transactions.
@@ -166,7 +166,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         {
             return new ReplayRecordResult(null, afterSample, beforeSample);
         }
-        if (afterHttp.NotReplayable || beforeHttp.NotReplayable)
+        if (afterHttp.NotReplayable || beforeHttp?.NotReplayable == true)
         {
             // The rules asked the network something the record cannot answer: whatever they decided says nothing about the change.
             return new ReplayRecordResult(null, afterSample, beforeSample, NotReplayable: true);
