@@ -51,18 +51,20 @@ internal static class ReplayClassifier
     /// </summary>
     public static ReplayClass Classify(JsonElement before, JsonElement after)
     {
-        if (IsFailing(after) && !IsFailing(before))
+        // Each side's decision is read once. The baseline's kind is read only when the candidate fails, as the node
+        // classifier reads it: a recorded kind that is not a string throws there and nowhere else.
+        var (wasAllowed, wasRedirect) = Decision(before);
+        var (isAllowed, isRedirect) = Decision(after);
+        if (!isAllowed && IsFailureKind(after) && (wasAllowed || !IsFailureKind(before)))
         {
             return ReplayClass.NewlyFailing;
         }
 
-        if (IsRedirect(before) || IsRedirect(after))
+        if (wasRedirect || isRedirect)
         {
             return Same(before, after, "decision") && Same(before, after, "rule") && Same(before, after, "url") ? ReplayClass.Unchanged : ReplayClass.RedirectChanged;
         }
 
-        var wasAllowed = IsAllowed(before);
-        var isAllowed = IsAllowed(after);
         if (wasAllowed && !isAllowed) return ReplayClass.AllowToDeny;
         if (!wasAllowed && isAllowed) return ReplayClass.DenyToAllow;
         if (!isAllowed)
@@ -82,13 +84,19 @@ internal static class ReplayClassifier
         return ReplayClass.Unchanged;
     }
 
+    /// <summary><see cref="IsAllowed(JsonElement)"/> and <see cref="IsRedirect(JsonElement)"/> with one lookup of the decision.</summary>
+    private static (bool Allowed, bool Redirect) Decision(JsonElement outcome) =>
+        Field(outcome, "decision") is { } decision ? (decision.ValueEquals("allow"), decision.ValueEquals("redirect")) : (false, false);
+
+    private static bool IsFailureKind(JsonElement outcome) =>
+        Field(outcome, "kind") is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Array) } kind
+        && (kind.ValueEquals("rule_error") || kind.ValueEquals("timeout") || kind.ValueEquals("limit"));
+
     public static bool IsAllowed(JsonElement outcome) => Field(outcome, "decision") is { } decision && decision.ValueEquals("allow");
 
     public static bool IsRedirect(JsonElement outcome) => Field(outcome, "decision") is { } decision && decision.ValueEquals("redirect");
 
-    public static bool IsFailing(JsonElement outcome) =>
-        !IsAllowed(outcome) && Field(outcome, "kind") is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Array) } kind
-        && (kind.ValueEquals("rule_error") || kind.ValueEquals("timeout") || kind.ValueEquals("limit"));
+    public static bool IsFailing(JsonElement outcome) => !IsAllowed(outcome) && IsFailureKind(outcome);
 
     private static JsonElement? Field(JsonElement outcome, string name) => ParsedReplayRecord.Property(outcome, name);
 

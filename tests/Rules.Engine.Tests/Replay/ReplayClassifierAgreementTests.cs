@@ -92,6 +92,48 @@ public sealed class ReplayClassifierAgreementTests : IClassFixture<ReplayClassif
         }
     }
 
+    public static TheoryData<string, string> EdgePairs() => new()
+    {
+        { """{ "decision": "allow", "idToken": { "a": 1.0, "b": "\u0041" }, "accessToken": {}, "metadataUpdates": [] }""", """{ "decision": "allow", "idToken": { "b": "A", "a": 1 }, "accessToken": {}, "metadataUpdates": [] }""" },
+        { """{ "decision": "allow", "idToken": null, "mfa": null }""", """{ "decision": "allow" }""" },
+        { """{ "decision": "allow", "accessToken": { "scope": ["a", "b"] } }""", """{ "decision": "allow", "accessToken": { "scope": ["b", "a"] } }""" },
+        { """{ "decision": "deny", "rule": "r", "kind": 5 }""", """{ "decision": "deny", "rule": "r", "kind": "rule_denied" }""" },
+        { """{ "decision": "deny", "rule": "r", "kind": 5 }""", """{ "decision": "deny", "rule": "r", "kind": "rule_error" }""" },
+        { """{ "decision": "deny", "rule": "r", "kind": { "x": 1 } }""", """{ "decision": "deny", "rule": "r", "kind": "timeout" }""" },
+        { """{ "decision": "deny", "rule": "r", "kind": null }""", """{ "decision": "deny", "rule": "r", "kind": "limit" }""" },
+        { """{ "decisio\u006e": "redirect", "rule": "r", "url": "https://x/" }""", """{ "decision": "redirect", "rule": "r", "url": "https://x/" }""" },
+        { """{ "decision": "redirect", "rule": "r", "url": "https://x/" }""", """{ "decision": "deny", "rule": "r", "kind": "rule_denied" }""" },
+        { """{ "decision": null }""", """{ "decision": "allow" }""" },
+        { """{ "decision": 1 }""", """{ "decision": "allow" }""" },
+        { """{ "decision": "allow", "mfa": { "provider": "any", "allowRememberBrowser": false } }""", """{ "decision": "allow", "mfa": { "allowRememberBrowser": false, "provider": "any" } }""" },
+        { """{ "decision": "allow", "metadataUpdates": [{ "metadata": { "n": 1e2 } }] }""", """{ "decision": "allow", "metadataUpdates": [{ "metadata": { "n": 100 } }] }""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EdgePairs))]
+    public void Hand_made_pairs_get_the_same_class_or_the_same_exception_type(string before, string after)
+    {
+        foreach (var (b, a) in new[] { (before, after), (after, before) })
+        {
+            var expected = Outcome(() => ReplayClassifier.Classify(JsonNode.Parse(b)!.AsObject(), JsonNode.Parse(a)!.AsObject()));
+            using var bDoc = System.Text.Json.JsonDocument.Parse(b);
+            using var aDoc = System.Text.Json.JsonDocument.Parse(a);
+            Outcome(() => ReplayClassifier.Classify(bDoc.RootElement, aDoc.RootElement)).Should().Be(expected, $"{b} -> {a}");
+        }
+    }
+
+    private static string Outcome(Func<ReplayClass> classify)
+    {
+        try
+        {
+            return classify().ToString();
+        }
+        catch (Exception e)
+        {
+            return e.GetType().Name;
+        }
+    }
+
     private static void Agree(JsonObject beforeNode, JsonObject afterNode, System.Text.Json.JsonElement before, System.Text.Json.JsonElement after, HashSet<ReplayClass> seen)
     {
         var expected = ReplayClassifier.Classify(beforeNode, afterNode);
