@@ -61,12 +61,19 @@ public static class OutcomeJson
     internal static JsonObject ToComparisonObject(Outcome outcome)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, Compact))
+        using (var writer = CreateComparisonWriter(buffer))
         {
-            Write(writer, outcome, includeTimings: false, comparedOnly: true);
+            WriteComparison(writer, outcome);
         }
         return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
     }
+
+    /// <summary>A writer for <see cref="WriteComparison"/>, with the options <see cref="ToComparisonObject"/> writes with; replay keeps one per thread.</summary>
+    internal static Utf8JsonWriter CreateComparisonWriter(IBufferWriter<byte> buffer) => new(buffer, Compact);
+
+    /// <summary>The JSON <see cref="ToComparisonObject"/> parses, written to <paramref name="writer"/>.</summary>
+    internal static void WriteComparison(Utf8JsonWriter writer, Outcome outcome) =>
+        Write(writer, outcome, includeTimings: false, comparedOnly: true);
 
     private static void Write(Utf8JsonWriter writer, Outcome outcome, bool includeTimings, bool comparedOnly)
     {

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Rules.Engine.Http;
 using Rules.Engine.Runtime;
 
@@ -9,17 +9,12 @@ namespace Rules.Engine.Replay;
 /// matched by method, URL without query and request-body hash, each recorded call used once. A recorded network error is
 /// answered with the same error. A call that was not recorded, or whose response body was not kept
 /// (Rules:Egress:RecordResponses off), fails inside the rule and marks the record "not replayable (network)".
+/// The recorded calls are read from the record's outcome in place, and only when a rule calls out.
 /// </summary>
-internal sealed class ReplayHttpTransport : IRuleHttpTransport
+internal sealed class ReplayHttpTransport(JsonElement? recordedOutcome) : IRuleHttpTransport
 {
-    private readonly List<JsonObject> _recorded;
-    private readonly bool[] _used;
-
-    public ReplayHttpTransport(JsonObject? recordedOutcome)
-    {
-        _recorded = recordedOutcome?["http"] is JsonArray calls ? calls.OfType<JsonObject>().ToList() : [];
-        _used = new bool[_recorded.Count];
-    }
+    private List<JsonElement>? _recorded;
+    private bool[] _used = [];
 
     /// <summary>True once the rules made a call the record cannot answer; the record is then counted apart, never as a change.</summary>
     public bool NotReplayable { get; private set; }
@@ -28,8 +23,15 @@ internal sealed class ReplayHttpTransport : IRuleHttpTransport
     {
         var host = $"{request.Url.Scheme}://{request.Url.Authority}";
         var hash = request.Body is null ? null : RuleRuntime.Sha256(request.Body);
-        lock (_used)
+        lock (this)
         {
+            if (_recorded is null)
+            {
+                _recorded = recordedOutcome is { } outcome && ParsedReplayRecord.Property(outcome, "http") is { ValueKind: JsonValueKind.Array } calls
+                    ? calls.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).ToList()
+                    : [];
+                _used = new bool[_recorded.Count];
+            }
             for (var i = 0; i < _recorded.Count; i++)
             {
                 var call = _recorded[i];
@@ -38,12 +40,12 @@ internal sealed class ReplayHttpTransport : IRuleHttpTransport
                 {
                     continue;
                 }
-                if (Text(call, "error") is { } error && call["status"] is null)
+                if (Text(call, "error") is { } error && ParsedReplayRecord.Property(call, "status") is null)
                 {
                     _used[i] = true;
                     return Task.FromException<RuleHttpResponse>(new RuleHttpException(error, $"{request.Method} {request.LoggableUrl} failed: {error} (recorded)"));
                 }
-                if (call["status"] is JsonValue status && status.TryGetValue<int>(out var code) && Text(call, "responseBody") is { } body)
+                if (ParsedReplayRecord.Property(call, "status") is { ValueKind: JsonValueKind.Number } status && status.TryGetInt32(out var code) && Text(call, "responseBody") is { } body)
                 {
                     _used[i] = true;
                     return Task.FromResult(new RuleHttpResponse(code, "", new Dictionary<string, string>(), body, request.Url, System.Text.Encoding.UTF8.GetByteCount(body)));
@@ -55,5 +57,6 @@ internal sealed class ReplayHttpTransport : IRuleHttpTransport
             $"{request.Method} {request.LoggableUrl} is not in the decision record with its response (replay never calls out)"));
     }
 
-    private static string? Text(JsonObject call, string name) => call[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+    private static string? Text(JsonElement call, string name) =>
+        ParsedReplayRecord.Property(call, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 }

@@ -42,9 +42,87 @@ public sealed class ReplayLogReader(string path)
             yield break;
         }
 
-        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+        using var stream = Open();
+        foreach (var input in ReadLines(stream))
+        {
+            yield return input;
+        }
+    }
+
+    /// <summary>
+    /// The records in batches for the runner: a JSONL log is split as UTF-8 bytes and never decoded (a log with a
+    /// UTF-16 or UTF-32 byte order mark, and .json files, are read as text as <see cref="Read"/> reads them).
+    /// The same records, lines and line numbers as <see cref="Read"/>.
+    /// </summary>
+    internal IEnumerable<ReplayBatch> ReadBatches(ReplayBatchPool pool)
+    {
+        if (Directory.Exists(Path) || Path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var batch in pool.Batch(Read()))
+            {
+                yield return batch;
+            }
+            yield break;
+        }
+
+        using var stream = Open();
+        if (!stream.CanSeek || StartsWithNonUtf8ByteOrderMark(stream))
+        {
+            foreach (var batch in pool.Batch(ReadLines(stream)))
+            {
+                yield return batch;
+            }
+            yield break;
+        }
+
+        var lines = new Utf8LineReader(stream);
+        var current = pool.Rent();
+        while (true)
+        {
+            if (!lines.TryReadLine(out var line))
+            {
+                break;
+            }
+            current.AddLine(Path, lines.LineNumber, line);
+            if ((lines.LineNumber & 255) == 0)
+            {
+                Interlocked.Exchange(ref _position, stream.Position);
+            }
+            if (pool.IsFull(current))
+            {
+                yield return current;
+                current = pool.Rent();
+            }
+        }
+        Interlocked.Exchange(ref _position, Interlocked.Read(ref _length));
+        if (current.Count > 0)
+        {
+            yield return current;
+        }
+        else
+        {
+            pool.Return(current);
+        }
+    }
+
+    private FileStream Open()
+    {
+        var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
         Interlocked.Exchange(ref _length, stream.CanSeek ? stream.Length : 1);
-        using var reader = new StreamReader(stream);
+        return stream;
+    }
+
+    private static bool StartsWithNonUtf8ByteOrderMark(FileStream stream)
+    {
+        var head = new byte[4];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
+        return Utf8LineReader.HasNonUtf8ByteOrderMark(head.AsSpan(0, read));
+    }
+
+    private IEnumerable<ReplayInput> ReadLines(FileStream stream)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
         long line = 0;
         while (reader.ReadLine() is { } text)
         {

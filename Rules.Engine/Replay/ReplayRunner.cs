@@ -17,42 +17,36 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
 
     /// <summary>Replays every record <paramref name="reader"/> yields and reports progress by how far through the input it is.</summary>
     public ReplaySummary Run(ReplayLogReader reader, CancellationToken cancellation = default) =>
-        Run(reader.Read(), () => reader.Fraction, cancellation);
+        Run(reader.ReadBatches, () => reader.Fraction, cancellation);
 
     /// <summary>Replays <paramref name="inputs"/> against the candidate (and the baseline, when one was given) and classifies each change.</summary>
     /// <param name="inputs">The records, in log order.</param>
     /// <param name="fraction">How far through the input the run is, 0 to 1, for progress; null when unknown.</param>
     /// <param name="cancellation">Stops the run with <see cref="OperationCanceledException"/>.</param>
-    public ReplaySummary Run(IEnumerable<ReplayInput> inputs, Func<double>? fraction = null, CancellationToken cancellation = default)
+    public ReplaySummary Run(IEnumerable<ReplayInput> inputs, Func<double>? fraction = null, CancellationToken cancellation = default) =>
+        Run(pool => pool.Batch(inputs), fraction, cancellation);
+
+    private ReplaySummary Run(Func<ReplayBatchPool, IEnumerable<ReplayBatch>> batches, Func<double>? fraction, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
         var aggregate = new Aggregate(_options);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.EffectiveThreads, CancellationToken = cancellation };
-        var batchSize = Math.Max(1, _options.BatchSize);
+        var pool = new ReplayBatchPool(Math.Max(1, _options.BatchSize), BytesPerBatch);
         var stopped = false;
 
         // Three stages, each bounded to two batches in flight: reading the next batch and folding the previous one
-        // overlap with evaluating the current one, and memory stays at a few batches whatever the log's size.
-        using var read = new BlockingCollection<ReplayInput[]>(boundedCapacity: 2);
-        using var evaluated = new BlockingCollection<RecordResult[]>(boundedCapacity: 2);
+        // overlap with evaluating the current one, and memory stays at a few batches whatever the log's size. A batch
+        // goes back to the pool once folded, so its buffers serve the next one.
+        using var read = new BlockingCollection<ReplayBatch>(boundedCapacity: 2);
+        using var evaluated = new BlockingCollection<ReplayBatch>(boundedCapacity: 2);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var reader = Task.Run(() =>
         {
             try
             {
-                var batch = new List<ReplayInput>(batchSize);
-                foreach (var input in inputs)
+                foreach (var batch in batches(pool))
                 {
-                    batch.Add(input);
-                    if (batch.Count == batchSize)
-                    {
-                        read.Add(batch.ToArray(), stop.Token);
-                        batch.Clear();
-                    }
-                }
-                if (batch.Count > 0)
-                {
-                    read.Add(batch.ToArray(), stop.Token);
+                    read.Add(batch, stop.Token);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -72,14 +66,16 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         {
             try
             {
-                foreach (var results in evaluated.GetConsumingEnumerable())
+                foreach (var batch in evaluated.GetConsumingEnumerable())
                 {
                     if (stopped)
                     {
                         continue;
                     }
-                    foreach (var result in results)
+                    var results = batch.Results;
+                    for (var i = 0; i < batch.Count; i++)
                     {
+                        var result = results[i];
                         aggregate.Add(result);
                         if (result.Malformed is not null && _options.Strict)
                         {
@@ -88,6 +84,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
                             break;
                         }
                     }
+                    pool.Return(batch);
                     _options.Progress?.Invoke(new ReplayProgress(aggregate.Evaluated + aggregate.Malformed, fraction?.Invoke() ?? 0, Stopwatch.GetElapsedTime(started)));
                 }
             }
@@ -103,9 +100,9 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         {
             foreach (var batch in read.GetConsumingEnumerable(stop.Token))
             {
-                var results = new RecordResult[batch.Length];
-                Parallel.For(0, batch.Length, parallel, i => results[i] = Evaluate(batch[i]));
-                evaluated.Add(results, stop.Token);
+                var results = batch.PrepareResults();
+                Parallel.For(0, batch.Count, parallel, i => results[i] = Evaluate(batch, i));
+                evaluated.Add(batch, stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellation.IsCancellationRequested)
@@ -128,69 +125,68 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
         return aggregate.ToSummary(candidate.Version, baseline?.Version ?? "recorded", stopped, Stopwatch.GetElapsedTime(started));
     }
 
-    private RecordResult Evaluate(ReplayInput input)
+    /// <summary>A batch goes to the workers at BatchSize records or this many bytes, whichever comes first, so large records do not make large batches.</summary>
+    private const int BytesPerBatch = 8 << 20;
+
+    [ThreadStatic]
+    private static ComparisonDocumentWriter? t_candidateJson;
+
+    [ThreadStatic]
+    private static ComparisonDocumentWriter? t_baselineJson;
+
+    private ReplayRecordResult Evaluate(ReplayBatch batch, int index)
     {
-        ReplayRecord record;
+        var entry = batch[index];
+        ParsedReplayRecord record;
         try
         {
-            record = ReplayRecord.Parse(input);
+            record = ParsedReplayRecord.Parse(batch.Text(index));
         }
         catch (ReplayFormatException e)
         {
-            return new RecordResult(new MalformedRecord(input.Source, input.Line, e.Message), default, null);
+            return new ReplayRecordResult(new MalformedRecord(entry.Source, entry.Line, e.Message), default, null);
         }
+        using (record)
+        {
+            return Evaluate(record, entry);
+        }
+    }
 
-        var execution = ExecutionOptions.Deterministic(record.Seed);
+    private ReplayRecordResult Evaluate(ParsedReplayRecord record, ReplayBatch.Entry entry)
+    {
+        var execution = ExecutionOptions.Deterministic(record.Seed(entry.Line));
         var afterHttp = new ReplayHttpTransport(record.RecordedOutcome);
-        var beforeHttp = new ReplayHttpTransport(record.RecordedOutcome);
+        var beforeHttp = baseline is null ? null : new ReplayHttpTransport(record.RecordedOutcome);
         var after = candidate.Execute(record.Transaction, execution with { Http = afterHttp });
         var before = baseline?.Execute(record.Transaction, execution with { Http = beforeHttp });
-        var beforeJson = before is not null ? OutcomeJson.ToComparisonObject(before) : record.RecordedOutcome;
         // Only what the fold needs leaves this method: a batch in flight must not hold outcomes and transactions.
         var afterSample = SideSample.Of(after);
         var beforeSample = before is not null ? SideSample.Of(before) : record.RecordedOutcome is { } recorded ? SideSample.Of(recorded) : (SideSample?)null;
-        if (beforeJson is null)
+        if (before is null && record.RecordedOutcome is null)
         {
-            return new RecordResult(null, afterSample, beforeSample);
+            return new ReplayRecordResult(null, afterSample, beforeSample);
         }
-        if (afterHttp.NotReplayable || beforeHttp.NotReplayable)
+        if (afterHttp.NotReplayable || beforeHttp?.NotReplayable == true)
         {
             // The rules asked the network something the record cannot answer: whatever they decided says nothing about the change.
-            return new RecordResult(null, afterSample, beforeSample, NotReplayable: true);
+            return new ReplayRecordResult(null, afterSample, beforeSample, NotReplayable: true);
         }
 
-        // Classifying and diffing here keeps the in-order fold cheap: it only counts.
-        var afterJson = OutcomeJson.ToComparisonObject(after);
-        var @class = ReplayClassifier.Classify(beforeJson, afterJson);
-        var change = @class == ReplayClass.Unchanged ? null
-            : new ReplayChange(record.Source, record.Line, record.Id, @class,
-                ReplayClassifier.Describe(beforeJson), ReplayClassifier.Describe(afterJson), ReplayClassifier.Diff(beforeJson, afterJson));
-        return new RecordResult(null, afterSample, beforeSample, @class, change);
-    }
-
-    private sealed record RecordResult(MalformedRecord? Malformed, SideSample Candidate, SideSample? Baseline, ReplayClass? Class = null, ReplayChange? Change = null, bool NotReplayable = false);
-
-    /// <summary>One side's per-rule timings for one record, and the rule that failed (error, timeout, limit), if any.</summary>
-    private readonly record struct SideSample(IReadOnlyList<RuleTiming> Timings, string? FailedRule)
-    {
-        public static SideSample Of(Outcome outcome) =>
-            new(outcome.Timings.Rules, outcome.Kind is DenialKind.RuleError or DenialKind.Timeout or DenialKind.Limit ? outcome.Rule ?? "" : null);
-
-        public static SideSample Of(JsonObject recorded)
+        // Classifying here keeps the in-order fold cheap: it only counts. Both sides are read in place (the recorded
+        // outcome from the record's own document); node trees are built only for a change's description and diff.
+        using var beforeDocument = before is not null ? (t_baselineJson ??= new()).Parse(before) : null;
+        using var afterDocument = (t_candidateJson ??= new()).Parse(after);
+        var beforeJson = beforeDocument?.RootElement ?? record.RecordedOutcome!.Value;
+        var @class = ReplayClassifier.Classify(beforeJson, afterDocument.RootElement);
+        if (@class == ReplayClass.Unchanged)
         {
-            var timings = new List<RuleTiming>();
-            if (recorded["timings"]?["rules"] is JsonObject rules)
-            {
-                foreach (var (rule, ms) in rules)
-                {
-                    if (ms is JsonValue value && value.TryGetValue<double>(out var milliseconds))
-                    {
-                        timings.Add(new RuleTiming(rule, milliseconds));
-                    }
-                }
-            }
-            return new SideSample(timings, ReplayClassifier.IsFailing(recorded) ? recorded["rule"]?.ToString() ?? "" : null);
+            return new ReplayRecordResult(null, afterSample, beforeSample, @class);
         }
+        var beforeNode = JsonObject.Create(beforeJson)!;
+        var afterNode = JsonObject.Create(afterDocument.RootElement)!;
+        var change = new ReplayChange(entry.Source, entry.Line, record.Id, @class,
+            ReplayClassifier.Describe(beforeNode), ReplayClassifier.Describe(afterNode), ReplayClassifier.Diff(beforeNode, afterNode));
+        return new ReplayRecordResult(null, afterSample, beforeSample, @class, change);
     }
 
     /// <summary>The in-order fold of results into counts, kept changes and per-rule statistics.</summary>
@@ -209,7 +205,7 @@ public sealed class ReplayRunner(RulePipeline candidate, RulePipeline? baseline,
 
         public long Malformed { get; private set; }
 
-        public void Add(RecordResult result)
+        public void Add(ReplayRecordResult result)
         {
             if (result.Malformed is { } malformed)
             {
