@@ -8,6 +8,7 @@ using Rules.PeerComparison.Reporting;
 // Rules.PeerComparison cpu [--only TEXT]               our warm engine by thread CPU time and bytes per login (A/B of builds on a loaded machine)
 // Rules.PeerComparison compare --only profile [--quick] only the profile-size rows (16/64 KB app_metadata, every peer), printed
 // Rules.PeerComparison memory jint|v8                   (child process) RSS growth per warm runtime, as JSON
+// Rules.PeerComparison threads-server-gc [--quick]      (child process, DOTNET_gcServer=1) our 1- vs 2-thread rates, as JSON
 // Rules.PeerComparison load --base URL --out DIR ...    the auth-server load client (see ServerLoad.cs)
 // Rules.PeerComparison profile --report TOPN.txt --out DIR --about TEXT   server profile table from dotnet-trace's topN report
 // Rules.PeerComparison readme --out DIR --readme FILE   puts DIR's tables into FILE between the peer-comparison markers
@@ -15,6 +16,9 @@ switch (args.FirstOrDefault())
 {
     case "memory":
         ResidentMemory.Child(args[1]);
+        return 0;
+    case "threads-server-gc":
+        Comparison.ServerGcScalingChild(args.Contains("--quick"));
         return 0;
     case "cpu":
         Console.WriteLine($"| workload | login | ours warm, CPU µs per login (load {File.ReadAllText("/proc/loadavg").Trim()}) | bytes per login |");
