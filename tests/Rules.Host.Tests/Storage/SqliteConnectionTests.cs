@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Rules.Host.Storage;
 
 namespace Rules.Host.Tests.Storage;
 
@@ -51,6 +52,65 @@ public sealed class SqliteConnectionTests
         var insert = () => reused.Execute("INSERT INTO user_roles(user_id, role_id) VALUES ('auth0|nobody', 'rol_missing')");
 
         insert.Should().Throw<SqliteException>().Which.SqliteErrorCode.Should().Be(19, "SQLITE_CONSTRAINT: the role does not exist");
+    }
+
+    [Fact]
+    public void A_commit_copies_a_full_wal_into_the_database_itself_unless_checkpoints_run_in_the_background()
+    {
+        // SQLite's default: the commit that takes the WAL past 1000 pages checkpoints it, so the database file grows at once.
+        using var inline = TestStore.Create(TestStore.Sqlite);
+        var inlineGrowth = DatabaseFileGrowth(inline, () => WriteAboutPages(inline.Database, 1500));
+        inlineGrowth.Should().BeGreaterThan(1000 * 4096L);
+
+        using var background = TestStore.Create(TestStore.Sqlite);
+        var sqlite = (SqliteDatabase)background.Database;
+        sqlite.CheckpointInBackground();
+        using (var connection = sqlite.Open())
+        {
+            connection.ExecuteScalar<long>("PRAGMA wal_autocheckpoint").Should().Be(SqliteDatabase.SafetyNetAutoCheckpointPages);
+        }
+
+        DatabaseFileGrowth(background, () => WriteAboutPages(sqlite, 1500)).Should().BeLessThan(100 * 4096L, "the commit left the copy to the checkpointer");
+        var (walPages, checkpointed) = (0L, 0L);
+        DatabaseFileGrowth(background, () => (walPages, checkpointed) = sqlite.Checkpoint()).Should().BeGreaterThan(1000 * 4096L);
+        checkpointed.Should().Be(walPages, "no reader held an older snapshot").And.BeGreaterThan(1000);
+        using var reader = sqlite.Open();
+        reader.ExecuteScalar<long>("SELECT COUNT(*) FROM filler").Should().Be(1500);
+    }
+
+    [Fact]
+    public async Task The_server_checkpoints_its_sqlite_store_in_the_background()
+    {
+        using var host = new Http.HostHarness();
+        if (host.Service<Rules.Host.Storage.Database>() is not SqliteDatabase sqlite)
+        {
+            return; // RULES_TEST_STORE=postgres: nothing to checkpoint
+        }
+        await host.Client.GetAsync("/readyz");
+
+        using var connection = sqlite.Open();
+        connection.ExecuteScalar<long>("PRAGMA wal_autocheckpoint").Should().Be(SqliteDatabase.SafetyNetAutoCheckpointPages,
+            "a serving instance leaves checkpoints to SqliteWalCheckpointer");
+    }
+
+    private static long DatabaseFileGrowth(TestStore store, Action work)
+    {
+        var path = ((SqliteDatabase)store.Database).Path;
+        var before = new FileInfo(path).Length;
+        work();
+        return new FileInfo(path).Length - before;
+    }
+
+    /// <summary>One transaction of about <paramref name="pages"/> new 4 KB pages (one 3 KB blob each).</summary>
+    private static void WriteAboutPages(Rules.Host.Storage.Database database, int pages)
+    {
+        using (var connection = database.Open())
+        {
+            connection.Execute("CREATE TABLE IF NOT EXISTS filler (x BLOB)");
+        }
+        database.InTransaction((connection, transaction) =>
+            connection.Execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @pages) INSERT INTO filler SELECT randomblob(3000) FROM n",
+                new { pages }, transaction));
     }
 
     private static void ShouldRunWithTheStoreSettings(DbConnection connection)
