@@ -93,6 +93,46 @@ public sealed class SqliteConnectionTests
             "a serving instance leaves checkpoints to SqliteWalCheckpointer");
     }
 
+    [Fact]
+    public void Write_transactions_of_one_store_take_turns_and_a_failed_one_gives_up_its_turn()
+    {
+        using var store = TestStore.Create(TestStore.Sqlite);
+        var database = store.Database;
+        using (var connection = database.Open())
+        {
+            connection.Execute("CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0)");
+        }
+
+        var failing = () => database.InTransaction<int>((_, _) => throw new InvalidOperationException("refused"));
+        failing.Should().Throw<InvalidOperationException>();
+
+        var inside = 0;
+        var most = 0;
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ => database.InTransaction((connection, transaction) =>
+        {
+            var now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref most, now);
+            // A read then a write: only correct if no other transaction of the store runs in between.
+            var n = connection.ExecuteScalar<long>("SELECT n FROM counter", transaction: transaction);
+            Thread.Sleep(2);
+            connection.Execute("UPDATE counter SET n = @n", new { n = n + 1 }, transaction);
+            Interlocked.Decrement(ref inside);
+            return 0;
+        }));
+
+        most.Should().Be(1);
+        using var reader = database.Open();
+        reader.ExecuteScalar<long>("SELECT n FROM counter").Should().Be(16, "every writer committed, the failed one's turn was given back");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
     private static long DatabaseFileGrowth(TestStore store, Action work)
     {
         var path = ((SqliteDatabase)store.Database).Path;
