@@ -22,9 +22,10 @@ public static class CheckCommand
         and other APIs the sandbox lacks, writes to reserved claims or user.impersonated/impersonator, custom
         claims without a namespace, a function that does not take (user, context, callback), a return that
         never calls callback. See docs/authoring-rules.md, "Lints".
-        Errors ([unsupported-effect]) flag code that can only deny: a rule that sets context.multifactor,
-        context.redirect, context.samlConfiguration, context.primaryUser or context.jwtConfiguration asks for
-        something this server does not carry out, so every login that reaches it is denied.
+        Errors flag code that can only deny: [unsupported-effect] a rule that sets context.samlConfiguration,
+        context.primaryUser or context.jwtConfiguration asks for something this server does not carry out;
+        [unavailable-api] a require() that cannot resolve, reached on every path before the callback. Every
+        login that reaches such a rule is denied. A rule with an error is not listed as "ok".
         Exit codes: 0 every rule compiles (warnings allowed unless --strict), 1 some rule does not compile, has a
         lint error, or, with --strict, has warnings, 2 the directory cannot be read.
         """;
@@ -42,7 +43,10 @@ public static class CheckCommand
             error.WriteLine($"warning: {warning}");
         }
 
-        var failed = compilation.Errors.Select(e => e.Rule).ToHashSet(StringComparer.Ordinal);
+        var lints = RuleLinter.Lint(compilation.RuleSet, RuleSetLoading.WithHostModules.HostModules);
+        var failed = compilation.Errors.Select(e => e.Rule)
+            .Concat(lints.Where(l => parameters.Strict || l.Severity == LintSeverity.Error).Select(l => l.Rule))
+            .ToHashSet(StringComparer.Ordinal);
         var actions = (compilation.Compiled?.Rules ?? []).Where(r => r.Kind == RuleKind.Action).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var rule in compilation.RuleSet.Rules.Where(r => !failed.Contains(r.Name)))
         {
@@ -51,7 +55,6 @@ public static class CheckCommand
 
         RuleSetLoading.WriteErrors(compilation, error);
 
-        var lints = RuleLinter.Lint(compilation.RuleSet, RuleSetLoading.WithHostModules.HostModules);
         foreach (var lint in lints)
         {
             error.WriteLine(lint.Format(parameters.Strict ? "error" : null));

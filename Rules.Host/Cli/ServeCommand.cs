@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Rules.Host.Composition;
 using Rules.Host.Hosting;
 using Rules.Host.RuleSets;
+using Rules.Host.Storage;
 using Rules.Host.Tenant;
 
 namespace Rules.Host.Cli;
@@ -108,6 +109,11 @@ public static class ServeCommand
             return ExitCodes.BadInput;
         }
         catch (SettingsException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (SchemaTooNewException e)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;

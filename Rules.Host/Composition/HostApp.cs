@@ -129,6 +129,7 @@ public static class HostApp
         var options = app.Services.GetRequiredService<IOptions<RulesHostOptions>>().Value;
         var database = app.Services.GetRequiredService<Database>();
         database.Migrate();
+        database.RefuseNewerSchema();
         ProtectKeysAtRest(app, database);
         app.Services.GetService<IGeoIpLookup>(); // opens Rules:GeoIp:Database now: a bad path fails the start, not logins
         app.Services.GetRequiredService<RiskAssessor>(); // parses Rules:Risk:UntrustedIps now, for the same reason

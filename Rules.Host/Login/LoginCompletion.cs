@@ -33,9 +33,17 @@ public sealed record CompletedLogin(Outcome Outcome, AuthorizeResponse? Response
 }
 
 /// <summary>What completing a regular login needs beyond its outcome; kept with a pending login while a rule's redirect is away.</summary>
+/// <param name="AuthorizeQuery">
+/// The authorize request's query string (with its <c>?</c>) when this HTTP request's own is not it: a login continued at
+/// /continue, whose query is the state. A redirect or a second-factor challenge sends the browser on with this one.
+/// </param>
 public sealed record LoginInProgress(
     AuthorizeRequest Request, TenantUser User, LoginKind Kind, SsoSession? Session, string? NewSessionSecret, string SessionId, JsonArray Methods,
-    JsonObject Profile, string? AuditUserName, DateTimeOffset StartedAt, MultifactorProof? Proof = null);
+    JsonObject Profile, string? AuditUserName, DateTimeOffset StartedAt, MultifactorProof? Proof = null, string? AuthorizeQuery = null)
+{
+    /// <summary>The authorize request's query string as the pages after this one need it.</summary>
+    public string AuthorizeQueryOf(HttpContext http) => AuthorizeQuery ?? http.Request.QueryString.Value ?? "";
+}
 
 /// <summary>
 /// The part every regular login shares once the user is known: count the login (durably, before the rules, so they
@@ -104,7 +112,7 @@ public sealed class LoginCompletion(
     /// <summary>Records an outcome that allows or denies and hands out (or not) the code or tokens: for a fresh login, or one continued after a redirect.</summary>
     public CompletedLogin Conclude(HttpContext http, LoginInProgress login, LoginTransaction transaction, Outcome outcome, JsonObject? continuedFrom = null)
     {
-        var (request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, _, proof) = login;
+        var (request, user, kind, session, newSessionSecret, sessionId, methods, profile, auditUserName, _, proof, _) = login;
         var loginsCount = proof?.LoginsCount ?? profile["logins_count"]?.GetValue<long>() ?? 0;
         var now = clock.GetUtcNow();
         var decisionId = LoginRecorder.NewDecisionId();
@@ -124,7 +132,7 @@ public sealed class LoginCompletion(
 
         if (multifactor.MustChallenge(http, outcome, user.UserId, proof))
         {
-            return multifactor.Suspend(http, request, user, kind, session, methods, loginsCount, now, decisionId, transaction, outcome, entry);
+            return multifactor.Suspend(http, request, login.AuthorizeQueryOf(http), user, kind, session, methods, loginsCount, now, decisionId, transaction, outcome, entry);
         }
 
         var response = finisher.Conclude(http, new LoginConclusion

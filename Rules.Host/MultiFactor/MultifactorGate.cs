@@ -11,7 +11,21 @@ using Rules.Host.Tenant;
 namespace Rules.Host.MultiFactor;
 
 /// <summary>The second factor a suspended login proved: the methods rules now see, and what the first run already counted.</summary>
-public sealed record MultifactorProof(JsonArray Methods, long LoginsCount, DateTimeOffset AuthenticatedAt);
+public sealed record MultifactorProof(JsonArray Methods, long LoginsCount, DateTimeOffset AuthenticatedAt)
+{
+    /// <summary>As kept with a pending login, so a rule that redirects after the challenge does not bring the challenge back at /continue.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["methods"] = Methods.DeepClone(),
+        ["logins_count"] = LoginsCount,
+        ["authenticated_at"] = AuthenticatedAt.ToUnixTimeMilliseconds(),
+    };
+
+    public static MultifactorProof? FromJson(JsonNode? json) => json is JsonObject proof
+        && proof["methods"] is JsonArray methods && proof["logins_count"] is JsonValue count && proof["authenticated_at"] is JsonValue at
+        ? new MultifactorProof((JsonArray)methods.DeepClone(), count.GetValue<long>(), DateTimeOffset.FromUnixTimeMilliseconds(at.GetValue<long>()))
+        : null;
+}
 
 /// <summary>
 /// Between the rules and the authorization response of a regular login: when the rules allowed on condition of a second factor
@@ -28,7 +42,8 @@ public sealed class MultifactorGate(MultifactorChallengeStore challenges, Rememb
         outcome is { IsAllowed: true, Mfa: { } mfa } && proof is null && !(mfa.AllowRememberBrowser && remember.IsRemembered(http, userId));
 
     /// <summary>Records the rules' decision, issues nothing, and sends the browser to the challenge (or the app an error).</summary>
-    public CompletedLogin Suspend(HttpContext http, AuthorizeRequest request, TenantUser user, LoginKind kind, SsoSession? session, JsonArray methods,
+    /// <param name="authorizeQuery">The authorize request's query string, which the challenge page validates again (not the state of a /continue).</param>
+    public CompletedLogin Suspend(HttpContext http, AuthorizeRequest request, string authorizeQuery, TenantUser user, LoginKind kind, SsoSession? session, JsonArray methods,
         long loginsCount, DateTimeOffset now, string decisionId, LoginTransaction transaction, Outcome outcome, AuditEntry entry)
     {
         if (kind == LoginKind.Silent)
@@ -55,6 +70,6 @@ public sealed class MultifactorGate(MultifactorChallengeStore challenges, Rememb
         });
         http.Response.Cookies.Append(MultifactorChallengeStore.CookieName, secret, MultifactorChallengeStore.CookieOptions(http, lifetime));
         http.Response.Headers.CacheControl = "no-store";
-        return new CompletedLogin(outcome, null, Results.Redirect("/login/mfa" + http.Request.QueryString.Value));
+        return new CompletedLogin(outcome, null, Results.Redirect("/login/mfa" + authorizeQuery));
     }
 }

@@ -4,6 +4,7 @@ using Rules.Engine.Pipeline;
 using Rules.Host.Audit;
 using Rules.Host.Login;
 using Rules.Host.LoginFinishing;
+using Rules.Host.MultiFactor;
 using Rules.Host.OAuth;
 using Rules.Host.Tenant;
 
@@ -44,11 +45,12 @@ public sealed class LoginContinuation(
         var (transaction, options) = ContinueEndpoint.Continuation(pending, pipeline, query, body, now, context => context["sessionID"] = sessionId);
         var outcome = await finisher.RunAsync(http, pipeline, transaction, options);
         var login = new LoginInProgress(request, user, session is null && kind == LoginKind.SingleSignOn ? LoginKind.Password : kind, session, newSessionSecret,
-            sessionId, (JsonArray)methods.DeepClone(), (JsonObject)transaction.User.DeepClone(), pending.Login["audit_user_name"]?.GetValue<string>(), now);
+            sessionId, (JsonArray)methods.DeepClone(), (JsonObject)transaction.User.DeepClone(), pending.Login["audit_user_name"]?.GetValue<string>(), now,
+            MultifactorProof.FromJson(pending.Login["mfa_proof"]), authorizeQuery);
         if (outcome.IsRedirect)
         {
             // A rule may ask again (a second page): a new pending login, a new state.
-            return redirects.Suspend(http, login, transaction, outcome, SuspendedEntry(http, login, now), authorizeQuery);
+            return redirects.Suspend(http, login, transaction, outcome, SuspendedEntry(http, login, now));
         }
 
         return completion.Conclude(http, login, transaction, outcome, continuedFrom).ToResult(http);

@@ -12,8 +12,7 @@ namespace Rules.Host.Redirect;
 /// </summary>
 public sealed class LoginRedirects(LoginSuspender suspender)
 {
-    /// <param name="authorizeQuery">The authorize request's query string; by default the request's own (/authorize, /login).</param>
-    public IResult Suspend(HttpContext http, LoginInProgress login, LoginTransaction transaction, Outcome outcome, AuditEntry entry, string? authorizeQuery = null)
+    public IResult Suspend(HttpContext http, LoginInProgress login, LoginTransaction transaction, Outcome outcome, AuditEntry entry)
     {
         var request = login.Request;
         var pending = new PendingLogin
@@ -28,11 +27,12 @@ public sealed class LoginRedirects(LoginSuspender suspender)
             State = request.State,
             Login = new JsonObject
             {
-                ["authorize_query"] = authorizeQuery ?? http.Request.QueryString.Value ?? "",
+                ["authorize_query"] = login.AuthorizeQueryOf(http),
                 ["login_kind"] = login.Kind.ToString(),
                 ["sso_session_id"] = login.Session?.Id,
                 ["methods"] = login.Methods.DeepClone(),
                 ["audit_user_name"] = login.AuditUserName,
+                ["mfa_proof"] = login.Proof?.ToJson(),
             },
         };
         return suspender.Suspend(http, pending, transaction, outcome, LoginCompletion.DecisionKind, entry);

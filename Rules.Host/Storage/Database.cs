@@ -46,6 +46,24 @@ public abstract class Database : IDisposable
     /// <summary>The schema version the store is at (the number of the last migration applied).</summary>
     public abstract long SchemaVersion();
 
+    /// <summary>The newest schema version this build's migrations know.</summary>
+    public abstract long KnownSchemaVersion { get; }
+
+    /// <summary>
+    /// Refuses a store that a newer build has migrated: this build would write rows the newer schema does not expect
+    /// (before version 5, audit entries outside the chain), so an instance left on an older version after an upgrade
+    /// must not start on it.
+    /// </summary>
+    public void RefuseNewerSchema()
+    {
+        var stored = SchemaVersion();
+        if (stored > KnownSchemaVersion)
+        {
+            throw new SchemaTooNewException(
+                $"the store ({Engine}, {Location}) is at schema version {stored}, which a newer version of rules serve migrated; this one knows versions up to {KnownSchemaVersion}. Upgrade this instance (every instance on one store runs the same version)");
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> while no other instance runs its own: for start-up steps that create shared state
     /// through connections of their own, so a transaction cannot serialise them.

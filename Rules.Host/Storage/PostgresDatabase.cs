@@ -83,6 +83,8 @@ public sealed class PostgresDatabase : Database
         }
     });
 
+    public override long KnownSchemaVersion { get; } = PostgresMigrations.All.Max(m => m.Version);
+
     public override long SchemaVersion()
     {
         using var connection = Open();

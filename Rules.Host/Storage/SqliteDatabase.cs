@@ -175,6 +175,8 @@ public sealed class SqliteDatabase : Database
         }
     }
 
+    public override long KnownSchemaVersion { get; } = SqliteMigrations.All.Max(m => m.Version);
+
     public override long SchemaVersion()
     {
         using var connection = Open();

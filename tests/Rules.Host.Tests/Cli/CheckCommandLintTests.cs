@@ -69,6 +69,26 @@ public sealed class CheckCommandLintTests : IDisposable
         run.ExitCode.Should().Be(1, run.ToString());
         run.Stderr.Should().Contain($"{file}:3:5: error: context.primaryUser asks for completing the login as a linked primary account").And.Contain("[unsupported-effect]");
         run.Stderr.Should().Contain("1 rule error(s) in 1 rule(s)");
+        run.Stdout.Should().NotContain("ok    link", "a rule every login through it is denied by is not ok");
+    }
+
+    [Fact]
+    public async Task Only_the_rules_without_an_error_are_listed_as_ok_and_with_strict_not_those_with_warnings()
+    {
+        _dir.Write("a-clean.js", "function (user, context, callback) { callback(null, user, context); }");
+        _dir.Write("b-refused.js", "function (user, context, callback) { context.jwtConfiguration = { lifetime_in_seconds: 60 }; callback(null, user, context); }");
+        _dir.Write("c-warned.js", "function (user, context, callback) { context.idToken.sub = 'x'; callback(null, user, context); }");
+        _dir.Write("rules.json", """{ "rules": [ { "file": "a-clean.js" }, { "file": "b-refused.js" }, { "file": "c-warned.js" } ] }""");
+
+        var plain = await CliRun.RunAsync("check", _dir.Rules);
+        var strict = await CliRun.RunAsync("check", "--strict", _dir.Rules);
+
+        plain.ExitCode.Should().Be(1, plain.ToString());
+        plain.StdoutLines.Where(l => l.StartsWith("ok ", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])
+            .Should().Equal("a-clean", "c-warned");
+        strict.ExitCode.Should().Be(1, strict.ToString());
+        strict.StdoutLines.Where(l => l.StartsWith("ok ", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])
+            .Should().Equal("a-clean");
     }
 
     [Fact]

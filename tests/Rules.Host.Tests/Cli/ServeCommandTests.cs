@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Rules.Host.Cli;
+using Rules.Host.Storage;
 
 namespace Rules.Host.Tests.Cli;
 
@@ -38,6 +39,35 @@ public sealed class ServeCommandTests : IDisposable
         exitCode.Should().Be(ExitCodes.BadInput, output);
         output.Trim().Should().Be($"error: cannot listen on {url}: the address is already in use (is another rules server running? choose another with --urls)");
         Directory.Exists(data).Should().BeFalse("the store must not be created, let alone seeded, before the address is known to be free");
+    }
+
+    [Fact]
+    public async Task A_store_a_newer_version_migrated_is_refused_with_one_line_and_left_as_it_was()
+    {
+        var data = Path.Combine(_root, "data");
+        Directory.CreateDirectory(data);
+        var file = Path.Combine(data, "rules.db");
+        using (var store = new SqliteDatabase(file))
+        {
+            store.Migrate();
+            using var connection = store.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA user_version = {store.KnownSchemaVersion + 1};";
+            command.ExecuteNonQuery();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var port = ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+
+        var (exitCode, output) = await RunToExitAsync("serve", "--urls", $"http://127.0.0.1:{port}", "--data", data);
+
+        exitCode.Should().Be(ExitCodes.BadInput, output);
+        output.Trim().Should().StartWith("error: the store (SQLite, ").And.Contain("newer version of rules serve")
+            .And.EndWith("Upgrade this instance (every instance on one store runs the same version)");
+        using var after = new SqliteDatabase(file);
+        after.SchemaVersion().Should().Be(after.KnownSchemaVersion + 1);
     }
 
     [Fact]
