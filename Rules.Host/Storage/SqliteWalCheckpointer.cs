@@ -11,7 +11,7 @@ namespace Rules.Host.Storage;
 /// </summary>
 public sealed class SqliteWalCheckpointer(Database database, ILogger<SqliteWalCheckpointer> logger) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
