@@ -42,6 +42,7 @@ public static class HostApp
             : new SqliteDatabase(options.DatabasePath));
         builder.Services.AddSingleton<RevisionWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RevisionWatcher>());
+        builder.Services.AddHostedService<SqliteWalCheckpointer>();
         builder.Services.AddSingleton<TenantStore>();
         builder.Services.AddSingleton<RoleStore>();
         builder.Services.AddSingleton<TenantSeed>();

@@ -38,13 +38,14 @@ public sealed class AuthorizationCodeStore(Database database, TimeProvider clock
     /// <summary>Burns the code and returns what it was issued for; null when it is unknown, expired or already used.</summary>
     public RedeemedCode? Redeem(string code)
     {
-        using var connection = database.Open();
+        // A write transaction of its own rather than a bare statement: on SQLite it then waits for its turn with this
+        // process's other writers (Database.InTransaction) instead of sleeping in SQLite's busy handler.
         // Timestamps are fixed-width UTC ISO-8601 (JsonColumns.Timestamp), so text comparison is time order.
-        var row = connection.QuerySingleOrDefault<(string ClientId, string RedirectUri, string Grant)?>("""
+        var row = database.InTransaction((connection, transaction) => connection.QuerySingleOrDefault<(string ClientId, string RedirectUri, string Grant)?>("""
             UPDATE authorization_codes SET consumed_at = @now
             WHERE code_hash = @hash AND consumed_at IS NULL AND expires_at > @now
             RETURNING client_id, redirect_uri, "grant"
-            """, new { hash = Secrets.Hash(code), now = JsonColumns.Timestamp(clock.GetUtcNow()) });
+            """, new { hash = Secrets.Hash(code), now = JsonColumns.Timestamp(clock.GetUtcNow()) }, transaction));
         return row is { } found ? new RedeemedCode(found.ClientId, found.RedirectUri, AuthorizationGrant.FromJson(found.Grant)) : null;
     }
 }

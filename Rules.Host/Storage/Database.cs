@@ -73,12 +73,19 @@ public abstract class Database : IDisposable
     /// <summary>Runs <paramref name="work"/> in one write transaction: all of it is written, or none.</summary>
     public T InTransaction<T>(Func<DbConnection, IDbTransaction, T> work, bool exclusive = false)
     {
+        using var turn = WaitForWriteTurn();
         using var connection = Open();
         using var transaction = BeginWrite(connection, exclusive);
         var result = work(connection, transaction);
         transaction.Commit();
         return result;
     }
+
+    /// <summary>
+    /// Held around each of <see cref="InTransaction"/>'s transactions: a store whose writers are serialised anyway
+    /// (SQLite) queues this process's writers here rather than in the engine's lock. Null: no turn to wait for.
+    /// </summary>
+    protected virtual IDisposable? WaitForWriteTurn() => null;
 
     /// <summary>Runs <paramref name="work"/> in one write transaction that stores write through (<see cref="Writes"/>).</summary>
     public void Write(Action<Writes> work) => InTransaction((connection, transaction) =>

@@ -30,10 +30,16 @@ public static class ServerLoad
     private const string TargetUser = "auth0|63f2a9c1d4e5b6a7c8d9e0f1";
     private const string Agent = "auth0|64b7f0c2a1e9d3f4b5c6a7d8";
 
-    private sealed record Phase(string Name, int Concurrency, long Count, TimeSpan Elapsed, Dictionary<string, double[]> LatenciesMs, int Failures)
+    private sealed record Phase(string Name, int Concurrency, long Count, TimeSpan Elapsed, Dictionary<string, double[]> LatenciesMs, int Failures, double? ServerCpuMs)
     {
         public double PerSecond => Count / Elapsed.TotalSeconds;
+
+        /// <summary>The server's CPU time (user + system) per completed flow or request: unlike the rate, robust to a loaded machine.</summary>
+        public double? ServerCpuMsEach => ServerCpuMs / Count;
     }
+
+    /// <summary>The server process (--server-pid) whose CPU time each phase measures; 0 when not given.</summary>
+    private static int _serverPid;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -44,6 +50,7 @@ public static class ServerLoad
         var maxTime = TimeSpan.FromSeconds(double.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture));
         var concurrency = int.Parse(Arg("--concurrency", "4"), CultureInfo.InvariantCulture);
         var onlyFlows = args.Contains("--flows-only");
+        _serverPid = int.Parse(Arg("--server-pid", "0"), CultureInfo.InvariantCulture);
 
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         { BaseAddress = new Uri(baseUrl + "/") };
@@ -55,7 +62,8 @@ public static class ServerLoad
         {
             // Used while a profiler is attached: load only, no report.
             var traced = await RunPhase("traced flows", http, token, concurrency, maxCount, maxTime, Flow);
-            Console.WriteLine($"traced phase: {traced.Count} flows in {traced.Elapsed.TotalSeconds:0.0} s");
+            Console.WriteLine($"traced phase: {traced.Count} flows in {traced.Elapsed.TotalSeconds:0.0} s, {traced.PerSecond:0.0}/s"
+                + (traced.ServerCpuMsEach is { } cpu ? $", server CPU {cpu:0.000} ms per flow" : "") + $" (load {File.ReadAllText("/proc/loadavg").Trim()})");
             return 0;
         }
 
@@ -159,6 +167,7 @@ public static class ServerLoad
                 (latencies.TryGetValue(key, out var list) ? list : latencies[key] = []).Add(ms);
             }
         }
+        var cpuBefore = ServerCpuMs();
         var started = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -176,9 +185,25 @@ public static class ServerLoad
         }).ToArray();
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = ServerCpuMs() - cpuBefore;
         var completed = latencies.Values.Select(l => (long)l.Count).DefaultIfEmpty(0).Max();
-        Console.WriteLine($"{name}, concurrency {concurrency}: {completed} in {elapsed.TotalSeconds:0.0} s, {failures} failed");
-        return new Phase(name, concurrency, completed, elapsed, latencies.ToDictionary(p => p.Key, p => p.Value.ToArray()), failures);
+        Console.WriteLine($"{name}, concurrency {concurrency}: {completed} in {elapsed.TotalSeconds:0.0} s, {failures} failed"
+            + (cpu is { } c && completed > 0 ? $", server CPU {c / completed:0.000} ms each" : ""));
+        return new Phase(name, concurrency, completed, elapsed, latencies.ToDictionary(p => p.Key, p => p.Value.ToArray()), failures, cpu);
+    }
+
+    /// <summary>The server's user + system CPU time so far (fields 14 and 15 of /proc/{pid}/stat, in clock ticks of 10 ms), or null.</summary>
+    private static double? ServerCpuMs()
+    {
+        if (_serverPid == 0 || !File.Exists($"/proc/{_serverPid}/stat"))
+        {
+            return null;
+        }
+        var stat = File.ReadAllText($"/proc/{_serverPid}/stat");
+        // The command name (field 2) may hold spaces; the fields after it are counted from its closing parenthesis.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks * 10.0;
     }
 
     /// <summary>The rule pipeline's own wall time per impersonated login, as the server recorded it in the audit trail (details.timings.totalMs).</summary>
@@ -216,17 +241,17 @@ public static class ServerLoad
     private static ResultTable LoadTable(List<Phase> phases, string baseUrl)
     {
         var table = new ResultTable("server-load", "Auth server under load (`rules serve`, SQLite, loopback)", "requests or flows per second", logScale: false)
-            .Headers("Workload", "Concurrency", "Completed", "Per second", "Measured step", "p50 ms", "p99 ms", "Failures");
+            .Headers("Workload", "Concurrency", "Completed", "Per second", "Server CPU ms each", "Measured step", "p50 ms", "p99 ms", "Failures");
         foreach (var phase in phases)
         {
             foreach (var (step, values) in phase.LatenciesMs.OrderBy(p => p.Key == "redemption + exchange" || p.Key == "token" ? 0 : 1))
             {
                 table.Row(phase.Name, phase.Concurrency.ToString(CultureInfo.InvariantCulture), phase.Count.ToString("#,0", CultureInfo.InvariantCulture),
-                    $"{phase.PerSecond:#,0.0}", step, Format(P(values, 0.5)), Format(P(values, 0.99)), phase.Failures.ToString(CultureInfo.InvariantCulture));
+                    $"{phase.PerSecond:#,0.0}", phase.ServerCpuMsEach is { } cpu ? Format(cpu) : "–", step, Format(P(values, 0.5)), Format(P(values, 0.99)), phase.Failures.ToString(CultureInfo.InvariantCulture));
             }
             table.Bars($"{phase.Name}, {phase.Concurrency} client{(phase.Concurrency == 1 ? "" : "s")}", new ChartBar("per second", phase.PerSecond));
         }
-        table.Notes.Add($"Server: `rules serve` (Release build) at {baseUrl} with the sample tenant and the sample rules minus the business-hours rule (so flows pass at any hour, as in tests/e2e), embedded SQLite in a temp directory. Client: this program on the same 2 cores, so client and server share the CPU. A flow per second is one link redemption plus one code exchange; creating the link (a Management API call) is done by the client before each flow and is not counted in the flow's latency, but is in its rate.");
+        table.Notes.Add($"Server: `rules serve` (Release build) at {baseUrl} with the sample tenant and the sample rules minus the business-hours rule (so flows pass at any hour, as in tests/e2e), embedded SQLite in a temp directory. Client: this program on the same 2 cores, so client and server share the CPU. A flow per second is one link redemption plus one code exchange; creating the link (a Management API call) is done by the client before each flow and is not counted in the flow's latency, but is in its rate (and in the server's CPU time per flow: user + system time of the server process over the phase, from /proc, divided by the flows completed).");
         return table;
     }
 
