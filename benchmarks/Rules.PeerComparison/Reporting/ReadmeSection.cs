@@ -13,7 +13,7 @@ public static partial class ReadmeSection
     public const string End = "<!-- peer-comparison:end -->";
 
     private static readonly string[] Order =
-        ["machine", "goals", "side-by-side", "growth-rules", "growth-app-metadata", "allocations-bdn", "allocations", "threads", "memory", "server-load", "server-time", "profile"];
+        ["machine", "goals", "side-by-side", "growth-rules", "growth-app-metadata", "allocations-bdn", "allocations", "threads", "memory", "server-load", "server-time", "profile", "replay"];
 
     public static void Update(string resultsDir, string readmePath)
     {
