@@ -308,20 +308,23 @@ public sealed class Comparison(TimingBudget budget, NodeVm? node, TextWriter log
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"the Server GC thread measurement failed (exit {process.ExitCode})");
         var rates = JsonSerializer.Deserialize<double[]>(output.Trim().Split('\n')[^1])!;
+        if (rates[3] != 1) throw new InvalidOperationException("the Server GC thread measurement did not run with Server GC");
         return (rates[0], rates[1], rates[2]);
     }
 
-    /// <summary>The child side of <see cref="ServerGcScalingInChildProcess"/>: prints [one, two, scaling] as JSON.</summary>
+    /// <summary>
+    /// The child side of <see cref="ServerGcScalingInChildProcess"/>: prints [one, two, scaling, 1 if Server GC else 0] as
+    /// JSON (run by hand with DOTNET_gcServer=0 it measures workstation GC the same way).
+    /// </summary>
     public static void ServerGcScalingChild(bool quick)
     {
-        if (!System.Runtime.GCSettings.IsServerGC) throw new InvalidOperationException("expected DOTNET_gcServer=1");
         var workload = Workloads.Pipeline(Workloads.GoalRuleCount);
         var impersonated = workload.Logins.ToList().FindIndex(l => l.Login == "impersonated");
         using var engine = OursWarm.Create(workload);
         var warmUp = quick ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromSeconds(3);
         var round = quick ? TimeSpan.FromMilliseconds(400) : TimeSpan.FromSeconds(1);
         var (one, two, scaling) = Sampler.Scaling(_ => () => engine.Login(impersonated), warmUp, round, 5);
-        Console.WriteLine(JsonSerializer.Serialize(new[] { one, two, scaling }));
+        Console.WriteLine(JsonSerializer.Serialize(new[] { one, two, scaling, System.Runtime.GCSettings.IsServerGC ? 1 : 0 }));
     }
 
     private ResultTable GoalsTable(Dictionary<(string, string), Timing> t, double threadScaling, double allocI, double allocN)
