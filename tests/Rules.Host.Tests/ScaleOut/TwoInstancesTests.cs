@@ -64,7 +64,11 @@ public sealed class TwoInstancesTests(Xunit.Abstractions.ITestOutputHelper outpu
         // The Management token from the first instance works on the second.
         (await GetAsync(_second, $"/api/v2/users/{Uri.EscapeDataString(HostHarness.Jordan)}", token)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        // One link, 50 concurrent redemptions spread over both instances: exactly one login.
+        // One link, 50 concurrent redemptions spread over both instances: exactly one login. Each instance's connection
+        // pool is filled first (every /readyz opens a connection): opening 25 new PostgreSQL connections at once on each
+        // instance, while the rest of the suite keeps both cores busy, has taken longer than Npgsql's 15 s connect
+        // timeout in CI (a 503 that fails closed, but not what this race is about).
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i => _http.GetAsync(new Uri((i % 2 == 0 ? _first : _second).BaseUri, "/readyz"))));
         var raced = await LinkAsync(_second, token);
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => _http.GetAsync(On(i % 2 == 0 ? _first : _second, raced))));
         responses.Count(r => r.StatusCode == HttpStatusCode.Redirect && CallbackParameters(r).ContainsKey("code")).Should().Be(1);
