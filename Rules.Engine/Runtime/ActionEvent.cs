@@ -44,12 +44,12 @@ internal sealed class ActionEvent(Jint.Engine engine, JsObject secrets)
     public JsObject? TryBuild(JsValue user, JsValue context)
     {
         if (!IsPlain(context, out var ctx)
-            || !TryObject(ctx, Request, out var request) || !TryObject(request, Query, out var query)
-            || !TryObject(ctx, Stats, out var stats) || !TryObject(ctx, Authentication, out var authentication)
-            || !TryRead(ctx, ClientId, out var clientId) || !TryRead(ctx, ClientName, out var clientName) || !TryObject(ctx, ClientMetadata, out var clientMetadata)
+            || !TryObject(ctx, Request, ReadInside, out var request) || !TryObject(request, Query, ReadInside, out var query)
+            || !TryObject(ctx, Stats, ReadInside, out var stats) || !TryObject(ctx, Authentication, ReadInside, out var authentication)
+            || !TryRead(ctx, ClientId, out var clientId) || !TryRead(ctx, ClientName, out var clientName) || !TryObject(ctx, ClientMetadata, PassOn, out var clientMetadata)
             || !TryRead(ctx, ConnectionId, out var connectionId) || !TryRead(ctx, Connection, out var connection) || !TryRead(ctx, ConnectionStrategy, out var strategy)
             || !TryRead(request, Ip, out var ip) || !TryRead(request, Hostname, out var hostname) || !TryRead(request, UserAgent, out var userAgent)
-            || !TryObject(request, Geoip, out var geoip) || !TryObject(request, Body, out var body)
+            || !TryObject(request, Geoip, PassOn, out var geoip) || !TryObject(request, Body, PassOn, out var body)
             || !TryRead(stats, LoginsCount, out var loginsCount) || !TryRead(ctx, Tenant, out var tenant)
             || !TryRead(authentication, Methods, out var methods) || MaybeProxy(methods)
             || !TryRead(ctx, Protocol, out var protocol)
@@ -101,8 +101,11 @@ internal sealed class ActionEvent(Jint.Engine engine, JsObject secrets)
         return descriptor.IsDataDescriptor();
     }
 
+    // What the event does with an object it takes from the context: reads properties inside it, or only passes it on.
+    private const bool ReadInside = true, PassOn = false;
+
     /// <summary><c>isObject(obj[key]) ? obj[key] : {}</c>; the object must itself be plain when the event reads inside it.</summary>
-    private bool TryObject(ObjectInstance obj, JsValue key, out ObjectInstance value)
+    private bool TryObject(ObjectInstance obj, JsValue key, bool readInside, out ObjectInstance value)
     {
         value = null!;
         if (!TryRead(obj, key, out var read))
@@ -116,8 +119,7 @@ internal sealed class ActionEvent(Jint.Engine engine, JsObject secrets)
         }
         value = found;
         // Objects the event only passes on (clientMetadata, geoip, body) may be anything; those it reads from must be plain.
-        return !ReferenceEquals(key, Request) && !ReferenceEquals(key, Query) && !ReferenceEquals(key, Stats) && !ReferenceEquals(key, Authentication)
-            || IsPlain(found, out _);
+        return !readInside || IsPlain(found, out _);
     }
 
     /// <summary>Array.isArray sees through a Proxy: for an object that may be one, only eventFor answers exactly.</summary>
