@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rules.PeerComparison.Engines;
@@ -294,20 +293,8 @@ public sealed class Comparison(TimingBudget budget, NodeVm? node, TextWriter log
     /// <summary>Our 1- and 2-thread rates in a child process running Server GC (a process-wide choice made before it starts).</summary>
     private static (double One, double Two, double Scaling) ServerGcScalingInChildProcess(bool quick)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        var entry = System.Reflection.Assembly.GetEntryAssembly()!.Location;
-        if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals(Path.GetFileNameWithoutExtension(entry), StringComparison.Ordinal))
-        {
-            start.ArgumentList.Add(entry);
-        }
-        start.ArgumentList.Add("threads-server-gc");
-        if (quick) start.ArgumentList.Add("--quick");
-        start.Environment["DOTNET_gcServer"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"the Server GC thread measurement failed (exit {process.ExitCode})");
-        var rates = JsonSerializer.Deserialize<double[]>(output.Trim().Split('\n')[^1])!;
+        var line = ChildProcess.LastLine(quick ? ["threads-server-gc", "--quick"] : ["threads-server-gc"], new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
+        var rates = JsonSerializer.Deserialize<double[]>(line)!;
         if (rates[3] != 1) throw new InvalidOperationException("the Server GC thread measurement did not run with Server GC");
         return (rates[0], rates[1], rates[2]);
     }

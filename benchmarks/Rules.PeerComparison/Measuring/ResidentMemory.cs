@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Rules.Engine.Compilation;
 using Rules.Engine.Pipeline;
@@ -67,20 +66,6 @@ public static class ResidentMemory
         GC.KeepAlive(keep);
     }
 
-    public static long[] InChildProcess(string engine)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-        var entry = System.Reflection.Assembly.GetEntryAssembly()!.Location;
-        if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals(Path.GetFileNameWithoutExtension(entry), StringComparison.Ordinal))
-        {
-            start.ArgumentList.Add(entry);
-        }
-        start.ArgumentList.Add("memory");
-        start.ArgumentList.Add(engine);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"memory measurement for {engine} failed (exit {process.ExitCode})");
-        return JsonSerializer.Deserialize<long[]>(output.Trim().Split('\n')[^1])!;
-    }
+    public static long[] InChildProcess(string engine) =>
+        JsonSerializer.Deserialize<long[]>(ChildProcess.LastLine(["memory", engine]))!;
 }
