@@ -152,6 +152,15 @@ public sealed class HostHarness : IDisposable
 
     public Task<HttpResponseMessage> FollowAsync(string link, HttpClient? client = null) => (client ?? Client).GetAsync(link);
 
+    /// <summary>The state a rule's redirect to <paramref name="formUrl"/> carries (<c>{formUrl}?state=…</c>), for the continue.</summary>
+    public static string RedirectState(HttpResponseMessage redirect, string formUrl)
+    {
+        redirect.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var location = redirect.Headers.Location!.ToString();
+        location.Should().StartWith(formUrl + "?state=");
+        return QueryHelpers.ParseQuery(new Uri(location).Query)["state"].ToString();
+    }
+
     /// <summary>The parameters the callback received, from the Location's query or fragment.</summary>
     public static Dictionary<string, string> CallbackParameters(HttpResponseMessage redirect, string expectedCallback = PortalCallback)
     {

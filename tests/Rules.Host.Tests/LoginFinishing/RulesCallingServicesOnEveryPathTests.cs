@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.WebUtilities;
 using Rules.Engine.Tests.Http;
 using Rules.Host.Tests.Http;
 using Rules.Host.Tests.Login;
@@ -72,20 +71,12 @@ public sealed class RulesCallingServicesOnEveryPathTests : IAsyncDisposable
         return _host;
     }
 
-    private static string StateOf(HttpResponseMessage redirect)
-    {
-        redirect.StatusCode.Should().Be(HttpStatusCode.Redirect);
-        var location = redirect.Headers.Location!.ToString();
-        location.Should().StartWith(FormUrl + "?state=");
-        return QueryHelpers.ParseQuery(new Uri(location).Query)["state"].ToString();
-    }
-
     [Fact]
     public async Task A_rule_calls_a_service_and_reads_the_auth0_global_at_the_continue_of_a_redirected_login()
     {
         var host = Start(RedirectThenCallRule);
         using var browser = new LoginBrowser(host);
-        var state = StateOf(await browser.SignInAsync(LoginBrowser.Query(), HostHarness.JordanEmail));
+        var state = HostHarness.RedirectState(await browser.SignInAsync(LoginBrowser.Query(), HostHarness.JordanEmail), FormUrl);
         _crm.Received.Should().BeEmpty("the first run only redirects");
 
         var callback = HostHarness.CallbackParameters(await browser.Http.GetAsync($"/continue?state={state}"));
@@ -101,7 +92,7 @@ public sealed class RulesCallingServicesOnEveryPathTests : IAsyncDisposable
     {
         var host = Start(RedirectThenCallRule);
         using var impersonator = new LoginBrowser(host);
-        var state = StateOf(await host.FollowAsync(await host.CreateLinkAsync(), impersonator.Http));
+        var state = HostHarness.RedirectState(await host.FollowAsync(await host.CreateLinkAsync(), impersonator.Http), FormUrl);
 
         var callback = HostHarness.CallbackParameters(await impersonator.Http.GetAsync($"/continue?state={state}"));
 

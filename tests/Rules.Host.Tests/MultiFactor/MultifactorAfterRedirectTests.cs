@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.WebUtilities;
 using Rules.Host.MultiFactor;
 using Rules.Host.Tests.Http;
 using Rules.Host.Tests.Login;
@@ -50,18 +49,10 @@ public sealed class MultifactorAfterRedirectTests : IDisposable
         _rules.Dispose();
     }
 
-    private static string StateOf(HttpResponseMessage redirect)
-    {
-        redirect.StatusCode.Should().Be(HttpStatusCode.Redirect);
-        var location = redirect.Headers.Location!.ToString();
-        location.Should().StartWith(FormUrl + "?state=");
-        return QueryHelpers.ParseQuery(new Uri(location).Query)["state"].ToString();
-    }
-
     [Fact]
     public async Task A_second_factor_asked_for_at_the_continue_is_challenged_with_the_authorize_request_and_asked_only_once()
     {
-        var first = StateOf(await _browser.SignInAsync(_query, HostHarness.JordanEmail));
+        var first = HostHarness.RedirectState(await _browser.SignInAsync(_query, HostHarness.JordanEmail), FormUrl);
 
         var continued = await _browser.Http.GetAsync($"/continue?state={first}");
         continued.StatusCode.Should().Be(HttpStatusCode.Redirect, await continued.Content.ReadAsStringAsync());
@@ -76,7 +67,7 @@ public sealed class MultifactorAfterRedirectTests : IDisposable
             new FormUrlEncodedContent(new Dictionary<string, string> { ["csrf"] = LoginBrowser.Csrf(codesPage) }));
 
         // The rules run again from the first after the factor: this rule redirects on every fresh run.
-        var second = StateOf(finished);
+        var second = HostHarness.RedirectState(finished, FormUrl);
         var callback = HostHarness.CallbackParameters(await _browser.Http.GetAsync($"/continue?state={second}"));
 
         var idToken = LoginBrowser.Payload((await _browser.ExchangeAsync(callback["code"]))["id_token"]!.GetValue<string>());
